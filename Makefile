@@ -1,0 +1,38 @@
+# Flashpoint: `make run` runs the main job, `make test` runs the whole suite.
+PYTHON_VERSION ?= 3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba_cache
+
+.PHONY: run test lint format app clean venv
+
+# Find a Python >= 3.12: pyenv's, then python3.12 / python3.13 on PATH.
+BASE_PYTHON := $(shell for c in "$$(pyenv prefix $(PYTHON_VERSION) 2>/dev/null)/bin/python" python3.12 python3.13 python3; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$c; break; fi; done)
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(BASE_PYTHON)" || { echo "error: Python >= 3.12 not found (install it or use pyenv)"; exit 1; }
+	test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,app]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(VENV)/bin/flashpoint run scenarios/taiwan_strait.yaml --out out
+
+test: venv
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+app: venv
+	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1
+
+clean:
+	rm -rf $(VENV) out .numba_cache .pytest_cache .hypothesis

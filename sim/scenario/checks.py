@@ -1,0 +1,140 @@
+"""Checks that span sections: cross-references, duplicate ids and size limits.
+
+Each check returns ``(path, message)`` pairs; the path is a tuple of keys and indices into the
+scenario document, so the loader can turn it into ``FILE:LINE:COL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.scenario import limits
+from sim.scenario.schema import (
+    AsatTestInject,
+    AttackInject,
+    AutonomyChangeInject,
+    CollisionAtSeaInject,
+    DroneSwarm,
+    FalseAlarmInject,
+    Scenario,
+    SpaceAsset,
+    SpaceRole,
+)
+
+Path = tuple[str | int, ...]
+Problem = tuple[Path, str]
+
+
+def scenario_problems(scenario: Scenario) -> list[Problem]:
+    """All cross-reference and limit problems of a schema-valid scenario, in document order."""
+    return [*_reference_problems(scenario), *_limit_problems(scenario)]
+
+
+def _unknown(kind: str, value: str, known: dict) -> str:
+    from sim.scenario.hints import did_you_mean
+
+    return f"unknown {kind} '{value}'{did_you_mean(value, list(known))}"
+
+
+def _reference_problems(scn: Scenario) -> Iterator[Problem]:
+    for zone_id, zone in scn.zones.items():
+        for i, other in enumerate(zone.adjacent):
+            if other not in scn.zones:
+                yield ("zones", zone_id, "adjacent", i), _unknown("zone", other, scn.zones)
+            elif other == zone_id:
+                yield ("zones", zone_id, "adjacent", i), "a zone cannot be adjacent to itself"
+    for actor_id, actor in scn.actors.items():
+        for i, other in enumerate(actor.adversaries):
+            if other not in scn.actors:
+                yield ("actors", actor_id, "adversaries", i), _unknown("actor", other, scn.actors)
+            elif other == actor_id:
+                yield ("actors", actor_id, "adversaries", i), "an actor cannot be its own adversary"
+    for asset_id, asset in scn.assets.items():
+        if asset_id in scn.actors or asset_id in scn.zones:
+            yield ("assets", asset_id), f"duplicate id '{asset_id}': already used by an actor or zone"
+        if asset.owner not in scn.actors:
+            yield ("assets", asset_id, "owner"), _unknown("actor", asset.owner, scn.actors)
+        if asset.zone not in scn.zones:
+            yield ("assets", asset_id, "zone"), _unknown("zone", asset.zone, scn.zones)
+        else:
+            yield from _zone_kind_problem(asset_id, asset, scn)
+    for actor_id in scn.technology.domestic_chip_capacity:
+        if actor_id not in scn.actors:
+            yield (
+                ("technology", "domestic_chip_capacity", actor_id),
+                _unknown("actor", actor_id, scn.actors),
+            )
+    prolif = scn.technology.proliferation
+    for i, actor_id in enumerate(prolif.recipients):
+        if actor_id not in scn.actors:
+            yield ("technology", "proliferation", "recipients", i), _unknown("actor", actor_id, scn.actors)
+    if prolif.source_actor is not None and prolif.source_actor not in scn.actors:
+        yield (
+            ("technology", "proliferation", "source_actor"),
+            _unknown("actor", prolif.source_actor, scn.actors),
+        )
+    for i, inject in enumerate(scn.injects):
+        yield from _inject_problems(i, inject, scn)
+
+
+def _zone_kind_problem(asset_id: str, asset, scn: Scenario) -> Iterator[Problem]:
+    zone_kind = scn.zones[asset.zone].kind
+    wants_orbit = isinstance(asset, SpaceAsset)
+    if wants_orbit and zone_kind != "orbit":
+        yield ("assets", asset_id, "zone"), f"a space asset must be in an orbit zone, '{asset.zone}' is a theater"
+    if not wants_orbit and zone_kind == "orbit":
+        yield ("assets", asset_id, "zone"), f"a {asset.kind} cannot be in orbit zone '{asset.zone}'"
+    if isinstance(asset, SpaceAsset) and asset.role != SpaceRole.CO_ORBITAL_ASAT and asset.debris_per_kill:
+        yield ("assets", asset_id, "debris_per_kill"), "only a co_orbital_asat has debris_per_kill"
+
+
+def _inject_problems(i: int, inject, scn: Scenario) -> Iterator[Problem]:
+    base: Path = ("injects", i)
+    if inject.at_hours > scn.time.horizon_hours:
+        yield (*base, "at_hours"), f"after the horizon ({scn.time.horizon_hours:g} hours)"
+    actor_fields = {
+        FalseAlarmInject: ("actor", "blamed"),
+        AsatTestInject: ("actor",),
+        AutonomyChangeInject: ("actor",),
+    }.get(type(inject), ())
+    for name in actor_fields:
+        value = getattr(inject, name)
+        if value not in scn.actors:
+            yield (*base, name), _unknown("actor", value, scn.actors)
+    if isinstance(inject, AsatTestInject):
+        if inject.zone not in scn.zones:
+            yield (*base, "zone"), _unknown("zone", inject.zone, scn.zones)
+        elif scn.zones[inject.zone].kind != "orbit":
+            yield (*base, "zone"), f"an ASAT test needs an orbit zone, '{inject.zone}' is a theater"
+    if isinstance(inject, CollisionAtSeaInject):
+        for j, asset_id in enumerate(inject.assets):
+            if asset_id not in scn.assets:
+                yield (*base, "assets", j), _unknown("asset", asset_id, scn.assets)
+        if inject.assets[0] == inject.assets[1]:
+            yield (*base, "assets", 1), "an asset cannot collide with itself"
+    if isinstance(inject, AttackInject):
+        for name in ("attacker", "target"):
+            value = getattr(inject, name)
+            if value not in scn.assets:
+                yield (*base, name), _unknown("asset", value, scn.assets)
+
+
+def _limit_problems(scn: Scenario) -> Iterator[Problem]:
+    counts = (
+        ("zones", len(scn.zones), limits.MAX_ZONES),
+        ("actors", len(scn.actors), limits.MAX_ACTORS),
+        ("assets", len(scn.assets), limits.MAX_ASSETS),
+        ("injects", len(scn.injects), limits.MAX_INJECTS),
+    )
+    for section, count, limit in counts:
+        if count > limit:
+            yield (section,), f"{count} {section} exceed the limit of {limit}"
+    drones = sum(a.size for a in scn.assets.values() if isinstance(a, DroneSwarm))
+    if drones > limits.MAX_TOTAL_DRONES:
+        yield ("assets",), f"{drones} drones in all exceed the limit of {limits.MAX_TOTAL_DRONES}"
+    ticks = scn.time.horizon_hours / scn.time.tick_hours
+    if ticks > limits.MAX_TICKS:
+        yield (
+            ("time", "tick_hours"),
+            f"horizon/tick gives {ticks:.0f} ticks, more than the limit of {limits.MAX_TICKS}",
+        )

@@ -1,0 +1,42 @@
+"""Explicit size limits: they stop a hostile or mistaken scenario before it eats the machine.
+
+Each limit is documented in docs/scenarios.md ("Limits"); exceeding one is a located error.
+"""
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario file read, bytes."""
+
+MAX_YAML_NODES = 200_000
+"""Most YAML nodes (scalars, sequences, mappings) in one file, after alias expansion."""
+
+MAX_YAML_DEPTH = 32
+"""Deepest nesting of mappings and sequences."""
+
+MAX_ID_LENGTH = 64
+"""Longest id of a zone, actor or asset, characters."""
+
+MAX_ZONES = 64
+MAX_ACTORS = 32
+MAX_ASSETS = 512
+MAX_INJECTS = 1_000
+
+MAX_DRONES_PER_SWARM = 10_000
+MAX_TOTAL_DRONES = 100_000
+"""Drones over all swarms at full fleet."""
+
+MAX_SHIPS_PER_GROUP = 100
+MAX_OPERATORS = 1_000
+MAX_TRACKED_OBJECTS = 10_000_000
+"""Catalogued objects in one orbit zone (debris included)."""
+
+MAX_HORIZON_HOURS = 8_760.0
+"""One year."""
+
+MAX_TICKS = 100_000
+"""horizon_hours / tick_hours."""
+
+MAX_RUNS = 10_000_000
+"""Replications in one Monte Carlo."""
+
+MAX_OVERRIDES = 1_000
+"""--set options in one command."""
