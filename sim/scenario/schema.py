@@ -197,7 +197,7 @@ class Actor(Strict):
         description="Human operators available to review engagements at once (the operator queue's servers).",
     )
     roe_threshold: float = Field(
-        default=1.5,
+        default=2.0,
         ge=-3.0,
         le=6.0,
         description="Rules-of-engagement decision criterion lambda at rung 0 (signal detection theory, in "
@@ -460,17 +460,17 @@ class Triangular(Strict):
 
 class EncounterParameters(Strict):
     rate_per_day: dict[Literal["drone_swarm", "naval_group", "space_asset"], float] = Field(
-        default_factory=lambda: {"drone_swarm": 0.6, "naval_group": 0.4, "space_asset": 0.05},
+        default_factory=lambda: {"drone_swarm": 0.12, "naval_group": 0.08, "space_asset": 0.02},
         description="Contacts per asset per day with adversary assets in reach, at rung 0, by asset kind.",
     )
     posture_gain_per_rung: float = Field(
         default=0.25, ge=0.0, le=5.0, description="Relative rise of the encounter rate per rung of the owner."
     )
     hostile_share_base: Probability = Field(
-        default=0.03, description="Share of contacts that are truly hostile acts when the other side is at rung 0."
+        default=0.02, description="Share of contacts that are truly hostile acts when the other side is at rung 0."
     )
     hostile_share_per_rung: float = Field(
-        default=0.06, ge=0.0, le=1.0, description="Added share of hostile contacts per rung of the other side."
+        default=0.04, ge=0.0, le=1.0, description="Added share of hostile contacts per rung of the other side."
     )
     threshold_shift_per_rung: float = Field(
         default=0.15, ge=0.0, le=2.0, description="Drop of the ROE criterion lambda per rung of the owner."

@@ -1,0 +1,200 @@
+"""EscalationModel: the reference engine, a Mesa model with a simpy command-and-control pipeline inside.
+
+One Mesa step is one tick of the scenario (``time.tick_hours``). Inside a step, a simpy
+environment runs every event of the tick at its exact time: encounters, classification, operator
+reviews, engagements, responses, hotline messages and injects (:mod:`sim.model.c2`,
+:mod:`sim.model.escalation`). At the end of the tick each actor takes its tick-level deliberate
+decision (Mesa ``step`` of the actors, in actor order), orbits are checked for collisions, and the
+DataCollector records the state.
+
+Simultaneous events resolve deterministically: simpy orders its heap by (time, priority, event
+sequence), processes are started in scenario order, and every random draw is counter-based
+(:mod:`sim.model.draws`), so the same scenario and seed give the same run everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import mesa
+import simpy
+
+from sim.experiments.outcome import N_RUNGS
+from sim.kernels import technology as tech
+from sim.model.agents import (
+    ActorAgent,
+    AssetAgent,
+    DroneSwarmAgent,
+    NavalGroupAgent,
+    SpaceAssetAgent,
+    autonomy_min,
+)
+from sim.model.c2 import CommandPipeline
+from sim.model.draws import Draws, Purpose
+from sim.model.escalation import Escalation
+from sim.model.records import LogEntry, PendingWork, RungChange
+from sim.model.technology import actor_technology
+from sim.scenario.schema import Autonomy, Commitment, DroneSwarm, NavalGroup, Scenario
+
+
+class EscalationModel(mesa.Model):
+    """An AI-enabled military crisis, one replication.
+
+    Args:
+        scenario: A validated scenario, or a path to a scenario file.
+        seed: Master seed of the Monte Carlo (defaults to ``scenario.monte_carlo.seed``).
+        run: Replication index; with ``seed`` it fixes every random draw.
+        overrides: ``PATH=VALUE`` overrides, applied when ``scenario`` is a path.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        seed: int | None = None,
+        run: int = 0,
+        overrides: tuple[str, ...] = (),
+    ) -> None:
+        spec = _as_scenario(scenario, overrides)
+        seed = spec.monte_carlo.seed if seed is None else int(seed)
+        # Mesa's own generator is seeded from (seed, run) but never used: every draw is counter-based.
+        super().__init__(rng=[seed, run])
+        self.spec = spec
+        self.seed = seed
+        self.run_index = run
+        self.draws = Draws(seed, run)
+        self.env = simpy.Environment()
+        self.tick_hours = spec.time.tick_hours
+        self.horizon_hours = spec.time.horizon_hours
+        self.n_ticks = math.ceil(spec.time.horizon_hours / spec.time.tick_hours - 1e-9)
+        self.log: list[LogEntry] = []
+        self.rung_changes: list[RungChange] = []
+        self.pending = PendingWork()
+        self.counts = {"engagements_true": 0, "engagements_false": 0, "debris": 0, "collisions": 0}
+        self.tracked_objects = {key: zone.tracked_objects for key, zone in spec.zones.items()}
+        self._next_record_id = 0
+        self._build_actors()
+        self._build_assets()
+        self.crisis_level_history: list[int] = []
+        self.first_hours = [0.0 if k <= self.crisis_level else math.nan for k in range(N_RUNGS)]
+        self.severity = 0.0
+        self.escalation = Escalation(self)
+        self.c2 = CommandPipeline(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "hours": lambda m: m.env.now,
+                "crisis_level": lambda m: m.crisis_level,
+                "engagements_true": lambda m: m.counts["engagements_true"],
+                "engagements_false": lambda m: m.counts["engagements_false"],
+                "drones_lost": lambda m: m.total_losses("drones"),
+                "ships_lost": lambda m: m.total_losses("ships"),
+                "satellites_lost": lambda m: m.total_losses("satellites"),
+                "debris": lambda m: m.counts["debris"],
+            },
+            agenttype_reporters={ActorAgent: {"actor": "key", "rung": "rung"}},
+        )
+        self.c2.start()
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_actors(self) -> None:
+        self.actors: dict[str, ActorAgent] = {}
+        for index, (key, spec) in enumerate(self.spec.actors.items()):
+            self.actors[key] = ActorAgent(self, key, index, spec, actor_technology(self.spec, key))
+        for actor in self.actors.values():
+            named = set(actor.spec.adversaries)
+            named |= {other.key for other in self.actors.values() if actor.key in other.spec.adversaries}
+            actor.adversaries = tuple(a for a in self.actors.values() if a.key in named)
+        norm = self.spec.policy.human_control_norm
+        for actor in self.actors.values():
+            if norm.enabled and Commitment.HUMAN_CONTROL_NORM in actor.commitments:
+                p_comply = (
+                    norm.verification_probability + (1 - norm.verification_probability) * norm.baseline_compliance
+                )
+                actor.complies_with_norm = self.draws.u(actor.index, Purpose.NORM_COMPLIANCE) < p_comply
+
+    def _build_assets(self) -> None:
+        self.assets: dict[str, AssetAgent] = {}
+        offset = len(self.actors)
+        for i, (key, spec) in enumerate(self.spec.assets.items()):
+            owner = self.actors[spec.owner]
+            index = offset + i
+            if isinstance(spec, DroneSwarm):
+                drones = int(tech.fleet_size(spec.size, owner.technology.fleet_fraction))
+                asset = DroneSwarmAgent(self, key, index, spec, owner, spec.zone, drones)
+            elif isinstance(spec, NavalGroup):
+                asset = NavalGroupAgent(self, key, index, spec, owner, spec.zone)
+            else:
+                asset = SpaceAssetAgent(self, key, index, spec, owner, spec.zone)
+            asset.autonomy = self.capped_autonomy(asset, spec.autonomy or owner.spec.autonomy)
+            asset.d_prime = asset.classifier_d_prime()
+            self.assets[key] = asset
+        self.zone_entity = {key: offset + len(self.assets) + i for i, key in enumerate(self.spec.zones)}
+        self.global_entity = offset + len(self.assets) + len(self.spec.zones)
+
+    def capped_autonomy(self, asset: AssetAgent, wanted: Autonomy) -> Autonomy:
+        """The autonomy an asset actually runs at: policy caps and a complied-with human-control norm."""
+        cap = getattr(self.spec.policy.autonomy_caps, asset.kind)
+        norm = self.spec.policy.human_control_norm
+        bound = norm.enabled and Commitment.HUMAN_CONTROL_NORM in asset.owner.commitments
+        norm_cap = Autonomy.ON_THE_LOOP if bound and asset.owner.complies_with_norm else None
+        return autonomy_min(wanted, cap, norm_cap)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def crisis_level(self) -> int:
+        """The crisis level: the highest rung any actor holds."""
+        return max(actor.rung for actor in self.actors.values())
+
+    @property
+    def now(self) -> float:
+        """Simulated time, hours."""
+        return self.env.now
+
+    def total_losses(self, kind: str) -> int:
+        """Losses of one kind (drones, ships, satellites) over all actors."""
+        return sum(actor.losses[kind] for actor in self.actors.values())
+
+    def new_record_id(self) -> int:
+        """A fresh id for pending-work records."""
+        self._next_record_id += 1
+        return self._next_record_id
+
+    def record(self, kind: str, text: str, cause_chain: tuple[int, ...] = ()) -> int:
+        """Append a line to the event log and return its id."""
+        entry = LogEntry(len(self.log), self.env.now, kind, text, cause_chain)
+        self.log.append(entry)
+        return entry.id
+
+    # ------------------------------------------------------------------ time
+
+    def step(self) -> None:
+        """Advance one tick: events up to the tick's end, then deliberate decisions, collisions, data."""
+        end = min(self.steps * self.tick_hours, self.horizon_hours)
+        self.env.run(until=end)
+        for actor in self.actors.values():
+            actor.step()
+        self.c2.orbital_collisions()
+        self.crisis_level_history.append(self.crisis_level)
+        self.datacollector.collect(self)
+        if self.steps >= self.n_ticks:
+            self.running = False
+
+    def run(self) -> EscalationModel:
+        """Run to the horizon and return the model."""
+        while self.running:
+            self.step()
+        return self
+
+
+def _as_scenario(scenario: Scenario | str | Path, overrides: tuple[str, ...]) -> Scenario:
+    if isinstance(scenario, Scenario):
+        if overrides:
+            from sim.scenario.overrides import apply_to_scenario
+
+            return apply_to_scenario(scenario, list(overrides))
+        return scenario
+    from sim.scenario.loader import load_scenario
+
+    return load_scenario(scenario, list(overrides))

@@ -1,0 +1,116 @@
+"""Plain records of the model's state: causes, rung changes, the event log, and pending work.
+
+Pending work (a review waiting for an operator, a response waiting out its decision latency, a
+hotline message in transit) is kept as inspectable records so a paused model's full state can be
+read and handed on (to the compiled engine's ``continue_from``, later).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.experiments.outcome import INADVERTENT_CAUSES
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why something happened: the root of the chain and the event ids that lead to it.
+
+    Attributes:
+        root: One of :data:`sim.experiments.outcome.ROOT_CAUSES` (not "none").
+        chain: Event-log ids from the root event to the latest one.
+    """
+
+    root: str
+    chain: tuple[int, ...] = ()
+
+    @property
+    def inadvertent(self) -> bool:
+        """Whether the root makes this step inadvertent (BRIEF §3.11)."""
+        return self.root in INADVERTENT_CAUSES
+
+    def extended(self, event_id: int) -> Cause:
+        """The same root, with one more event in the chain."""
+        return Cause(self.root, (*self.chain, event_id))
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the event log.
+
+    Attributes:
+        id: Sequence number in the log, from 0.
+        hours: Simulated time, hours from crisis start.
+        kind: Machine-readable kind (contact, engagement, response, rung_change, hotline, ...).
+        text: Plain-language description for facilitators.
+        cause_chain: Ids of the log entries that caused this one (empty for roots).
+    """
+
+    id: int
+    hours: float
+    kind: str
+    text: str
+    cause_chain: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RungChange:
+    """One actor moving on the escalation ladder."""
+
+    hours: float
+    actor: str
+    old_rung: int
+    new_rung: int
+    crisis_before: int
+    crisis_after: int
+    cause: Cause
+    log_id: int
+
+
+@dataclass
+class PendingReview:
+    """An engagement request waiting for, or under review by, a human operator."""
+
+    id: int
+    asset: str
+    target: str
+    requested_hours: float
+    deadline_hours: float
+    hostile: bool
+    started_hours: float | None = None
+
+
+@dataclass
+class PendingResponse:
+    """A response decision waiting out the victim's decision latency (cancellable by the hotline)."""
+
+    id: int
+    actor: str
+    blamed: str
+    provocation_rung: int
+    cause: Cause
+    due_hours: float
+    clarifiable_by: str | None
+    cancelled: bool = False
+
+
+@dataclass
+class HotlineMessage:
+    """A clarification in transit from one leadership to another."""
+
+    id: int
+    sender: str
+    receiver: str
+    response_id: int
+    sent_hours: float
+    arrives_hours: float
+    delivered: bool
+
+
+@dataclass
+class PendingWork:
+    """All pending work of a model, by id (insertion order is creation order)."""
+
+    reviews: dict[int, PendingReview] = field(default_factory=dict)
+    responses: dict[int, PendingResponse] = field(default_factory=dict)
+    messages: dict[int, HotlineMessage] = field(default_factory=dict)

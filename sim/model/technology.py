@@ -1,0 +1,56 @@
+"""The technology layer at crisis start: each actor's d' and autonomous fleet size (BRIEF §3.9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.kernels import technology as tech
+from sim.scenario.schema import AISource, Scenario
+
+
+@dataclass(frozen=True)
+class ActorTechnology:
+    """What the technology layer gives one actor at crisis start.
+
+    Attributes:
+        model_capability: Capability of the actor's model before compute limits, 0-1.
+        compute_share: Share of its compute need the actor can meet, 0-1.
+        effective_capability: Capability after compute limits, 0-1.
+        d_prime: Classifier sensitivity d' of its AI stack.
+        fleet_fraction: Share of its autonomous (drone) fleet it can field.
+    """
+
+    model_capability: float
+    compute_share: float
+    effective_capability: float
+    d_prime: float
+    fleet_fraction: float
+
+
+def actor_technology(scenario: Scenario, actor_id: str) -> ActorTechnology:
+    """Apply export controls, distillation and domestic chips to one actor."""
+    layer = scenario.technology
+    actor = scenario.actors[actor_id]
+    if actor.ai.source == AISource.DISTILLED and actor.ai.capability is None:
+        d = layer.distillation
+        model_capability = float(
+            tech.distilled_capability(layer.frontier_capability, d.fidelity, d.lag_months, d.frontier_growth_per_month)
+        )
+    else:
+        model_capability = float(actor.ai.capability)
+    share = float(
+        tech.compute_share(
+            actor.compute.frontier_chip_access,
+            actor.compute.export_controlled,
+            layer.export_control_strength,
+            layer.domestic_chip_capacity.get(actor_id, 0.0),
+        )
+    )
+    effective = float(tech.effective_capability(model_capability, share, layer.compute_capability_floor))
+    return ActorTechnology(
+        model_capability=model_capability,
+        compute_share=share,
+        effective_capability=effective,
+        d_prime=float(tech.d_prime(effective, layer.dprime_at_full_capability)),
+        fleet_fraction=float(tech.fleet_fraction(share, layer.compute_fleet_floor)),
+    )
