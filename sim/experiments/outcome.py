@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -35,7 +36,7 @@ INADVERTENT_CAUSES = frozenset({"misidentification", "false_alarm", "misattribut
 """Roots that make a step inadvertent (BRIEF §3.11; a collision at sea, "accident", counts too)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RunOutcome:
     """Outcome of one replication.
 
@@ -70,8 +71,18 @@ class RunOutcome:
     satellites_lost: int
     debris: int
     severity: float
-    crisis_level: np.ndarray = field(repr=False, compare=False)
+    crisis_level: np.ndarray = field(repr=False)
 
-    def same_as(self, other: RunOutcome) -> bool:
-        """Exact equality, trajectory included (the dataclass ``==`` skips the array)."""
-        return self == other and np.array_equal(self.crisis_level, other.crisis_level)
+    def key(self) -> tuple:
+        """Every field as a hashable value; NaN first-times become ``None`` so equal runs compare equal."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        values[3] = tuple(None if math.isnan(h) else float(h) for h in self.first_hours)
+        values[-1] = np.asarray(self.crisis_level, dtype=np.int8).tobytes()
+        return tuple(values)
+
+    def __eq__(self, other: object) -> bool:
+        """Exact equality of every field, trajectory included."""
+        return isinstance(other, RunOutcome) and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.experiments.outcome import RunOutcome
@@ -26,10 +28,10 @@ def run_once(scenario: Scenario, seed: int, run: int) -> RunOutcome:
 def outcome_of(model: EscalationModel) -> RunOutcome:
     """Reduce a finished (or paused) model to its outcome record."""
     initial = max(actor.spec.initial_rung for actor in model.actors.values())
-    max_rung = max([initial, *model.crisis_level_history])
+    max_rung = max(k for k, hours in enumerate(model.first_hours) if not math.isnan(hours))
     root = "none"
     if max_rung > initial:
-        first = next(c for c in model.rung_changes if c.crisis_after == max_rung and c.crisis_before < max_rung)
+        first = next(c for c in model.rung_changes if c.crisis_after >= max_rung > c.crisis_before)
         root = first.cause.root
     inadvertent = any(
         c.crisis_after > c.crisis_before and c.crisis_after >= 3 and c.cause.inadvertent for c in model.rung_changes

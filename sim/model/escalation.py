@@ -6,6 +6,7 @@ deliberate or inadvertent (BRIEF §3.7, §3.8, §3.11).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from sim.kernels import perception, response
@@ -58,7 +59,8 @@ class Escalation:
         model.severity += float(response.severity_of_step(old, new_rung))
         model.rung_changes.append(RungChange(model.now, actor.key, old, new_rung, before, after, cause, log_id))
         for k in range(before + 1, after + 1):
-            model.first_hours[k] = model.now
+            if math.isnan(model.first_hours[k]):
+                model.first_hours[k] = model.now
 
     def deliberate_step(self, actor: ActorAgent) -> None:
         """Tick-level hazards of deliberate escalation (base + Jervis spiral) and de-escalation."""

@@ -6,6 +6,8 @@ or 1 where the schema allows), and the event log is checked for the sequence tha
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from conftest import duel
 
@@ -87,7 +89,7 @@ def test_operator_queue_lapses_when_alerts_outrun_the_operators():
     assert lapsed and engaged
     # One operator, 10-minute reviews: approvals are at least 10 minutes apart.
     times = [e.hours for e in engaged]
-    assert all(b - a >= 10.0 / 60.0 - 1e-9 for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= 10.0 / 60.0 - 1e-9 for a, b in itertools.pairwise(times))
 
 
 def _misidentification_duel(hotline_enabled: bool):
