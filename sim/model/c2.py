@@ -134,9 +134,9 @@ class CommandPipeline:
         p_hostile = min(1.0, p.hostile_share_base + p.hostile_share_per_rung * other.owner.rung)
         hostile = bernoulli(model.draws.u(asset.index, Purpose.ENCOUNTER_HOSTILE), p_hostile)
         shift = self.policy.incidents_at_sea.threshold_shift if incsea else 0.0
-        lam = perception.roe_threshold(
-            asset.owner.spec.roe_threshold, asset.owner.rung, p.threshold_shift_per_rung, shift
-        )
+        # The ROE bias c is set from the midpoint of the noise and signal distributions: λ = d′/2 + c.
+        criterion = 0.5 * asset.d_prime + asset.owner.spec.roe_threshold
+        lam = perception.roe_threshold(criterion, asset.owner.rung, p.threshold_shift_per_rung, shift)
         p_flag = perception.p_detect(asset.d_prime, lam) if hostile else perception.p_false_alarm(lam)
         if not bernoulli(model.draws.u(asset.index, Purpose.CLASSIFY), p_flag):
             return

@@ -197,11 +197,11 @@ class Actor(Strict):
         description="Human operators available to review engagements at once (the operator queue's servers).",
     )
     roe_threshold: float = Field(
-        default=2.0,
+        default=0.75,
         ge=-3.0,
         le=6.0,
-        description="Rules-of-engagement decision criterion lambda at rung 0 (signal detection theory, in "
-        "standard deviations of noise); lower is more trigger-happy.",
+        description="Rules-of-engagement bias c at rung 0 (signal detection theory, in standard deviations of "
+        "noise, measured from the midpoint between noise and signal: lambda = d'/2 + c); lower is more trigger-happy.",
     )
     ai: AIStack = Field(description="The actor's military AI stack.")
     compute: ComputeAccess = Field(default_factory=ComputeAccess, description="Access to AI compute.")
