@@ -67,8 +67,8 @@ class CommandPipeline:
         for actor in model.actors.values():
             if any(a.spec.role == SpaceRole.EARLY_WARNING for a in self._own_space(actor)):
                 self.env.process(self._warning_false_alarms(actor))
-        for index, inject in enumerate(model.spec.injects):
-            self.env.process(self._inject(index, inject))
+        for inject in model.spec.injects:
+            self.add_inject(inject)
 
     # ------------------------------------------------------------------ encounters
 
@@ -393,8 +393,12 @@ class CommandPipeline:
 
     # ------------------------------------------------------------------ injects
 
-    def _inject(self, index: int, inject):
-        yield self.env.timeout(inject.at_hours)
+    def add_inject(self, inject) -> None:
+        """Schedule an inject (a scenario's at start, or a facilitator's during a live game)."""
+        self.env.process(self._inject(inject))
+
+    def _inject(self, inject):
+        yield self.env.timeout(max(0.0, inject.at_hours - self.env.now))
         model = self.model
         note = f" — {inject.description}" if inject.description else ""
         if isinstance(inject, FalseAlarmInject):

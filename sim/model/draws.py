@@ -43,6 +43,7 @@ class Purpose(IntEnum):
     COLLISION_TARGET = 26
     NORM_COMPLIANCE = 27
     MORATORIUM = 28
+    PLAYER_HOTLINE = 29
 
 
 class Draws:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sim.kernels import perception, response
 from sim.kernels.rng import bernoulli, choice_index, exponential
 from sim.model.draws import Purpose
-from sim.model.records import Cause, HotlineMessage, PendingResponse, RungChange
+from sim.model.records import Cause, DecisionPoint, HotlineMessage, PendingResponse, PlayerChoice, RungChange
 from sim.scenario.schema import Autonomy, Commitment
 
 if TYPE_CHECKING:
@@ -154,10 +154,61 @@ class Escalation:
 
     def _respond(self, pending: PendingResponse, latency: float):
         yield self.model.env.timeout(latency)
+        if not pending.cancelled and pending.actor == self.model.player:
+            choice = yield self._await_player(pending)
+            if choice is not None:
+                self.model.pending.responses.pop(pending.id, None)
+                self.apply_player_choice(pending, choice)
+            return
         self.model.pending.responses.pop(pending.id, None)
         if pending.cancelled:
             return
         self.decide_response(pending)
+
+    def _await_player(self, pending: PendingResponse):
+        """Open a decision point for the player's actor; the player's choice triggers the returned event."""
+        model = self.model
+        event = model.env.event()
+        model.decision_points[pending.id] = DecisionPoint(pending, event)
+        model.record(
+            "decision_point",
+            f"{pending.actor} must decide its response to {pending.blamed} "
+            f"(provocation read as rung {pending.provocation_rung}) — player's decision",
+            pending.cause.chain,
+        )
+        return event
+
+    def apply_player_choice(self, pending: PendingResponse, choice: PlayerChoice) -> None:
+        """Carry out the player's decision: respond at a rung (up or down), or hold."""
+        model = self.model
+        actor = model.actors[pending.actor]
+        if choice.rung is None or choice.rung == actor.rung:
+            model.record("response", f"{actor.key} (player) holds at rung {actor.rung}", pending.cause.chain)
+            return
+        log_id = model.record(
+            "response", f"{actor.key} (player) responds to {pending.blamed} at rung {choice.rung}", pending.cause.chain
+        )
+        if choice.rung > actor.rung:
+            self.change_rung(
+                actor, choice.rung, pending.cause.extended(log_id), f"player's response to {pending.blamed}"
+            )
+        else:
+            self.change_rung(actor, choice.rung, Cause("deliberate", (log_id,)), "player's de-escalation")
+
+    def player_hotline_call(self, pending: PendingResponse) -> str:
+        """The player calls the blamed side before deciding; it may explain what happened, or not answer."""
+        model = self.model
+        actor, blamed = model.actors[pending.actor], model.actors[pending.blamed]
+        if not self._hotline_links(actor, blamed):
+            text = f"{actor.key} has no hotline to {blamed.key}"
+        elif not bernoulli(model.draws.u(actor.index, Purpose.PLAYER_HOTLINE), self.policy.hotline.reliability):
+            text = f"{actor.key} calls {blamed.key} on the hotline: no answer, or not believed"
+        elif pending.cause.inadvertent:
+            text = f"{actor.key} calls {blamed.key}: {blamed.key} says it was not intended ({pending.cause.root})"
+        else:
+            text = f"{actor.key} calls {blamed.key}: {blamed.key} does not disavow the act"
+        model.record("hotline", text)
+        return text
 
     def decide_response(self, pending: PendingResponse) -> None:
         """The victim's leadership picks a response rung by doctrine, resolve and risk tolerance."""
@@ -200,6 +251,9 @@ class Escalation:
         elif pending.id in model.pending.responses:
             pending.cancelled = True
             model.pending.responses.pop(pending.id)
+            point = model.decision_points.pop(pending.id, None)
+            if point is not None:
+                point.event.succeed(None)
             model.record("hotline", f"{receiver.key} accepts {sender.key}'s clarification and stands its response down")
         else:
             model.record("hotline", f"{sender.key}'s clarification reaches {receiver.key} after it has responded")

@@ -33,7 +33,7 @@ from sim.model.agents import (
 from sim.model.c2 import CommandPipeline
 from sim.model.draws import Draws, Purpose
 from sim.model.escalation import Escalation
-from sim.model.records import LogEntry, PendingWork, RungChange
+from sim.model.records import DecisionPoint, LogEntry, PendingWork, RungChange
 from sim.model.technology import actor_technology
 from sim.scenario.schema import Autonomy, Commitment, DroneSwarm, NavalGroup, Scenario
 
@@ -46,6 +46,8 @@ class EscalationModel(mesa.Model):
         seed: Master seed of the Monte Carlo (defaults to ``scenario.monte_carlo.seed``).
         run: Replication index; with ``seed`` it fixes every random draw.
         overrides: ``PATH=VALUE`` overrides, applied when ``scenario`` is a path.
+        player: Id of an actor whose response decisions wait for a human player (see
+            :mod:`sim.model.wargame`); ``None`` lets the model decide for every actor.
     """
 
     def __init__(
@@ -54,6 +56,7 @@ class EscalationModel(mesa.Model):
         seed: int | None = None,
         run: int = 0,
         overrides: tuple[str, ...] = (),
+        player: str | None = None,
     ) -> None:
         spec = _as_scenario(scenario, overrides)
         seed = spec.monte_carlo.seed if seed is None else int(seed)
@@ -70,6 +73,10 @@ class EscalationModel(mesa.Model):
         self.log: list[LogEntry] = []
         self.rung_changes: list[RungChange] = []
         self.pending = PendingWork()
+        if player is not None and player not in spec.actors:
+            raise ValueError(f"unknown player actor '{player}'")
+        self.player = player
+        self.decision_points: dict[int, DecisionPoint] = {}
         self.counts = {"engagements_true": 0, "engagements_false": 0, "debris": 0, "collisions": 0}
         self.tracked_objects = {key: zone.tracked_objects for key, zone in spec.zones.items()}
         self._next_record_id = 0

@@ -8,6 +8,7 @@ read and handed on (to the compiled engine's ``continue_from``, later).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sim.experiments.outcome import INADVERTENT_CAUSES
 
@@ -114,3 +115,18 @@ class PendingWork:
     reviews: dict[int, PendingReview] = field(default_factory=dict)
     responses: dict[int, PendingResponse] = field(default_factory=dict)
     messages: dict[int, HotlineMessage] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlayerChoice:
+    """A player's decision at a decision point: respond at ``rung`` (``None`` means hold)."""
+
+    rung: int | None = None
+
+
+@dataclass
+class DecisionPoint:
+    """A response decision of the player's actor waiting for the player (its event carries the choice)."""
+
+    pending: PendingResponse
+    event: Any
