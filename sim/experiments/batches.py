@@ -1,0 +1,119 @@
+"""The unit of work of every experiment: a chunk of consecutive runs of one scenario, as an Arrow table.
+
+:func:`chunk_table` is what a worker runs (a plain module-level function, so it pickles for local
+processes and for Dask). :func:`run_points` runs the same run indices for several scenarios (design
+points, or the arms of a comparison) on an executor and gives back each point's rows in run order:
+every point sees the same seed and run indices, i.e. common random numbers.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from functools import cache
+
+import pyarrow as pa
+
+from sim.experiments.executors import Executor, SerialExecutor
+from sim.experiments.monte_carlo import chunk_runs, run_chunk
+from sim.experiments.outcome import RunOutcome
+from sim.experiments.storage import _schema, frame_to_outcomes, outcomes_to_frame
+from sim.scenario.schema import Scenario
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "chunk_table",
+    "run_outcomes",
+    "run_points",
+    "run_schema",
+    "table_outcomes",
+]
+
+DEFAULT_ENGINE = "reference"
+"""Engine used when none is named."""
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@cache
+def _accepts_engine() -> bool:
+    return "engine" in inspect.signature(run_chunk).parameters
+
+
+def run_outcomes(scenario: Scenario, seed: int, runs: Sequence[int], engine: str = DEFAULT_ENGINE) -> list[RunOutcome]:
+    """Run the given replications with the named engine.
+
+    Raises:
+        ValueError: If the engine is not available in this version.
+    """
+    if _accepts_engine():
+        return run_chunk(scenario, seed, runs, engine=engine)  # type: ignore[call-arg]
+    if engine != "reference":
+        raise ValueError(f"engine {engine!r} is not available (this version has only 'reference')")
+    return run_chunk(scenario, seed, runs)
+
+
+def run_schema(trajectory: bool = True) -> pa.Schema:
+    """Arrow schema of per-run rows: ``point`` then the outcome columns of :mod:`sim.experiments.storage`."""
+    base = _schema(trajectory)
+    return pa.schema([pa.field("point", pa.int64()), *base])
+
+
+def chunk_table(
+    scenario: Scenario, seed: int, point: int, runs: Sequence[int], engine: str = DEFAULT_ENGINE
+) -> pa.Table:
+    """Run one chunk and return its rows (trajectories included), with ``point`` as the first column."""
+    outcomes = run_outcomes(scenario, seed, runs, engine)
+    frame = outcomes_to_frame(outcomes, trajectory=True)
+    frame.insert(0, "point", point)
+    return pa.Table.from_pandas(frame, schema=run_schema(True), preserve_index=False)
+
+
+def table_outcomes(table: pa.Table) -> list[RunOutcome]:
+    """Rebuild :class:`RunOutcome` records from per-run rows (with trajectories)."""
+    frame = table.drop_columns(["point"]).to_pandas() if "point" in table.column_names else table.to_pandas()
+    return frame_to_outcomes(frame)
+
+
+def run_points(
+    scenarios: Sequence[Scenario],
+    seed: int,
+    runs: range,
+    executor: Executor | None = None,
+    chunk_size: int = 250,
+    engine: str = DEFAULT_ENGINE,
+    progress: ProgressCallback | None = None,
+) -> list[pa.Table]:
+    """Run ``runs`` of every scenario on common random numbers; rows per scenario, in run order.
+
+    Args:
+        scenarios: One validated scenario per point (point ``i`` is ``scenarios[i]``).
+        seed: Master seed, the same for every point.
+        runs: Run indices, the same for every point.
+        executor: Where to compute (default: this process).
+        chunk_size: Runs per unit of work.
+        engine: Engine name.
+        progress: Called with (runs done, runs in all) as chunks finish.
+
+    Returns:
+        One table per point (``point`` column, outcome columns, trajectories), rows in run order;
+        identical for any executor and number of workers.
+    """
+    executor = executor or SerialExecutor()
+    chunks = chunk_runs(runs.start, len(runs), chunk_size) if len(runs) else []
+    tasks = (
+        ((i, c), (scenario, seed, i, list(chunk), engine))
+        for i, scenario in enumerate(scenarios)
+        for c, chunk in enumerate(chunks)
+    )
+    parts: dict[tuple[int, int], pa.Table] = {}
+    total, done = len(scenarios) * len(runs), 0
+    for key, table in executor.run(chunk_table, tasks):
+        parts[key] = table  # type: ignore[index]
+        done += table.num_rows
+        if progress:
+            progress(done, total)
+    return [
+        pa.concat_tables([parts[(i, c)] for c in range(len(chunks))]) if chunks else run_schema().empty_table()
+        for i in range(len(scenarios))
+    ]

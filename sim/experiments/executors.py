@@ -1,0 +1,223 @@
+"""Where chunks of runs are computed: in this process, on local worker processes, or on a Dask cluster.
+
+Every executor has one method, :meth:`Executor.run`: it takes an iterable of tasks (``(key, args)``
+pairs), calls a module-level function on each ``args`` somewhere, and yields ``(key, result)`` as
+results arrive, in whatever order they finish. At most :attr:`Executor.window` tasks are in flight,
+so a sweep of a million runs never queues (or holds) all of its work at once. Callers put results
+back in order by key, so what they compute never depends on the executor or the number of workers.
+
+Workers get ``NUMBA_CACHE_DIR`` (from this process's environment) and one Numba thread each: the
+parallelism is across chunks, never inside one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any
+
+__all__ = [
+    "PLUGIN_NAME",
+    "DaskExecutor",
+    "Executor",
+    "ProcessExecutor",
+    "SerialExecutor",
+    "make_executor",
+    "worker_environment",
+]
+
+Task = tuple[Hashable, tuple[Any, ...]]
+
+PLUGIN_NAME = "flashpoint-numba-environment"
+"""Name under which the worker plugin is registered on a Dask cluster."""
+
+
+def worker_environment() -> dict[str, str]:
+    """Environment every worker gets: one Numba thread, and this process's Numba cache if set."""
+    env = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
+    return env
+
+
+def apply_environment(env: dict[str, str]) -> None:
+    """Set ``env`` in this (worker) process; adjust Numba if it was imported already."""
+    os.environ.update(env)
+    import sys
+
+    numba = sys.modules.get("numba")
+    if numba is not None:
+        if "NUMBA_CACHE_DIR" in env:
+            numba.config.CACHE_DIR = env["NUMBA_CACHE_DIR"]
+        with contextlib.suppress(ValueError, RuntimeError):
+            numba.set_num_threads(1)
+
+
+class Executor:
+    """Base class: runs tasks and yields ``(key, result)`` as they finish."""
+
+    workers: int = 1
+    name: str = "serial"
+
+    @property
+    def window(self) -> int:
+        """Tasks kept in flight (twice the workers, so none idles while results are handled)."""
+        return max(1, 2 * self.workers)
+
+    def run(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
+        """Call ``fn(*args)`` for each ``(key, args)`` and yield ``(key, result)`` as results arrive."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the workers (the executor can not be used afterwards)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def describe(self) -> str:
+        """One line for messages: where the work runs."""
+        return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+
+class SerialExecutor(Executor):
+    """Runs every task in this process, in order."""
+
+    def run(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
+        for key, args in tasks:
+            yield key, fn(*args)
+
+
+class _FutureExecutor(Executor):
+    """Shared sliding-window loop over futures (``concurrent.futures`` or ``distributed``)."""
+
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        raise NotImplementedError
+
+    def _wait(self, futures: set[Any]) -> set[Any]:
+        raise NotImplementedError
+
+    def run(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
+        pending: dict[Any, Hashable] = {}
+        source = iter(tasks)
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(pending) < self.window:
+                    try:
+                        key, args = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    pending[self._submit(fn, args)] = key
+                if not pending:
+                    return
+                for future in self._wait(set(pending)):
+                    key = pending.pop(future)
+                    yield key, future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+class ProcessExecutor(_FutureExecutor):
+    """Local worker processes (``spawn``), each with :func:`worker_environment`."""
+
+    name = "local processes"
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1 (got {workers})")
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=apply_environment,
+            initargs=(worker_environment(),),
+        )
+
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        return self._pool.submit(fn, *args)
+
+    def _wait(self, futures: set[Any]) -> set[Any]:
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return done
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(_FutureExecutor):
+    """Chunks on a Dask cluster: an existing scheduler (``tcp://HOST:PORT``) or a ``distributed.Client``.
+
+    The workers must be able to import ``sim`` (same package version as here).
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: Any, timeout: float = 30.0) -> None:
+        from distributed import Client
+
+        if isinstance(scheduler, Client):
+            self.client, self._owned = scheduler, False
+        else:
+            self.client, self._owned = Client(scheduler, timeout=timeout, set_as_default=False), True
+        self.client.register_plugin(_worker_plugin(worker_environment()), name=PLUGIN_NAME)
+        threads = self.client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+        self.address = self.client.scheduler.address
+
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
+    def _wait(self, futures: set[Any]) -> set[Any]:
+        from distributed import wait as dask_wait
+
+        done, _ = dask_wait(list(futures), return_when="FIRST_COMPLETED")
+        return set(done)
+
+    def close(self) -> None:
+        if self._owned:
+            self.client.close()
+
+    def describe(self) -> str:
+        return f"dask at {self.address} ({self.workers} worker threads)"
+
+
+def _worker_plugin(env: dict[str, str]) -> Any:
+    """A ``distributed.WorkerPlugin`` that applies ``env`` in each worker as it joins (and in later ones)."""
+    from distributed import WorkerPlugin
+
+    class NumbaEnvironment(WorkerPlugin):
+        idempotent = True
+
+        def __init__(self, env: dict[str, str]) -> None:
+            self.env = env
+
+        def setup(self, worker: Any) -> None:
+            apply_environment(self.env)
+
+    return NumbaEnvironment(env)
+
+
+def make_executor(workers: int = 1, scheduler: Any = None) -> Executor:
+    """The executor for ``--workers`` / ``--scheduler``.
+
+    Args:
+        workers: Local worker processes (1 computes in this process).
+        scheduler: A Dask scheduler address ``tcp://HOST:PORT`` or a ``distributed.Client``; when
+            given, ``workers`` is ignored and the cluster's worker threads are used.
+
+    Returns:
+        The executor; use it as a context manager to release the workers.
+    """
+    if scheduler is not None:
+        return DaskExecutor(scheduler)
+    if workers == 1:
+        return SerialExecutor()
+    return ProcessExecutor(workers)
