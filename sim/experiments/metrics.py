@@ -1,0 +1,75 @@
+"""Named per-run quantities that experiments estimate, compare and analyse.
+
+``p_ge_K`` is the indicator "max rung >= K" (K = 1..7), ``p_inadvertent`` the indicator of an
+inadvertent step to rung >= 3; their means are the probabilities the brief asks for. ``severity`` and
+``engagements_false`` are per-run means. Values come from per-run rows (an Arrow table or a frame with
+the columns of :mod:`sim.experiments.storage`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.experiments.outcome import N_RUNGS
+
+__all__ = ["COMPARE_METRICS", "PROBABILITY_METRICS", "check_metric", "is_probability", "metric_label", "metric_values"]
+
+PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, N_RUNGS)), "p_inadvertent")
+"""Indicator metrics (their mean is a probability with a Wilson interval)."""
+
+COMPARE_METRICS = (*PROBABILITY_METRICS, "severity", "engagements_false")
+"""Metrics a comparison reports, in order."""
+
+_GE = re.compile(r"^p_ge_([0-9])$")
+
+
+def check_metric(name: str) -> str:
+    """Return ``name`` if it is a known metric.
+
+    Raises:
+        ValueError: With the known names.
+    """
+    if name not in COMPARE_METRICS:
+        raise ValueError(f"unknown metric {name!r}: expected one of {', '.join(COMPARE_METRICS)}")
+    return name
+
+
+def is_probability(name: str) -> bool:
+    """Whether the metric is an indicator whose mean is a probability."""
+    return name in PROBABILITY_METRICS
+
+
+def metric_label(name: str) -> str:
+    """Human label: ``P(max rung ≥ 3)``, ``P(inadvertent)``, ``mean severity``."""
+    match = _GE.match(name)
+    if match:
+        return f"P(max rung ≥ {match.group(1)})"
+    return {
+        "p_inadvertent": "P(inadvertent)",
+        "severity": "mean severity",
+        "engagements_false": "false engagements per run",
+    }.get(name, name)
+
+
+def _column(rows: Any, column: str) -> np.ndarray:
+    if isinstance(rows, pa.Table):
+        return rows.column(column).to_numpy(zero_copy_only=False)
+    if isinstance(rows, pd.DataFrame):
+        return rows[column].to_numpy()
+    raise TypeError(f"expected an Arrow table or a DataFrame, got {type(rows).__name__}")
+
+
+def metric_values(rows: Any, name: str) -> np.ndarray:
+    """One value per run (float; 0/1 for indicators), in row order."""
+    check_metric(name)
+    match = _GE.match(name)
+    if match:
+        return (_column(rows, "max_rung").astype(np.int64) >= int(match.group(1))).astype(float)
+    if name == "p_inadvertent":
+        return _column(rows, "inadvertent").astype(bool).astype(float)
+    return _column(rows, name).astype(float)

@@ -1,0 +1,233 @@
+"""Precision on demand: add runs in batches until a 95% interval is as narrow as asked.
+
+:func:`grow_runs` is the stopping rule, shared by :func:`run_to_precision` (one scenario, Wilson
+interval of a probability) and :func:`sim.experiments.compare.compare` (paired interval of a
+difference). After each batch it predicts the runs needed from ``half-width ∝ 1/sqrt(n)``::
+
+    n_next = min(max_runs, max(n + batch, min(4 n, ceil(1.1 · n · (h / target)²))))
+
+rounded up to a multiple of ``batch``. Runs are always indices ``0 .. n-1`` of the same seed, so the
+numbers at a given n do not depend on how the batches fell, and the whole procedure is reproducible.
+
+:func:`convergence` gives the estimate and its Wilson interval at every n (the convergence figure).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.experiments.batches import DEFAULT_ENGINE, run_points, table_outcomes
+from sim.experiments.executors import Executor, make_executor
+from sim.experiments.metrics import check_metric, is_probability, metric_label, metric_values
+from sim.experiments.stats import wilson_interval
+from sim.experiments.summary import MonteCarloSummary, Proportion, summarize
+from sim.scenario.schema import Scenario
+
+__all__ = ["PrecisionResult", "convergence", "grow_runs", "next_total", "run_to_precision"]
+
+DEFAULT_MAX_RUNS = 100_000
+ProgressCallback = Callable[[int, int], None]
+
+
+def next_total(n: int, half_width: float, target: float, batch: int, max_runs: int) -> int:
+    """Runs to have after the next batch (see the module docstring)."""
+    if not math.isfinite(half_width) or half_width <= 0:
+        want = 2 * n
+    else:
+        want = math.ceil(1.1 * n * (half_width / target) ** 2)
+    total = max(n + batch, min(4 * n, want))
+    total = batch * math.ceil(total / batch)
+    return min(max_runs, total)
+
+
+def grow_runs(
+    run_batch: Callable[[range], None],
+    half_width: Callable[[], float],
+    target: float,
+    batch: int,
+    max_runs: int,
+    first: int | None = None,
+) -> tuple[int, bool, list[tuple[int, float]]]:
+    """Run batches until ``half_width() <= target`` or ``max_runs`` runs.
+
+    Args:
+        run_batch: Runs the given run indices (and records them).
+        half_width: Current half-width, given everything recorded so far.
+        target: Half-width to reach.
+        batch: Granularity of the batches (and the first batch unless ``first`` is given).
+        max_runs: Cap on the number of runs.
+        first: Size of the first batch.
+
+    Returns:
+        ``(runs, reached, history)`` where history holds ``(runs, half-width)`` after each batch.
+
+    Raises:
+        ValueError: On a non-positive target, batch or cap.
+    """
+    if not target > 0:
+        raise ValueError(f"the precision target must be > 0 (got {target})")
+    if batch < 1 or max_runs < 1:
+        raise ValueError("batch and max_runs must be at least 1")
+    n, history = 0, []
+    total = min(max_runs, first or batch)
+    while True:
+        run_batch(range(n, total))
+        n = total
+        h = half_width()
+        history.append((n, h))
+        if h <= target:
+            return n, True, history
+        if n >= max_runs:
+            return n, False, history
+        total = next_total(n, h, target, batch, max_runs)
+
+
+def convergence(values: Sequence[float] | np.ndarray, points: int = 200) -> pd.DataFrame:
+    """Running estimate of a probability and its 95% Wilson interval as runs accumulate.
+
+    Args:
+        values: Per-run indicator (0/1), in run order.
+        points: Number of n at which to report (log-spaced, always including the last).
+
+    Returns:
+        Frame with columns ``n, p, lo, hi, half_width``.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return pd.DataFrame({"n": [], "p": [], "lo": [], "hi": [], "half_width": []})
+    ns = np.unique(np.geomspace(1, x.size, num=min(points, x.size)).round().astype(np.int64))
+    counts = np.cumsum(x)[ns - 1]
+    lo, hi = wilson_interval(counts, ns)
+    lo, hi = np.atleast_1d(lo), np.atleast_1d(hi)
+    return pd.DataFrame({"n": ns, "p": counts / ns, "lo": lo, "hi": hi, "half_width": (hi - lo) / 2})
+
+
+@dataclass(frozen=True)
+class PrecisionResult:
+    """A Monte Carlo run until a probability was known to the asked precision.
+
+    Attributes:
+        metric: The probability watched (e.g. ``p_ge_3``).
+        target: Asked 95% half-width.
+        runs: Runs it took.
+        reached: Whether the target was reached (else ``max_runs`` stopped it).
+        estimate: The probability with its Wilson interval.
+        half_width: Final half-width, ``(hi - lo)/2``.
+        history: ``(runs, half-width)`` after each batch.
+        summary: Full Monte Carlo summary of all the runs.
+        values: Per-run indicator of the metric, in run order (for :func:`convergence`).
+        seed: Master seed.
+    """
+
+    metric: str
+    target: float
+    runs: int
+    reached: bool
+    estimate: Proportion
+    half_width: float
+    history: list[tuple[int, float]]
+    summary: MonteCarloSummary
+    values: np.ndarray = field(repr=False)
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (the summary under ``summary``)."""
+        return {
+            "metric": self.metric,
+            "label": metric_label(self.metric),
+            "target_half_width": self.target,
+            "runs": self.runs,
+            "reached": self.reached,
+            "estimate": self.estimate.to_dict(),
+            "half_width": self.half_width,
+            "history": [{"runs": n, "half_width": h} for n, h in self.history],
+            "seed": self.seed,
+            "summary": self.summary.to_dict(),
+        }
+
+
+def run_to_precision(
+    scenario: Scenario,
+    target: float,
+    metric: str = "p_ge_3",
+    *,
+    seed: int | None = None,
+    batch: int = 200,
+    max_runs: int = DEFAULT_MAX_RUNS,
+    workers: int = 1,
+    scheduler: Any = None,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    engine: str = DEFAULT_ENGINE,
+    progress: ProgressCallback | None = None,
+) -> PrecisionResult:
+    """Run batches of the scenario until the 95% Wilson half-width of ``metric`` is at most ``target``.
+
+    Args:
+        scenario: A validated scenario.
+        target: Half-width to reach, e.g. 0.005.
+        metric: A probability metric (``p_ge_1`` .. ``p_ge_7``, ``p_inadvertent``).
+        seed: Master seed (default: the scenario's).
+        batch: Batch granularity and first batch size.
+        max_runs: Cap on the number of runs.
+        workers: Local worker processes.
+        scheduler: Dask scheduler address or client.
+        executor: A ready executor (not closed here).
+        chunk_size: Runs per unit of work (default: ``batch`` split over the workers).
+        engine: Engine name.
+        progress: Called with (runs done, current planned total).
+
+    Returns:
+        The :class:`PrecisionResult`.
+    """
+    check_metric(metric)
+    if not is_probability(metric):
+        raise ValueError(f"precision needs a probability metric, not {metric!r}")
+    seed = scenario.monte_carlo.seed if seed is None else int(seed)
+    tables: list[pa.Table] = []
+    owned = executor is None
+    ex = executor or make_executor(workers, scheduler)
+    size = chunk_size or max(1, min(250, -(-batch // (2 * ex.workers))))
+
+    def run_batch(runs: range) -> None:
+        base = sum(t.num_rows for t in tables)
+
+        def report(done: int, _total: int) -> None:
+            if progress:
+                progress(base + done, runs.stop)
+
+        tables.append(run_points([scenario], seed, runs, ex, size, engine, report)[0])
+
+    def half_width() -> float:
+        x = np.concatenate([metric_values(t, metric) for t in tables])
+        lo, hi = wilson_interval(int(x.sum()), x.size)
+        return (hi - lo) / 2
+
+    try:
+        n, reached, history = grow_runs(run_batch, half_width, target, batch, max_runs)
+    finally:
+        if owned:
+            ex.close()
+    table = pa.concat_tables(tables)
+    values = metric_values(table, metric)
+    summary = summarize(table_outcomes(table), scenario.time.horizon_hours, scenario.time.tick_hours)
+    estimate = Proportion.of(int(values.sum()), int(values.size))
+    return PrecisionResult(
+        metric=metric,
+        target=float(target),
+        runs=n,
+        reached=reached,
+        estimate=estimate,
+        half_width=(estimate.hi - estimate.lo) / 2,
+        history=history,
+        summary=summary,
+        values=values,
+        seed=seed,
+    )
