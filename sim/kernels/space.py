@@ -1,0 +1,88 @@
+"""Space kernels: ASAT kill and Kessler-style collision risk in an orbital regime."""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from sim.kernels.rng import exponential
+
+__all__ = ["asat_kill", "collision_rate_per_day", "next_collision_hours", "satellite_hit_index"]
+
+
+@njit(cache=True)
+def collision_rate_per_day(k, n_objects):
+    """Total collisions per day in a regime, kinetic-gas form: ``0.5 * k * n**2``.
+
+    Args:
+        k: Pairwise collision coefficient (per object pair per day).
+        n_objects: Tracked objects in the regime (active satellites + debris).
+
+    Returns:
+        Collisions per day.
+    """
+    n = float(n_objects)
+    return 0.5 * k * n * n
+
+
+@njit(cache=True)
+def next_collision_hours(u, k, n_objects):
+    """Waiting time to the next collision: exponential with mean ``24 / rate`` hours, by inversion at ``u``.
+
+    Args:
+        u: Uniform in [0, 1).
+        k: Pairwise collision coefficient (per pair per day).
+        n_objects: Objects in the regime.
+
+    Returns:
+        Hours until the next collision; ``inf`` when the rate is 0 (or so small that ``24 / rate``
+        overflows).
+    """
+    rate = collision_rate_per_day(k, n_objects)
+    if rate <= 0.0:
+        return math.inf
+    mean_hours = 24.0 / rate
+    if math.isinf(mean_hours):  # rate so small the mean overflows: treat as zero rate
+        return math.inf
+    return exponential(u, mean_hours)
+
+
+@njit(cache=True)
+def asat_kill(u, p_kill):
+    """Whether an ASAT engagement destroys its target: ``u < p_kill``.
+
+    Args:
+        u: Uniform in [0, 1).
+        p_kill: Kill probability.
+
+    Returns:
+        True on a kill.
+    """
+    return u < p_kill
+
+
+@njit(cache=True)
+def satellite_hit_index(u, n_active, n_objects):
+    """Which active satellite (if any) a collision destroys, from one uniform.
+
+    The collision involves an active satellite with probability ``n_active / n_objects``. If
+    ``u < n_active / n_objects`` the index is ``min(int(u * n_objects), n_active - 1)`` (uniform over the
+    active satellites), otherwise -1 (debris-on-debris).
+
+    Args:
+        u: Uniform in [0, 1).
+        n_active: Active satellites in the regime.
+        n_objects: All objects in the regime (``>= n_active``).
+
+    Returns:
+        An index in [0, n_active) or -1.
+    """
+    if n_active <= 0 or n_objects <= 0:
+        return -1
+    if u < n_active / n_objects:
+        i = int(u * n_objects)
+        if i > n_active - 1:
+            i = n_active - 1
+        return i
+    return -1
