@@ -2,7 +2,10 @@
 PYTHON_VERSION ?= 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
-export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba_cache
+# numba invalidates a cached function only when its own file changes, not the kernels it calls:
+# key the cache on the kernel sources so an edit to any kernel starts a fresh cache.
+KERNELS_HASH := $(shell cat sim/kernels/*.py sim/kernels/*/*.py 2>/dev/null | sha1sum | cut -c1-12)
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba_cache/$(KERNELS_HASH)
 
 .PHONY: run test lint format app clean venv
 
