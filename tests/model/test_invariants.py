@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from conftest import duel
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,15 @@ def test_run_invariants(p):
     firsts = [h for h in outcome.first_hours if not math.isnan(h)]
     assert firsts == sorted(firsts) and len(firsts) == outcome.max_rung + 1
     assert all(0.0 <= h <= horizon for h in firsts)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(levers, st.integers(2, 12))
+def test_monte_carlo_probabilities_are_probabilities(p, runs):
+    from sim.experiments.monte_carlo import run_monte_carlo
+
+    summary = run_monte_carlo(scenario_for(p), runs=runs, seed=p["seed"]).summary
+    proportions = [*summary.max_rung_at_least, summary.inadvertent, *summary.root_causes.values()]
+    assert all(0.0 <= q.lo <= q.p <= q.hi <= 1.0 for q in proportions)
+    assert sum(q.p for q in summary.root_causes.values()) == pytest.approx(1.0)
+    assert all(0.0 <= v <= 1.0 for v in summary.fan_p.ravel())
