@@ -1,0 +1,219 @@
+"""Escalation in the compiled engine: rung changes, deliberate hazards, attribution, responses, hotline.
+
+Each function mirrors the method of :class:`sim.model.escalation.Escalation` with the same name,
+draw for draw and operation for operation.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from sim.kernels import perception, response
+from sim.kernels.engine import layout as L
+from sim.kernels.engine.core import (
+    chain1,
+    crisis_level,
+    draw,
+    extend,
+    hotline_links,
+    max_adversary_rung,
+    new_response,
+    record,
+    schedule,
+    spawn,
+    top_adversary,
+)
+from sim.kernels.engine.workspace import (
+    FS_NOW,
+    FS_SEVERITY,
+    IS_INADVERTENT,
+    RI_ACTOR,
+    RI_BLAMED,
+    RI_CANCELLED,
+    RI_NODE,
+    RI_PENDING,
+    RI_PROVOCATION,
+    RI_ROOT,
+)
+from sim.kernels.rng import bernoulli, choice_index, exponential
+
+
+@njit(cache=True)
+def change_rung(ta, w, actor, new_rung, root, node, why, blamed):
+    """Move an actor to ``new_rung``: log the step, its severity, crisis-level firsts and their roots."""
+    old = w.rung[actor]
+    before = crisis_level(w)
+    if new_rung == old:
+        return
+    log_id = record(w, L.L_RUNG_CHANGE, node, actor, old, new_rung, why, blamed, root)
+    w.rung[actor] = new_rung
+    w.last_root[actor] = root
+    w.last_node[actor] = extend(w, node, log_id)
+    after = crisis_level(w)
+    w.fscal[FS_SEVERITY] += float(response.severity_of_step(old, new_rung))
+    if after > before and after >= 3 and root >= L.ROOT_MISIDENTIFICATION:
+        w.iscal[IS_INADVERTENT] = 1
+    for k in range(before + 1, after + 1):
+        if math.isnan(w.first_hours[k]):
+            w.first_hours[k] = w.fscal[FS_NOW]
+            w.root_first[k] = root
+
+
+@njit(cache=True)
+def deliberate_step(ta, w, actor):
+    """Tick-level hazards of deliberate escalation (base + Jervis spiral) and de-escalation."""
+    p = ta.params[0]
+    a = ta.actors[actor]
+    threat = max_adversary_rung(ta, w, actor)
+    rung = w.rung[actor]
+    up_rate = response.escalation_hazard_per_day(p.escalation_base, a.resolve, rung, threat, p.spiral_gain)
+    top = top_adversary(ta, w, actor)
+    linked = top >= 0 and hotline_links(ta, actor, top)
+    bonus = p.hotline_reliability if linked else 0.0
+    down_rate = response.de_escalation_hazard_per_day(p.de_escalation_base, a.resolve, rung, threat, bonus)
+    p_up = response.hazard_probability(up_rate, p.tick)
+    p_down = response.hazard_probability(down_rate, p.tick)
+    if p_up + p_down <= 0.0:
+        return
+    u = draw(w, actor, L.P_HAZARD)
+    if u < p_up:
+        root, node = _escalation_cause(ta, w, actor, up_rate)
+        change_rung(ta, w, actor, w.rung[actor] + 1, root, node, L.WHY_ESCALATION, -1)
+    elif u < p_up + p_down:
+        log_id = record(w, L.L_DECIDE_DEESCALATE, -1, actor, 0, 0, 0, 0, 0)
+        change_rung(ta, w, actor, w.rung[actor] - 1, L.ROOT_DELIBERATE, chain1(w, log_id), L.WHY_DEESCALATION, -1)
+
+
+@njit(cache=True)
+def _escalation_cause(ta, w, actor, up_rate):
+    """Competing risks: the base hazard is deliberate; the spiral share inherits the threat's root."""
+    p = ta.params[0]
+    rung = w.rung[actor]
+    base_rate = response.escalation_hazard_per_day(p.escalation_base, ta.actors[actor].resolve, rung, rung, p.spiral_gain)
+    top = top_adversary(ta, w, actor)
+    u = draw(w, actor, L.P_HAZARD_COMPONENT)
+    if top < 0 or w.last_root[top] == L.ROOT_NONE or u * up_rate < base_rate:
+        log_id = record(w, L.L_DECIDE_ESCALATE, -1, actor, 0, 0, 0, 0, 0)
+        return L.ROOT_DELIBERATE, chain1(w, log_id)
+    log_id = record(w, L.L_DECIDE_SPIRAL, -1, actor, top, w.rung[top], 0, 0, 0)
+    return w.last_root[top], extend(w, w.last_node[top], log_id)
+
+
+@njit(cache=True)
+def attribute(ta, w, attacker, victim):
+    """Who the victim blames for an attack by asset ``attacker``, and whether that is a misattribution."""
+    p = ta.params[0]
+    owner = ta.assets[attacker].owner
+    source = p.proliferation_source
+    recipient = ta.actors[owner].recipient != 0 and source >= 0 and source != owner and source != victim
+    p_mis = perception.misattribution_probability(
+        p.misattribution_base, p.misattribution_per_proliferation, p.proliferation_level, recipient
+    )
+    if not bernoulli(draw(w, victim, L.P_ATTRIBUTION), p_mis):
+        return owner, False
+    if recipient:
+        return source, True
+    a = ta.actors[victim]
+    n_others = 0
+    for k in range(a.adv_start, a.adv_end):
+        if ta.adversaries[k] != owner:
+            n_others += 1
+    if n_others == 0:
+        return owner, False
+    pick = choice_index(draw(w, victim, L.P_ATTRIBUTION_PICK), n_others)
+    for k in range(a.adv_start, a.adv_end):
+        if ta.adversaries[k] != owner:
+            if pick == 0:
+                return ta.adversaries[k], True
+            pick -= 1
+    return owner, False
+
+
+@njit(cache=True)
+def schedule_response(ta, w, victim, blamed, provocation, root, node, autonomy, clarifier, discovery):
+    """Start the victim's response decision, and a hotline clarification racing it where one can.
+
+    ``clarifier`` is -1 and ``discovery`` NaN where the reference passes ``None``.
+    """
+    factor = ta.params[0].latency_factor[autonomy]
+    u = draw(w, victim, L.P_RESPONSE_LATENCY)
+    latency = exponential(u, ta.actors[victim].decision_latency * factor)
+    r = new_response(w)
+    w.resp_i[r, RI_ACTOR] = victim
+    w.resp_i[r, RI_BLAMED] = blamed
+    w.resp_i[r, RI_PROVOCATION] = provocation
+    w.resp_i[r, RI_ROOT] = root
+    w.resp_i[r, RI_NODE] = node
+    w.resp_i[r, RI_CANCELLED] = 0
+    w.resp_i[r, RI_PENDING] = 1
+    w.resp_f[r] = w.fscal[FS_NOW] + latency
+    slot = spawn(w, L.PROC_RESPOND, r, 0, 0, 0)
+    w.proc_f[slot, L.PF_X] = latency
+    if clarifier >= 0 and not math.isnan(discovery) and hotline_links(ta, clarifier, victim):
+        slot = spawn(w, L.PROC_CLARIFY, r, clarifier, victim, 0)
+        w.proc_f[slot, L.PF_X] = discovery
+
+
+@njit(cache=True)
+def resume_respond(ta, w, slot):
+    """``Escalation._respond``: wait out the latency, then decide unless stood down."""
+    row = w.proc_i[slot]
+    r = row[L.PI_A]
+    if row[L.PI_STATE] == L.ST_START:
+        row[L.PI_STATE] = L.ST_WAIT
+        schedule(w, w.proc_f[slot, L.PF_X], L.NORMAL, L.EV_TIMEOUT, slot)
+        return
+    row[L.PI_STATE] = L.ST_DONE
+    w.resp_i[r, RI_PENDING] = 0
+    if w.resp_i[r, RI_CANCELLED] != 0:
+        return
+    decide_response(ta, w, r)
+
+
+@njit(cache=True)
+def decide_response(ta, w, r):
+    """The victim's leadership picks a response rung by doctrine, resolve and risk tolerance."""
+    actor = w.resp_i[r, RI_ACTOR]
+    a = ta.actors[actor]
+    provocation = w.resp_i[r, RI_PROVOCATION]
+    node = w.resp_i[r, RI_NODE]
+    u = draw(w, actor, L.P_RESPONSE_RUNG)
+    target = response.response_rung(provocation, w.rung[actor], a.doctrine, a.resolve, a.risk_tolerance, u)
+    blamed = w.resp_i[r, RI_BLAMED]
+    log_id = record(w, L.L_RESPONSE, node, actor, blamed, provocation, 0, 0, 0)
+    if target > w.rung[actor]:
+        change_rung(ta, w, actor, target, w.resp_i[r, RI_ROOT], extend(w, node, log_id), L.WHY_RESPONSE, blamed)
+
+
+@njit(cache=True)
+def resume_clarify(ta, w, slot):
+    """``Escalation._clarify``: discover the error, call on the hotline, and maybe stand the response down."""
+    row = w.proc_i[slot]
+    r, sender, receiver = row[L.PI_A], row[L.PI_B], row[L.PI_C]
+    state = row[L.PI_STATE]
+    if state == L.ST_START:
+        row[L.PI_STATE] = L.ST_WAIT
+        schedule(w, w.proc_f[slot, L.PF_X], L.NORMAL, L.EV_TIMEOUT, slot)
+        return
+    p = ta.params[0]
+    if state == L.ST_WAIT:
+        latency = exponential(draw(w, sender, L.P_HOTLINE_LATENCY), p.hotline_latency)
+        delivered = bernoulli(draw(w, sender, L.P_HOTLINE_DELIVERY), p.hotline_reliability)
+        row[L.PI_H] = 1 if delivered else 0
+        w.proc_f[slot, L.PF_X] = latency
+        w.proc_f[slot, L.PF_Y] = w.fscal[FS_NOW]
+        record(w, L.L_HOTLINE_CALL, -1, sender, receiver, 0, 0, 0, 0)
+        row[L.PI_STATE] = L.ST_IN_TRANSIT
+        schedule(w, latency, L.NORMAL, L.EV_TIMEOUT, slot)
+        return
+    row[L.PI_STATE] = L.ST_DONE
+    if row[L.PI_H] == 0:
+        record(w, L.L_HOTLINE_UNANSWERED, -1, sender, receiver, 0, 0, 0, 0)
+    elif w.resp_i[r, RI_PENDING] != 0:
+        w.resp_i[r, RI_CANCELLED] = 1
+        w.resp_i[r, RI_PENDING] = 0
+        record(w, L.L_HOTLINE_ACCEPTED, -1, sender, receiver, 0, 0, 0, 0)
+    else:
+        record(w, L.L_HOTLINE_LATE, -1, sender, receiver, 0, 0, 0, 0)

@@ -1,0 +1,354 @@
+"""Codes and record layouts shared by the compiled engine's kernels and its Python wrappers.
+
+Everything here is a plain constant or a numpy dtype: event kinds and priorities (as simpy orders
+them), process kinds and states, draw purposes (the reference engine's
+:class:`sim.model.draws.Purpose` values), cause roots, log record codes, and the dtypes of the
+scenario tables (:mod:`sim.kernels.engine.tables`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# --------------------------------------------------------------------------- simpy event priorities
+
+URGENT = 0
+"""simpy's priority of process initialisation (and of the ``env.run(until=...)`` stop event)."""
+NORMAL = 1
+"""simpy's priority of timeouts and of triggered events (resource requests, releases, conditions)."""
+
+# --------------------------------------------------------------------------- event kinds (heap payload)
+
+EV_STOP = 0
+"""The stop event of ``env.run(until=tick_end)``."""
+EV_INIT = 1
+"""A process's ``Initialize`` event: the process runs to its first ``yield``."""
+EV_TIMEOUT = 2
+"""A timeout a process waits on: the process resumes."""
+EV_REQUEST = 3
+"""An operator request granted (the resource's ``Request`` event is processed)."""
+EV_WINDOW = 4
+"""The engagement window of an in-the-loop request runs out."""
+EV_CONDITION = 5
+"""The ``request | window`` condition is processed: the waiting process resumes."""
+EV_RELEASE = 6
+"""An operator released (the resource's ``Release`` event): the head of the queue may be served."""
+
+# --------------------------------------------------------------------------- processes
+
+PROC_ENCOUNTERS = 0
+PROC_FALSE_ALARMS = 1
+PROC_INJECT = 2
+PROC_DECISION = 3
+PROC_RESPOND = 4
+PROC_CLARIFY = 5
+
+# process states (where a process is suspended)
+ST_START = 0
+ST_WAIT = 1
+"""Encounters/false alarms: waiting for the next arrival. Inject: waiting for its time. Respond:
+waiting out the latency. Clarify: waiting for the error to be discovered."""
+ST_MACHINE = 2
+"""Decision, out of the loop: machine latency."""
+ST_VETO = 3
+"""Decision, on the loop: the veto window."""
+ST_QUEUED = 4
+"""Decision, in the loop: waiting on ``request | window``."""
+ST_REVIEW = 5
+"""Decision, in the loop: an operator reviewing."""
+ST_IN_TRANSIT = 6
+"""Clarify: the hotline message in transit."""
+ST_DONE = 7
+
+# process integer fields (proc_i columns)
+PI_KIND = 0
+PI_STATE = 1
+PI_A = 2
+"""Asset (encounters, decision), actor (false alarms), inject index, response slot (respond, clarify)."""
+PI_B = 3
+"""Decision: target asset. Clarify: sender actor."""
+PI_C = 4
+"""Decision: hostile (0/1). Clarify: receiver actor."""
+PI_D = 5
+"""Decision: log id of the classification."""
+PI_E = 6
+"""Decision: flags (veto: vetoed, free; review: caught)."""
+PI_F = 7
+"""Decision, in the loop: request state (0 waiting, 1 granted, 2 cancelled)."""
+PI_G = 8
+"""Decision, in the loop: condition state (0 pending, 1 triggered, 2 processed)."""
+PI_H = 9
+"""Clarify: delivered (0/1)."""
+N_PI = 10
+
+# process float fields (proc_f columns)
+PF_X = 0
+"""Respond: latency. Clarify: discovery hours, then message latency. Decision: review minutes."""
+PF_Y = 1
+"""Decision in the loop: time of request. Clarify: time the message was sent."""
+N_PF = 2
+
+REQ_WAITING = 0
+REQ_GRANTED = 1
+REQ_CANCELLED = 2
+
+# --------------------------------------------------------------------------- draw purposes
+
+P_ENCOUNTER_WAIT = 1
+P_ENCOUNTER_TARGET = 2
+P_ENCOUNTER_HOSTILE = 3
+P_INCSEA_THINNING = 4
+P_CLASSIFY = 5
+P_REVIEW_TIME = 6
+P_OPERATOR_CATCH = 7
+P_VETO = 8
+P_SALVO_INTERCEPT = 9
+P_SALVO_HIT = 10
+P_ATTRITION = 11
+P_ASAT_KILL = 12
+P_ATTRIBUTION = 13
+P_ATTRIBUTION_PICK = 14
+P_RESPONSE_LATENCY = 15
+P_RESPONSE_RUNG = 16
+P_ERROR_DISCOVERY = 17
+P_HOTLINE_LATENCY = 18
+P_HOTLINE_DELIVERY = 19
+P_FALSE_ALARM_WAIT = 20
+P_FALSE_ALARM_CATCH = 21
+P_FALSE_ALARM_BLAMED = 22
+P_HAZARD = 23
+P_HAZARD_COMPONENT = 24
+P_COLLISION = 25
+P_COLLISION_TARGET = 26
+P_NORM_COMPLIANCE = 27
+P_MORATORIUM = 28
+N_PURPOSES = 32
+"""Columns of the per-(entity, purpose) counter table (purposes are 1..28, with room to spare)."""
+
+# --------------------------------------------------------------------------- kinds, roles, autonomy
+
+ASSET_SWARM = 0
+ASSET_NAVAL = 1
+ASSET_SPACE = 2
+
+ROLE_NONE = -1
+ROLE_ISR = 0
+ROLE_COMMUNICATIONS = 1
+ROLE_EARLY_WARNING = 2
+ROLE_CO_ORBITAL_ASAT = 3
+
+AUT_IN = 0
+AUT_ON = 1
+AUT_OUT = 2
+AUT_NONE = 3
+"""No cap (the index past the least restrictive level)."""
+
+INJ_FALSE_ALARM = 0
+INJ_ASAT_TEST = 1
+INJ_COLLISION_AT_SEA = 2
+INJ_ATTACK = 3
+INJ_AUTONOMY_CHANGE = 4
+
+# --------------------------------------------------------------------------- causes
+
+ROOT_NONE = 0
+"""No cause (an actor's ``last_cause is None``); otherwise the index in ``ROOT_CAUSES``."""
+ROOT_DELIBERATE = 1
+ROOT_MISIDENTIFICATION = 2
+ROOT_FALSE_ALARM = 3
+ROOT_MISATTRIBUTION = 4
+ROOT_ENTANGLEMENT = 5
+ROOT_ACCIDENT = 6
+
+# --------------------------------------------------------------------------- provocation rungs
+
+PROVOCATION_HARASSMENT = 2
+PROVOCATION_KINETIC = 3
+PROVOCATION_SPACE = 4
+PROVOCATION_STRATEGIC = 5
+PROVOCATION_ASAT_TEST = 2
+PROVOCATION_COLLISION = 2
+
+# --------------------------------------------------------------------------- how an engagement decision ended
+
+HOW_MACHINE = 0
+HOW_NO_VETO = 1
+HOW_NO_FREE = 2
+HOW_APPROVED = 3
+HOW_ORDER = 4
+HOW_VETOED = 5
+HOW_LAPSED = 6
+HOW_CAUGHT = 7
+
+HOW_TEXT = (
+    "no human in the loop",
+    "human on the loop, no veto",
+    "human on the loop, no operator free to veto",
+    "approved by a human operator",
+    "deliberate order",
+    "vetoed by the supervising operator",
+    "no operator free within the engagement window",
+    "the operator caught the misidentification",
+)
+
+# --------------------------------------------------------------------------- log records (code + up to 6 ints)
+
+L_CLASSIFY = 0  # asset, other, hostile
+L_NOT_MADE = 1  # asset, other, how
+L_ENGAGE = 2  # asset, other, how, losses
+L_ATTRIBUTION = 3  # victim, blamed
+L_FALSE_ALARM = 4  # actor, blamed, inject (-1: none)
+L_FALSE_ALARM_CAUGHT = 5  # actor
+L_DEBRIS_COLLISION = 6  # zone, fragments
+L_SATELLITE_DESTROYED = 7  # asset, zone
+L_INJECT_ATTACK = 8  # attacker, target, inject
+L_INJECT_AUTONOMY = 9  # actor, autonomy, inject
+L_INJECT_FORGO = 10  # actor, inject
+L_INJECT_ASAT = 11  # actor, zone, inject
+L_INJECT_COLLIDE = 12  # first, second, inject
+L_RUNG_CHANGE = 13  # actor, old, new, why, blamed, root
+L_DECIDE_ESCALATE = 14  # actor
+L_DECIDE_SPIRAL = 15  # actor, top, top rung
+L_DECIDE_DEESCALATE = 16  # actor
+L_RESPONSE = 17  # actor, blamed, provocation
+L_HOTLINE_CALL = 18  # sender, receiver
+L_HOTLINE_UNANSWERED = 19  # sender, receiver
+L_HOTLINE_ACCEPTED = 20  # sender, receiver
+L_HOTLINE_LATE = 21  # sender, receiver
+N_LOG_ARGS = 6
+
+WHY_ESCALATION = 0
+WHY_DEESCALATION = 1
+WHY_RESPONSE = 2
+
+# --------------------------------------------------------------------------- status of a replication
+
+OK = 0
+OVERFLOW = 1
+"""A preallocated table was too small; the wrapper runs the replication again with larger tables."""
+
+# --------------------------------------------------------------------------- scenario tables
+
+ACTOR_DTYPE = np.dtype(
+    [
+        ("resolve", np.float64),
+        ("risk_tolerance", np.float64),
+        ("decision_latency", np.float64),
+        ("roe", np.float64),
+        ("doctrine", np.int64),
+        ("initial_rung", np.int64),
+        ("autonomy", np.int64),
+        ("operators", np.int64),
+        ("hotline", np.int64),
+        ("incsea", np.int64),
+        ("norm_bound", np.int64),
+        ("moratorium", np.int64),
+        ("recipient", np.int64),
+        ("adv_start", np.int64),
+        ("adv_end", np.int64),
+        ("ew_start", np.int64),
+        ("ew_end", np.int64),
+        ("asat_suspect", np.int64),
+    ],
+    align=True,
+)
+
+ASSET_DTYPE = np.dtype(
+    [
+        ("hit_probability", np.float64),
+        ("intercept_probability", np.float64),
+        ("staying_power", np.float64),
+        ("kill_probability", np.float64),
+        ("d_prime", np.float64),
+        ("base_rate", np.float64),
+        ("owner", np.int64),
+        ("zone", np.int64),
+        ("kind", np.int64),
+        ("role", np.int64),
+        ("strategic", np.int64),
+        ("drones", np.int64),
+        ("ships", np.int64),
+        ("air_defense", np.int64),
+        ("missiles_per_ship", np.int64),
+        ("debris_per_kill", np.int64),
+        ("autonomy", np.int64),
+        ("cap", np.int64),
+        ("can_engage", np.int64),
+        ("tgt_start", np.int64),
+        ("tgt_end", np.int64),
+    ],
+    align=True,
+)
+
+ZONE_DTYPE = np.dtype(
+    [
+        ("orbit", np.int64),
+        ("tracked", np.int64),
+        ("sat_start", np.int64),
+        ("sat_end", np.int64),
+    ],
+    align=True,
+)
+
+INJECT_DTYPE = np.dtype(
+    [
+        ("at", np.float64),
+        ("kind", np.int64),
+        ("actor", np.int64),
+        ("blamed", np.int64),
+        ("zone", np.int64),
+        ("debris", np.int64),
+        ("first", np.int64),
+        ("second", np.int64),
+        ("autonomy", np.int64),
+    ],
+    align=True,
+)
+
+PARAM_DTYPE = np.dtype(
+    [
+        ("tick", np.float64),
+        ("horizon", np.float64),
+        ("posture_gain", np.float64),
+        ("hostile_base", np.float64),
+        ("hostile_per_rung", np.float64),
+        ("shift_per_rung", np.float64),
+        ("review_low", np.float64),
+        ("review_mode", np.float64),
+        ("review_high", np.float64),
+        ("window_minutes", np.float64),
+        ("veto_seconds", np.float64),
+        ("machine_seconds", np.float64),
+        ("catch_in_loop", np.float64),
+        ("catch_on_loop", np.float64),
+        ("automation_bias", np.float64),
+        ("latency_factor", np.float64, (3,)),
+        ("discovery_hours", np.float64),
+        ("salvo_fraction", np.float64),
+        ("drone_kill_probability", np.float64),
+        ("missile_hit_probability", np.float64),
+        ("collision_k", np.float64),
+        ("false_alarms_per_year", np.float64),
+        ("catch_false_alarm", np.float64, (3,)),
+        ("escalation_base", np.float64),
+        ("de_escalation_base", np.float64),
+        ("spiral_gain", np.float64),
+        ("misattribution_base", np.float64),
+        ("misattribution_per_proliferation", np.float64),
+        ("proliferation_level", np.float64),
+        ("hotline_latency", np.float64),
+        ("hotline_reliability", np.float64),
+        ("incsea_factor", np.float64),
+        ("incsea_shift", np.float64),
+        ("verification", np.float64),
+        ("baseline_compliance", np.float64),
+        ("moratorium_compliance", np.float64),
+        ("n_ticks", np.int64),
+        ("fragments", np.int64),
+        ("hotline_enabled", np.int64),
+        ("norm_enabled", np.int64),
+        ("moratorium_enabled", np.int64),
+        ("proliferation_source", np.int64),
+    ],
+    align=True,
+)

@@ -1,0 +1,256 @@
+"""The compiled discrete-event loop: one replication, and a batch of them in parallel.
+
+:func:`run_replication` resets the workspace, builds the run's initial state (norm compliance,
+autonomy, the processes in the order the reference starts them), then steps tick by tick as the
+Mesa model does: ``env.run(until=tick_end)`` (pop events in (time, priority, sequence) order until
+the stop event), each actor's deliberate decision, orbital collisions, and the crisis level.
+:func:`run_batch` runs many replications with ``prange``; each replication writes only its own row
+of the preallocated outcome arrays, and every draw is counter-based, so results do not depend on
+the number of threads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from sim.kernels.engine import layout as L
+from sim.kernels.engine.c2 import (
+    condition_check,
+    condition_processed,
+    orbital_collisions,
+    resume_decision,
+    resume_encounters,
+    resume_false_alarms,
+    resume_inject,
+    trigger_put,
+)
+from sim.kernels.engine.core import capped_autonomy, crisis_level, draw, schedule, spawn
+from sim.kernels.engine.escalation import deliberate_step, resume_clarify, resume_respond
+from sim.kernels.engine.heap import heap_pop
+from sim.kernels.engine.workspace import (
+    FS_NOW,
+    FS_SEVERITY,
+    IS_DEBRIS,
+    IS_ENG_FALSE,
+    IS_ENG_TRUE,
+    IS_INADVERTENT,
+    IS_LOG,
+    IS_RUN,
+    IS_SEED,
+    IS_STATUS,
+    IS_TICK,
+    new_workspace,
+)
+
+# outcome columns
+OI_MAX_RUNG = 0
+OI_INADVERTENT = 1
+OI_ROOT = 2
+OI_ENG_TRUE = 3
+OI_ENG_FALSE = 4
+OI_DRONES = 5
+OI_SHIPS = 6
+OI_SATELLITES = 7
+OI_DEBRIS = 8
+OI_STATUS = 9
+N_OI = 10
+OF_SEVERITY = 8
+N_OF = 9
+
+
+@njit(cache=True)
+def reset(ta, w, seed, run, log_on):
+    """Reset the workspace to the start of a replication (before any draw)."""
+    w.iscal[:] = 0
+    w.iscal[IS_SEED] = seed
+    w.iscal[IS_RUN] = run
+    w.iscal[IS_LOG] = 1 if log_on else 0
+    w.fscal[:] = 0.0
+    w.counters[:, :] = 0
+    w.h_meta[:] = 0
+    for i in range(ta.actors.shape[0]):
+        w.rung[i] = ta.actors[i].initial_rung
+        w.last_root[i] = L.ROOT_NONE
+        w.last_node[i] = -1
+        w.complies[i] = 1
+        w.users[i] = 0
+        w.qlen[i] = 0
+    w.losses[:, :] = 0
+    for i in range(ta.assets.shape[0]):
+        w.drones[i] = ta.assets[i].drones
+        w.ships[i] = ta.assets[i].ships
+        w.disabled[i] = 0
+    for z in range(ta.zones.shape[0]):
+        w.tracked[z] = ta.zones[z].tracked
+    w.root_first[:] = 0
+
+
+@njit(cache=True)
+def start(ta, w):
+    """``EscalationModel.__init__``: norm compliance, autonomy, crisis-level firsts, the processes."""
+    p = ta.params[0]
+    if p.norm_enabled != 0:
+        for i in range(ta.actors.shape[0]):
+            if ta.actors[i].norm_bound != 0:
+                p_comply = p.verification + (1 - p.verification) * p.baseline_compliance
+                w.complies[i] = 1 if draw(w, i, L.P_NORM_COMPLIANCE) < p_comply else 0
+    for i in range(ta.assets.shape[0]):
+        w.autonomy[i] = capped_autonomy(ta, w, i, ta.assets[i].autonomy)
+    level = crisis_level(w)
+    for k in range(8):
+        w.first_hours[k] = 0.0 if k <= level else math.nan
+    for i in range(ta.assets.shape[0]):
+        if ta.assets[i].can_engage != 0:
+            spawn(w, L.PROC_ENCOUNTERS, i, 0, 0, 0)
+    for i in range(ta.actors.shape[0]):
+        if ta.actors[i].ew_end > ta.actors[i].ew_start:
+            spawn(w, L.PROC_FALSE_ALARMS, i, 0, 0, 0)
+    for i in range(ta.injects.shape[0]):
+        spawn(w, L.PROC_INJECT, i, 0, 0, 0)
+
+
+@njit(cache=True)
+def resume(ta, w, slot):
+    """Resume a process from the ``yield`` it is suspended at."""
+    kind = w.proc_i[slot, L.PI_KIND]
+    if kind == L.PROC_ENCOUNTERS:
+        resume_encounters(ta, w, slot)
+    elif kind == L.PROC_DECISION:
+        resume_decision(ta, w, slot)
+    elif kind == L.PROC_RESPOND:
+        resume_respond(ta, w, slot)
+    elif kind == L.PROC_CLARIFY:
+        resume_clarify(ta, w, slot)
+    elif kind == L.PROC_FALSE_ALARMS:
+        resume_false_alarms(ta, w, slot)
+    else:
+        resume_inject(ta, w, slot)
+
+
+@njit(cache=True)
+def run_until(ta, w, end):
+    """simpy ``env.run(until=end)``: schedule the urgent stop event, then process events up to it."""
+    schedule(w, end - w.fscal[FS_NOW], L.URGENT, L.EV_STOP, 0)
+    while w.iscal[IS_STATUS] == L.OK:
+        i = heap_pop(w.h_time, w.h_prio, w.h_seq, w.h_kind, w.h_slot, w.h_meta)
+        w.fscal[FS_NOW] = w.h_time[i]
+        kind = w.h_kind[i]
+        slot = w.h_slot[i]
+        if kind == L.EV_STOP:
+            return
+        if kind == L.EV_INIT or kind == L.EV_TIMEOUT:
+            resume(ta, w, slot)
+        elif kind == L.EV_REQUEST or kind == L.EV_WINDOW:
+            condition_check(w, slot)
+        elif kind == L.EV_CONDITION:
+            condition_processed(ta, w, slot)
+        else:
+            trigger_put(ta, w, slot)
+
+
+@njit(cache=True)
+def run_ticks(ta, w, first_tick):
+    """Mesa steps ``first_tick + 1 .. n_ticks``: events, deliberate decisions, collisions, crisis level."""
+    p = ta.params[0]
+    for k in range(first_tick + 1, p.n_ticks + 1):
+        end = min(k * p.tick, p.horizon)
+        run_until(ta, w, end)
+        if w.iscal[IS_STATUS] != L.OK:
+            return
+        for actor in range(ta.actors.shape[0]):
+            deliberate_step(ta, w, actor)
+        orbital_collisions(ta, w)
+        w.history[k - 1] = crisis_level(w)
+        w.iscal[IS_TICK] = k
+
+
+@njit(cache=True)
+def run_replication(ta, w, seed, run, log_on):
+    """One replication from the start to the horizon; the result is left in the workspace."""
+    reset(ta, w, seed, run, log_on)
+    start(ta, w)
+    run_ticks(ta, w, 0)
+
+
+@njit(cache=True)
+def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
+    """Reduce a finished replication to its outcome row (``outcome_of``)."""
+    max_rung = 0
+    for k in range(8):
+        if not math.isnan(w.first_hours[k]):
+            max_rung = k
+        out_f[row, k] = w.first_hours[k]
+    out_f[row, OF_SEVERITY] = w.fscal[FS_SEVERITY]
+    out_i[row, OI_MAX_RUNG] = max_rung
+    out_i[row, OI_INADVERTENT] = w.iscal[IS_INADVERTENT]
+    out_i[row, OI_ROOT] = w.root_first[max_rung] if max_rung > initial_level else L.ROOT_NONE
+    out_i[row, OI_ENG_TRUE] = w.iscal[IS_ENG_TRUE]
+    out_i[row, OI_ENG_FALSE] = w.iscal[IS_ENG_FALSE]
+    drones = 0
+    ships = 0
+    sats = 0
+    for i in range(ta.actors.shape[0]):
+        drones += w.losses[i, 0]
+        ships += w.losses[i, 1]
+        sats += w.losses[i, 2]
+    out_i[row, OI_DRONES] = drones
+    out_i[row, OI_SHIPS] = ships
+    out_i[row, OI_SATELLITES] = sats
+    out_i[row, OI_DEBRIS] = w.iscal[IS_DEBRIS]
+    out_i[row, OI_STATUS] = w.iscal[IS_STATUS]
+    if out_traj.shape[1] > 0:
+        for k in range(ta.params[0].n_ticks):
+            out_traj[row, k] = w.history[k]
+
+
+@njit(cache=True)
+def initial_crisis_level(ta):
+    """Crisis level at the start (the highest initial rung)."""
+    level = 0
+    for i in range(ta.actors.shape[0]):
+        level = max(level, ta.actors[i].initial_rung)
+    return level
+
+
+@njit(cache=True)
+def _run_slice(ta, n_entities, caps, seed, runs, lo, hi, out_i, out_f, out_traj):
+    p = ta.params[0]
+    w = new_workspace(ta.actors.shape[0], ta.assets.shape[0], ta.zones.shape[0], n_entities, p.n_ticks, caps)
+    level = initial_crisis_level(ta)
+    for row in range(lo, hi):
+        run_replication(ta, w, seed, runs[row], False)
+        write_outcome(ta, w, level, out_i, out_f, out_traj, row)
+
+
+@njit(cache=True, parallel=True)
+def run_batch(ta, n_entities, caps, seed, runs, out_i, out_f, out_traj, n_slices):
+    """Run replications ``runs[i]`` into row i of the outcome arrays, ``n_slices`` slices in parallel.
+
+    Args:
+        ta: Scenario tables.
+        n_entities: Entity ids used by the draws.
+        caps: Table capacities (``CAP_*``).
+        seed: Master seed.
+        runs: Run index of each row (int64).
+        out_i: int64 ``(n, N_OI)`` outcome columns (``OI_*``).
+        out_f: float64 ``(n, N_OF)``: first hours at rungs 0..7, severity.
+        out_traj: int8 ``(n, n_ticks)`` crisis level per tick, or ``(n, 0)`` to skip trajectories.
+        n_slices: Contiguous slices of rows, one per parallel task.
+    """
+    n = runs.shape[0]
+    for s in prange(n_slices):
+        lo = s * n // n_slices
+        hi = (s + 1) * n // n_slices
+        _run_slice(ta, n_entities, caps, seed, runs, lo, hi, out_i, out_f, out_traj)
+
+
+def outcome_arrays(n: int, n_ticks: int, trajectories: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Preallocated outcome arrays for ``n`` replications."""
+    return (
+        np.zeros((n, N_OI), np.int64),
+        np.zeros((n, N_OF), np.float64),
+        np.zeros((n, n_ticks if trajectories else 0), np.int8),
+    )

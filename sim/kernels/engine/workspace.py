@@ -1,0 +1,157 @@
+"""The mutable state of one replication: a namedtuple of preallocated arrays.
+
+A workspace is allocated once per thread (or per call) by :func:`new_workspace` and reset at the
+start of every replication; the kernels write nothing else. Scalars live in two small arrays,
+``iscal`` and ``fscal``, at the indices below. Tables that grow with the run (the heap, processes,
+pending responses, operator queues, the event log and cause chains) have fixed capacities plus one
+scratch row: when a table is full the kernels write to the scratch row, flag ``OVERFLOW`` and stop,
+and the Python wrapper runs that replication again with larger tables.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from sim.kernels.engine.layout import N_LOG_ARGS, N_PF, N_PI, N_PURPOSES
+
+Workspace = namedtuple(
+    "Workspace",
+    [
+        "iscal",
+        "fscal",
+        "counters",
+        "h_time",
+        "h_prio",
+        "h_seq",
+        "h_kind",
+        "h_slot",
+        "h_meta",
+        "rung",
+        "last_root",
+        "last_node",
+        "losses",
+        "complies",
+        "users",
+        "qlen",
+        "queue",
+        "drones",
+        "ships",
+        "disabled",
+        "autonomy",
+        "tracked",
+        "first_hours",
+        "root_first",
+        "proc_i",
+        "proc_f",
+        "resp_i",
+        "resp_f",
+        "log_code",
+        "log_time",
+        "log_args",
+        "log_chain",
+        "node_parent",
+        "node_id",
+        "history",
+    ],
+)
+
+# iscal indices
+IS_SEED = 0
+IS_RUN = 1
+IS_LOG = 2
+IS_STATUS = 3
+IS_NPROC = 4
+IS_NRESP = 5
+IS_NLOG = 6
+IS_NNODE = 7
+IS_ENG_TRUE = 8
+IS_ENG_FALSE = 9
+IS_DEBRIS = 10
+IS_COLLISIONS = 11
+IS_INADVERTENT = 12
+IS_TICK = 13
+"""Ticks completed."""
+N_IS = 16
+
+# fscal indices
+FS_NOW = 0
+FS_SEVERITY = 1
+N_FS = 4
+
+# resp_i columns (pending responses)
+RI_ACTOR = 0
+RI_BLAMED = 1
+RI_PROVOCATION = 2
+RI_ROOT = 3
+RI_NODE = 4
+RI_CANCELLED = 5
+RI_PENDING = 6
+"""Still in ``model.pending.responses`` (not yet decided nor stood down)."""
+N_RI = 7
+
+# capacity indices
+CAP_HEAP = 0
+CAP_PROCS = 1
+CAP_RESPONSES = 2
+CAP_QUEUE = 3
+CAP_LOG = 4
+CAP_NODES = 5
+N_CAPS = 6
+
+DEFAULT_CAPS = (256, 512, 256, 64, 512, 1024)
+"""Default capacities; doubled (for the replications that need it) on overflow."""
+
+
+@njit(cache=True)
+def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
+    """Allocate a workspace (capacities ``caps``; each growing table gets one scratch row).
+
+    Args:
+        n_actors, n_assets, n_zones, n_entities, n_ticks: Sizes of the compiled scenario.
+        caps: int64 array of the capacities, indexed by ``CAP_*``.
+
+    Returns:
+        A :data:`Workspace`.
+    """
+    heap = caps[CAP_HEAP] + 1
+    logs = caps[CAP_LOG] + 1
+    return Workspace(
+        np.zeros(N_IS, np.int64),
+        np.zeros(N_FS, np.float64),
+        np.zeros((n_entities, N_PURPOSES), np.int64),
+        np.zeros(heap, np.float64),
+        np.zeros(heap, np.int64),
+        np.zeros(heap, np.int64),
+        np.zeros(heap, np.int64),
+        np.zeros(heap, np.int64),
+        np.zeros(2, np.int64),
+        np.zeros(n_actors, np.int64),
+        np.zeros(n_actors, np.int64),
+        np.zeros(n_actors, np.int64),
+        np.zeros((n_actors, 3), np.int64),
+        np.zeros(n_actors, np.int64),
+        np.zeros(n_actors, np.int64),
+        np.zeros(n_actors, np.int64),
+        np.zeros((n_actors, caps[CAP_QUEUE] + 1), np.int64),
+        np.zeros(n_assets, np.int64),
+        np.zeros(n_assets, np.int64),
+        np.zeros(n_assets, np.int64),
+        np.zeros(n_assets, np.int64),
+        np.zeros(n_zones, np.int64),
+        np.zeros(8, np.float64),
+        np.zeros(8, np.int64),
+        np.zeros((caps[CAP_PROCS] + 1, N_PI), np.int64),
+        np.zeros((caps[CAP_PROCS] + 1, N_PF), np.float64),
+        np.zeros((caps[CAP_RESPONSES] + 1, N_RI), np.int64),
+        np.zeros(caps[CAP_RESPONSES] + 1, np.float64),
+        np.zeros(logs, np.int64),
+        np.zeros(logs, np.float64),
+        np.zeros((logs, N_LOG_ARGS), np.int64),
+        np.zeros(logs, np.int64),
+        np.zeros(caps[CAP_NODES] + 1, np.int64),
+        np.zeros(caps[CAP_NODES] + 1, np.int64),
+        np.zeros(max(n_ticks, 1), np.int64),
+    )
