@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from sim.cli.compare_command import configure_compare, run_compare
 from sim.cli.run_command import configure_run, run_run
 from sim.cli.scenario_commands import (
     EXIT_BAD_INPUT,
@@ -28,6 +29,8 @@ from sim.cli.scenario_commands import (
     run_validate,
     schema_text,
 )
+from sim.cli.sensitivity_command import configure_sensitivity, run_sensitivity
+from sim.cli.sweep_command import configure_sweep, run_sweep
 
 __all__ = [
     "COMMANDS",
@@ -47,6 +50,9 @@ COMMANDS: list[Command] = [
     Command("summary", "print a summary of a scenario", configure_summary, run_summary),
     Command("schema", "write the scenario JSON Schema (for editor autocompletion)", configure_schema, run_schema),
     Command("run", "run a Monte Carlo of a scenario (or print one run's event log)", configure_run, run_run),
+    Command("sweep", "Monte Carlo at every point of a parameter design (resumable)", configure_sweep, run_sweep),
+    Command("compare", "compare options on common random numbers (paired)", configure_compare, run_compare),
+    Command("sensitivity", "Sobol' indices of escalation probabilities", configure_sensitivity, run_sensitivity),
 ]
 """Every subcommand, in the order ``--help`` lists them. Register new subcommands here."""
 

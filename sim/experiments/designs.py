@@ -159,7 +159,7 @@ def parse_parameter(text: str, index: int = 1) -> Parameter:
     path_text, equals, value_text = text.partition("=")
     label = path_text.strip()
     if not equals:
-        raise ScenarioError([_error(index, 1, "", f"expected PATH=VALUES or PATH=LOW:HIGH, got {text!r}")])
+        raise ScenarioError([_error(index, 1, label, f"expected PATH=VALUES or PATH=LOW:HIGH, got {text!r}")])
     try:
         path = parse_path(label)
     except OverrideError as exc:
@@ -226,6 +226,7 @@ def validate_parameters(
         ScenarioError: With every problem, located at ``--param:N:COL``.
     """
     errors: list[LocatedError] = []
+    seen: set[tuple[int, str, str]] = set()
     for p in parameters:
         for value, col in p.checkpoints():
             try:
@@ -233,7 +234,9 @@ def validate_parameters(
             except ScenarioError as exc:
                 for e in exc.errors:
                     if e.file == "--set" and e.line == len(fixed) + 1:
-                        errors.append(_error(p.index, col, e.path or p.name, e.message))
+                        if (p.index, e.path, e.message) not in seen:  # a bad path fails at both ends: say it once
+                            seen.add((p.index, e.path, e.message))
+                            errors.append(_error(p.index, col, e.path or p.name, e.message))
                     else:
                         errors.append(e)
     if errors:

@@ -1,0 +1,119 @@
+"""``flashpoint compare``: policy options side by side on common random numbers, with paired intervals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sim.cli.experiment_options import add_execution_options, check_counts, fail, print_json, progress_bar
+from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, load_or_report, report
+from sim.experiments.metrics import COMPARE_METRICS, PROBABILITY_METRICS
+from sim.scenario.errors import ScenarioError
+
+
+def configure_compare(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``flashpoint compare``."""
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    parser.add_argument(
+        "--arm",
+        dest="arms",
+        action="append",
+        default=[],
+        required=True,
+        metavar="NAME[:PATH=VALUE[,PATH=VALUE]]",
+        help="an option to compare, e.g. baseline or no_hotline:policy.hotline.enabled=false; the first arm is "
+        "the baseline every other arm is compared with (repeatable, at least two)",
+    )
+    add_execution_options(parser, "runs per arm (default: the scenario's monte_carlo.runs)")
+    parser.add_argument(
+        "--precision",
+        type=float,
+        metavar="HALF_WIDTH",
+        help="run batches until the paired 95%% half-width of every difference in --metric is at most this",
+    )
+    parser.add_argument(
+        "--metric",
+        choices=PROBABILITY_METRICS,
+        default="p_ge_3",
+        help="probability watched by --precision (default p_ge_3)",
+    )
+    parser.add_argument("--batch", type=int, default=200, help="batch size with --precision (default 200)")
+    parser.add_argument("--max-runs", type=int, default=100_000, help="cap on runs per arm with --precision")
+    parser.add_argument("--out", metavar="DIR", help="write per-run rows (Parquet), the comparison (JSON) and a figure")
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Run the comparison and print it."""
+    from sim.experiments.compare import compare, comparison_table
+
+    if not check_counts(args, batch=(args.batch, 1, 1_000_000), **{"max-runs": (args.max_runs, 1, 10_000_000)}):
+        return EXIT_BAD_INPUT
+    if args.precision is not None and not 0 < args.precision < 1:
+        fail("--precision", f"must be a half-width between 0 and 1 (got {args.precision:g})")
+        return EXIT_BAD_INPUT
+    scenario = load_or_report(args.scenario, args.overrides)
+    if scenario is None:
+        return EXIT_BAD_INPUT
+    started = time.perf_counter()
+    try:
+        with progress_bar() as progress:
+            result = compare(
+                scenario,
+                args.arms,
+                runs=args.runs,
+                seed=args.seed,
+                metrics=COMPARE_METRICS,
+                precision=args.precision,
+                precision_metric=args.metric,
+                batch=args.batch,
+                max_runs=args.max_runs,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                chunk_size=args.chunk_size,
+                engine=args.engine,
+                progress=progress,
+            )
+    except ScenarioError as exc:
+        report(exc.errors)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        fail("--compare", str(exc))
+        return EXIT_BAD_INPUT
+    elapsed = time.perf_counter() - started
+    if args.out:
+        _write(result, Path(args.out))
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(f"{scenario.metadata.name} — arms: {', '.join(a.name for a in result.arms)}")
+        print(comparison_table(result))
+    print(f"{len(result.arms)} arms × {result.runs} runs in {elapsed:.1f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write(result, out: Path) -> None:
+    import pyarrow as pa
+
+    from sim.experiments.chunks_store import atomic_path
+    from sim.experiments.storage import METADATA_KEY, _dumps
+    from sim.report.experiment_figures import DPI, comparison_forest
+
+    out.mkdir(parents=True, exist_ok=True)
+    arms = [a.name for a in result.arms]
+    tables = []
+    for i, table in enumerate(result.rows):
+        table = table.drop_columns(["crisis_level"]) if "crisis_level" in table.column_names else table
+        tables.append(table.append_column("arm", pa.array([arms[i]] * table.num_rows)))
+    rows = pa.concat_tables(tables)
+    rows = rows.replace_schema_metadata({METADATA_KEY: _dumps(result.metadata).encode("utf-8")})
+    import pyarrow.parquet as pq
+
+    with atomic_path(out / "runs.parquet") as tmp:
+        pq.write_table(rows, tmp, compression="zstd")
+    with atomic_path(out / "comparison.json") as tmp:
+        tmp.write_text(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    comparison_forest(result).savefig(out / "comparison.png", dpi=DPI)
+    print(f"wrote runs.parquet, comparison.json, comparison.png to {out}", file=sys.stderr)
