@@ -212,8 +212,19 @@ class CommandPipeline:
 
     # ------------------------------------------------------------------ engagements
 
-    def engage(self, asset: AssetAgent, other: AssetAgent, hostile: bool, cause_id: int, how: str) -> None:
-        """Resolve an engagement and start the victim's response."""
+    def engage(
+        self, asset: AssetAgent, other: AssetAgent, hostile: bool, cause_id: int, how: str, ordered: bool = False
+    ) -> None:
+        """Resolve an engagement and start the victim's response.
+
+        Args:
+            asset: The engaging asset.
+            other: The asset engaged.
+            hostile: Whether ``other`` was truly hostile (False: a misidentification).
+            cause_id: Log id of the event that led to the engagement.
+            how: The autonomy path, for the log.
+            ordered: A deliberate attack ordered by an inject (its root is deliberate, not the victim's posture).
+        """
         model = self.model
         model.counts["engagements_true" if hostile else "engagements_false"] += 1
         losses = self._resolve(asset, other)
@@ -235,6 +246,9 @@ class CommandPipeline:
         elif provocation > intended:
             cause = Cause("entanglement", (log_id,))
             clarifier, discovery = asset.owner, self._discovery(asset.owner)
+        elif ordered:
+            cause = Cause("deliberate", (cause_id, log_id))
+            clarifier, discovery = None, None
         else:
             root = other.owner.last_cause
             cause = root.extended(log_id) if root is not None else Cause("deliberate", (log_id,))
@@ -414,7 +428,7 @@ class CommandPipeline:
             attacker, target = model.assets[inject.attacker], model.assets[inject.target]
             if attacker.operational and target.operational:
                 log_id = model.record("inject", f"{attacker.describe()} ordered to attack {target.describe()}{note}")
-                self.engage(attacker, target, True, log_id, "deliberate order")
+                self.engage(attacker, target, True, log_id, "deliberate order", ordered=True)
         elif isinstance(inject, AutonomyChangeInject):
             actor = model.actors[inject.actor]
             for asset in model.assets.values():
