@@ -178,7 +178,8 @@ class DaskExecutor(_FutureExecutor):
     def _wait(self, futures: set[Any]) -> set[Any]:
         from distributed import wait as dask_wait
 
-        done, _ = dask_wait(list(futures), return_when="FIRST_COMPLETED")
+        with self.client.as_current():  # this client is not the process-wide default one
+            done, _ = dask_wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done)
 
     def close(self) -> None:
