@@ -1,0 +1,89 @@
+"""Monte Carlo page: run N replications in the background, metrics with intervals, figures, downloads."""
+
+import os
+
+import streamlit as st
+
+from app_pages.common import MAX_SEED, fmt_interval, job_running, launch, require_scenario, show_progress
+from sim.app.results import (
+    FIGURE_BUILDERS,
+    FIGURE_TITLES,
+    McRequest,
+    headline,
+    outcomes_csv,
+    outcomes_parquet,
+    run_request,
+    summary_json,
+)
+from sim.report.tables import escalation_table, root_cause_table
+from sim.scenario.limits import MAX_RUNS
+
+st.title("Monte Carlo")
+current = require_scenario()
+if current is None:
+    st.stop()
+scenario = current.scenario
+
+with st.form("mc_form", border=True):
+    a, b, c = st.columns(3)
+    runs = a.number_input("Replications", 10, min(MAX_RUNS, 200_000), value=200, step=50, key="mc_runs")
+    seed = b.number_input("Seed", 0, MAX_SEED, value=scenario.monte_carlo.seed, step=1, key="mc_seed")
+    cores = os.cpu_count() or 1
+    workers = c.number_input("Worker processes", 1, max(1, cores), value=min(2, cores), step=1, key="mc_workers")
+    if current.overrides:
+        st.caption("With overrides: " + ", ".join(f"`{o}`" for o in current.overrides))
+    submitted = st.form_submit_button("Run Monte Carlo", icon=":material/play_arrow:", disabled=job_running("mc_job"))
+
+if submitted:
+    request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source)
+    # A process pool costs a few seconds to start: small runs go in one process.
+    if request.runs < 200:
+        request = McRequest(scenario, request.runs, request.seed, 1, request.overrides, request.source)
+    st.session_state["mc_request"] = request
+    launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs")
+
+job = st.session_state.get("mc_job")
+if job is not None and not job.done:
+    show_progress("mc_job")
+    st.stop()
+if job is not None and job.error:
+    st.error(f"The Monte Carlo failed: {job.error}")
+    st.stop()
+if job is None:
+    st.info("Set the number of replications and press **Run Monte Carlo**.")
+    st.stop()
+
+result, request = job.result, st.session_state["mc_request"]
+summary = result.summary
+st.caption(
+    f"{summary.n_runs:,} runs of **{result.scenario.metadata.name}**, seed {result.seed}, "
+    f"{request.workers} worker(s), {job.elapsed:.1f} s."
+)
+cols = st.columns(3)
+for col, (label, p) in zip(cols, headline(summary).items(), strict=True):
+    col.metric(label, f"{p.p:.3f}", help=f"{p.count} of {p.n} runs")
+    col.caption(fmt_interval(p.lo, p.hi))
+
+tabs = st.tabs([FIGURE_TITLES[k] for k in FIGURE_BUILDERS] + ["Tables"])
+for tab, build in zip(tabs, FIGURE_BUILDERS.values(), strict=False):
+    with tab:
+        st.pyplot(build(summary), clear_figure=False)
+with tabs[-1]:
+    st.markdown("**Highest rung reached** (95% Wilson intervals)")
+    st.dataframe(escalation_table(summary), hide_index=True)
+    st.markdown("**Root cause of the highest step**")
+    st.dataframe(root_cause_table(summary), hide_index=True)
+
+st.subheader("Download")
+d1, d2, d3 = st.columns(3)
+d1.download_button(
+    "Outcomes (Parquet)",
+    outcomes_parquet(request, result),
+    "outcomes.parquet",
+    "application/vnd.apache.parquet",
+    icon=":material/table:",
+)
+d2.download_button("Outcomes (CSV)", outcomes_csv(result), "outcomes.csv", "text/csv", icon=":material/csv:")
+d3.download_button(
+    "Summary (JSON)", summary_json(request, result), "summary.json", "application/json", icon=":material/data_object:"
+)

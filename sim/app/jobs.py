@@ -1,0 +1,94 @@
+"""Background jobs for the app: long work runs in a thread so the page stays responsive.
+
+A job's function gets a :class:`Progress` to report ``(done, total)``; the page reads it from a
+fragment that reruns every half second. With ``inline=True`` (what the app's tests use) the job
+runs to completion in the caller's thread, exercising the same code synchronously.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Job", "Progress", "start_job"]
+
+
+class Progress:
+    """Thread-safe ``(done, total)`` counter shared between a job and the page."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        """Record progress (the signature of the experiments' progress callbacks)."""
+        with self._lock:
+            self.done, self.total = int(done), int(total)
+
+    @property
+    def fraction(self) -> float:
+        """Share done, 0-1 (0 before the first report)."""
+        with self._lock:
+            return min(1.0, self.done / self.total) if self.total > 0 else 0.0
+
+
+class Job:
+    """One unit of background work and its result.
+
+    Args:
+        fn: Called with the job's :class:`Progress`; its return value becomes :attr:`result`.
+        label: What the job does, for the page.
+    """
+
+    def __init__(self, fn: Callable[[Progress], Any], label: str) -> None:
+        self.label = label
+        self.progress = Progress()
+        self.result: Any = None
+        self.error: str | None = None
+        self.started = time.monotonic()
+        self.finished_at: float | None = None
+        self._fn = fn
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, inline: bool = False) -> Job:
+        """Run the job in a daemon thread, or right here when ``inline``."""
+        if inline:
+            self._run()
+        else:
+            self._thread = threading.Thread(target=self._run, name=f"flashpoint-job-{self.label}", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self.result = self._fn(self.progress)
+        except Exception as exc:  # the page shows the error; the app keeps working
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.traceback = traceback.format_exc()
+        finally:
+            self.finished_at = time.monotonic()
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        """Whether the job has finished (successfully or not)."""
+        return self._done.is_set()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the start (until the end once finished)."""
+        return (self.finished_at or time.monotonic()) - self.started
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job finishes; returns whether it did."""
+        return self._done.wait(timeout)
+
+
+def start_job(fn: Callable[[Progress], Any], label: str, inline: bool = False) -> Job:
+    """Create and start a :class:`Job`."""
+    return Job(fn, label).start(inline)
