@@ -88,7 +88,7 @@ class Parameter:
         raw = np.linspace(self.low, self.high, max(1, levels)) if levels > 1 else np.array([self.low])
         if self.integer:
             return tuple(dict.fromkeys(round(float(v)) for v in raw))
-        return tuple(float(v) for v in raw)
+        return tuple(float(f"{v:.12g}") for v in raw)  # 0.6, not 0.6000000000000001
 
     def from_unit(self, u: np.ndarray) -> list[Any]:
         """Map points of [0, 1) to values: linearly onto a range, or to equal-width bins of the values."""
@@ -236,11 +236,20 @@ def validate_parameters(
                     if e.file == "--set" and e.line == len(fixed) + 1:
                         if (p.index, e.path, e.message) not in seen:  # a bad path fails at both ends: say it once
                             seen.add((p.index, e.path, e.message))
-                            errors.append(_error(p.index, col, e.path or p.name, e.message))
+                            where = 1 if _about_path(e.message) else col
+                            errors.append(_error(p.index, where, e.path or p.name, e.message))
                     else:
                         errors.append(e)
     if errors:
         raise ScenarioError(list(dict.fromkeys(errors)))
+
+
+_PATH_PROBLEMS = ("unknown key", "index ", "is a list", "not a mapping", "missing required field")
+
+
+def _about_path(message: str) -> bool:
+    """Whether a scenario error is about the path of an override (so it points at column 1), not its value."""
+    return message.startswith(_PATH_PROBLEMS) or " is a list: " in message or "not a mapping or a list" in message
 
 
 @dataclass(frozen=True)
