@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,7 +203,9 @@ def sobol_analysis(
             continue
         f_ab = np.stack([f[(2 + i) * n : (3 + i) * n] for i in range(d)])[:, None, :]
         res = sobol_indices(func={"f_A": f[None, :n], "f_B": f[None, n : 2 * n], "f_AB": f_ab}, n=n, rng=rng)
-        boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
+        with warnings.catch_warnings():  # a degenerate bootstrap (tiny n) gives NaN bounds: reported as n/a
+            warnings.simplefilter("ignore")
+            boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
         first[s], total[s] = np.ravel(res.first_order), np.ravel(res.total_order)
         f_lo[s] = np.ravel(boot.first_order.confidence_interval.low)
         f_hi[s] = np.ravel(boot.first_order.confidence_interval.high)

@@ -1,0 +1,68 @@
+"""Precision on demand: the stopping rule, reproducibility, the cap, and the convergence curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from experiment_scenarios import tiny
+
+from sim.experiments.monte_carlo import run_monte_carlo
+from sim.experiments.precision import convergence, grow_runs, next_total, run_to_precision
+from sim.experiments.stats import wilson_interval
+from sim.report.experiment_figures import convergence_figure
+
+
+def test_next_total_predicts_from_the_square_law_within_bounds():
+    assert next_total(100, 0.015, 0.01, 50, 10_000) == 250  # 1.1 · 100 · 2.25 = 247.5 → a multiple of 50
+    assert next_total(100, 0.10, 0.01, 50, 10_000) == 400  # at most 4× per batch
+    assert next_total(100, 0.0101, 0.01, 50, 10_000) == 150  # at least one more batch
+    assert next_total(100, 0.10, 0.01, 50, 250) == 250  # capped
+
+
+def test_grow_runs_stops_once_the_half_width_is_reached():
+    rng = np.random.default_rng(0)
+    data = rng.random(100_000) < 0.3
+    seen: list[range] = []
+
+    def run_batch(runs: range) -> None:
+        seen.append(runs)
+
+    def half_width() -> float:
+        n = seen[-1].stop
+        lo, hi = wilson_interval(int(data[:n].sum()), n)
+        return (hi - lo) / 2
+
+    n, reached, history = grow_runs(run_batch, half_width, 0.01, 100, 100_000)
+    assert reached and history[-1] == (n, half_width()) and half_width() <= 0.01
+    assert all(h > 0.01 for _, h in history[:-1])
+    assert [r.start for r in seen] == [0] + [r.stop for r in seen[:-1]]  # contiguous run indices, no gap
+    assert 7000 < n < 12_000  # z² p(1-p)/h² ≈ 8070
+
+
+def test_run_to_precision_equals_a_plain_monte_carlo_of_that_many_runs():
+    result = run_to_precision(tiny(), 0.1, "p_ge_3", seed=4, batch=20, max_runs=1000)
+    assert result.reached and result.half_width <= 0.1 and result.runs % 20 == 0
+    plain = run_monte_carlo(tiny(), runs=result.runs, seed=4)
+    assert result.summary == plain.summary
+    assert result.estimate == plain.summary.max_rung_at_least[3]
+    assert result.to_dict()["runs"] == result.runs
+
+
+def test_the_cap_stops_an_unreachable_target():
+    result = run_to_precision(tiny(), 0.001, "p_inadvertent", seed=4, batch=10, max_runs=30)
+    assert not result.reached and result.runs == 30 and result.half_width > 0.001
+
+
+def test_precision_needs_a_probability():
+    with pytest.raises(ValueError, match="probability"):
+        run_to_precision(tiny(), 0.1, "severity")
+
+
+def test_convergence_curve_and_figure():
+    x = (np.arange(400) % 4 == 0).astype(float)
+    frame = convergence(x, points=50)
+    assert frame["n"].iloc[-1] == 400 and frame["p"].iloc[-1] == 0.25
+    assert (frame["lo"] <= frame["p"]).all() and (frame["p"] <= frame["hi"]).all()
+    assert frame["half_width"].iloc[-1] < frame["half_width"].iloc[0]
+    fig = convergence_figure(frame, "P(max rung ≥ 3)", target=0.05)
+    assert len(fig.axes) == 2
