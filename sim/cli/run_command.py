@@ -31,6 +31,12 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log", type=int, metavar="RUN", help="print the event log of run RUN instead of a Monte Carlo"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("compiled", "reference"),
+        default="compiled",
+        help="compiled (Numba, default) or reference (Mesa + simpy); both give the same results",
+    )
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -47,16 +53,16 @@ def run_run(args: argparse.Namespace) -> int:
         report([LocatedError("--" + problem[0], 1, 1, problem[0], problem[1])])
         return EXIT_BAD_INPUT
     started = time.perf_counter()
-    result = _monte_carlo(scenario, runs, seed, args.workers)
+    result = _monte_carlo(scenario, runs, seed, args.workers, args.engine)
     elapsed = time.perf_counter() - started
-    meta = provenance(scenario, seed, runs, "reference", args.overrides)
+    meta = provenance(scenario, seed, runs, args.engine, args.overrides)
     if args.out:
         written = _write_outputs(result, Path(args.out), meta)
         print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     if args.json:
         print(json.dumps({"provenance": meta, "summary": result.summary.to_dict()}, allow_nan=False))
     else:
-        print(f"{scenario.metadata.name} — {runs} runs, seed {seed}, reference engine")
+        print(f"{scenario.metadata.name} — {runs} runs, seed {seed}, {args.engine} engine")
         print(summary_table(result.summary))
     print(
         f"{runs} runs in {elapsed:.1f} s ({1000 * elapsed / runs:.1f} ms per run, {args.workers} workers)",
@@ -75,7 +81,7 @@ def _check_counts(runs: int, workers: int, seed: int) -> tuple[str, str] | None:
     return None
 
 
-def _monte_carlo(scenario, runs: int, seed: int, workers: int) -> MonteCarloResult:
+def _monte_carlo(scenario, runs: int, seed: int, workers: int, engine: str = "compiled") -> MonteCarloResult:
     """Run with a progress bar on a terminal (none when stderr is not one)."""
     from tqdm import tqdm
 
@@ -84,7 +90,7 @@ def _monte_carlo(scenario, runs: int, seed: int, workers: int) -> MonteCarloResu
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
 
-        return run_monte_carlo(scenario, runs=runs, seed=seed, workers=workers, progress=progress)
+        return run_monte_carlo(scenario, runs=runs, seed=seed, workers=workers, progress=progress, engine=engine)
 
 
 def _write_outputs(result: MonteCarloResult, out: Path, meta: dict) -> list[Path]:

@@ -1,8 +1,9 @@
-"""Monte Carlo over the reference engine, on a local process pool.
+"""Monte Carlo over either engine, on a local process pool.
 
 Runs are split into chunks of consecutive run indices; each chunk is a plain function call
-(:func:`sim.experiments.run.run_once` per run), and outcomes are put back in run order, so the
-results do not depend on the number of workers or on which worker finished first.
+(:func:`sim.experiments.run.run_once` per run for the reference engine, one batch of the compiled
+engine, :func:`sim.kernels.engine.run_many`), and outcomes are put back in run order, so the
+results do not depend on the engine, the number of workers or threads, or which worker finished first.
 """
 
 from __future__ import annotations
@@ -31,8 +32,31 @@ class MonteCarloResult:
     summary: MonteCarloSummary
 
 
-def run_chunk(scenario: Scenario, seed: int, runs: Sequence[int]) -> list[RunOutcome]:
-    """Run the given replications one after another (the unit of work sent to a worker)."""
+ENGINES = ("compiled", "reference")
+"""The two engines: the compiled twin (default) and the Mesa + simpy reference; their outcomes are equal."""
+
+
+def run_chunk(
+    scenario: Scenario, seed: int, runs: Sequence[int], engine: str = "reference", threads: int | None = None
+) -> list[RunOutcome]:
+    """Run the given replications (the unit of work sent to a worker).
+
+    Args:
+        scenario: A validated scenario.
+        seed: Master seed.
+        runs: Run indices.
+        engine: "reference" (one Mesa model after another) or "compiled" (one parallel batch).
+        threads: numba threads for the compiled engine (default: numba's setting).
+
+    Returns:
+        One outcome per run, in the order of ``runs``.
+    """
+    if engine == "compiled":
+        from sim.kernels.engine import run_many
+
+        return run_many(scenario, seed, list(runs), threads=threads).outcomes()
+    if engine != "reference":
+        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     return [run_once(scenario, seed, run) for run in runs]
 
 
@@ -49,6 +73,7 @@ def run_monte_carlo(
     first_run: int = 0,
     chunk_size: int | None = None,
     progress: ProgressCallback | None = None,
+    engine: str = "compiled",
 ) -> MonteCarloResult:
     """Run replications ``first_run .. first_run+runs-1`` and summarise them.
 
@@ -60,39 +85,50 @@ def run_monte_carlo(
         first_run: Index of the first replication (for extending a Monte Carlo).
         chunk_size: Runs per unit of work; defaults to about four chunks per worker.
         progress: Optional callback (done, total).
+        engine: "compiled" (the Numba twin, default) or "reference" (the Mesa + simpy model); both
+            give equal outcomes.
 
     Returns:
-        Outcomes in run order and their summary; identical for any ``workers`` and ``chunk_size``.
+        Outcomes in run order and their summary; identical for any ``engine``, ``workers`` and
+        ``chunk_size``.
     """
     runs = scenario.monte_carlo.runs if runs is None else runs
     seed = scenario.monte_carlo.seed if seed is None else seed
     if runs < 1 or workers < 1:
         raise ValueError("runs and workers must be at least 1")
-    chunk_size = chunk_size or max(1, min(250, -(-runs // (4 * workers))))
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+    largest = 250 if engine == "reference" else 20_000
+    chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
     chunks = chunk_runs(first_run, runs, chunk_size)
     if workers == 1:
-        outcomes = _run_serial(scenario, seed, chunks, runs, progress)
+        outcomes = _run_serial(scenario, seed, chunks, runs, progress, engine)
     else:
-        outcomes = _run_pool(scenario, seed, chunks, runs, workers, progress)
+        outcomes = _run_pool(scenario, seed, chunks, runs, workers, progress, engine)
     outcomes.sort(key=lambda o: o.run)
     summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours)
     return MonteCarloResult(scenario, seed, tuple(outcomes), summary)
 
 
-def _run_serial(scenario, seed, chunks, total, progress) -> list[RunOutcome]:
+def _run_serial(scenario, seed, chunks, total, progress, engine) -> list[RunOutcome]:
     outcomes: list[RunOutcome] = []
+    if engine == "compiled":
+        from sim.kernels.engine import compile_scenario
+
+        scenario = compile_scenario(scenario)
     for chunk in chunks:
-        outcomes.extend(run_chunk(scenario, seed, chunk))
+        outcomes.extend(run_chunk(scenario, seed, chunk, engine))
         if progress:
             progress(len(outcomes), total)
     return outcomes
 
 
-def _run_pool(scenario, seed, chunks, total, workers, progress) -> list[RunOutcome]:
+def _run_pool(scenario, seed, chunks, total, workers, progress, engine) -> list[RunOutcome]:
     outcomes: list[RunOutcome] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(run_chunk, scenario, seed, chunk) for chunk in chunks]
+        # one numba thread per worker process: the workers are the parallelism
+        futures = [pool.submit(run_chunk, scenario, seed, chunk, engine, 1) for chunk in chunks]
         for future in as_completed(futures):
             outcomes.extend(future.result())
             if progress:

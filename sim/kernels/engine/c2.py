@@ -221,15 +221,15 @@ def _decided(ta, w, slot, approved, how):
         record(w, L.L_NOT_MADE, chain1(w, log_id), asset, other, how, 0, 0, 0)
         return
     if operational(ta, w, asset) and operational(ta, w, other):
-        engage(ta, w, asset, other, hostile, log_id, how)
+        engage(ta, w, asset, other, hostile, log_id, how, False)
 
 
 # --------------------------------------------------------------------------- engagements
 
 
 @njit(cache=True)
-def engage(ta, w, asset, other, hostile, cause_id, how):
-    """Resolve an engagement and start the victim's response."""
+def engage(ta, w, asset, other, hostile, cause_id, how, ordered):
+    """Resolve an engagement and start the victim's response (``ordered``: by an attack inject)."""
     if hostile:
         w.iscal[IS_ENG_TRUE] += 1
     else:
@@ -253,6 +253,10 @@ def engage(ta, w, asset, other, hostile, cause_id, how):
         root, node = L.ROOT_ENTANGLEMENT, chain1(w, log_id)
         clarifier = owner
         discovery = _discovery(ta, w, owner)
+    elif ordered:
+        root, node = L.ROOT_DELIBERATE, chain2(w, cause_id, log_id)
+        clarifier = -1
+        discovery = math.nan
     else:
         root = w.last_root[victim]
         if root != L.ROOT_NONE:
@@ -478,7 +482,7 @@ def resume_inject(ta, w, slot):
         attacker, target = inject.first, inject.second
         if operational(ta, w, attacker) and operational(ta, w, target):
             log_id = record(w, L.L_INJECT_ATTACK, -1, attacker, target, index, 0, 0, 0)
-            engage(ta, w, attacker, target, True, log_id, L.HOW_ORDER)
+            engage(ta, w, attacker, target, True, log_id, L.HOW_ORDER, True)
     elif kind == L.INJ_AUTONOMY_CHANGE:
         for asset in range(ta.assets.shape[0]):
             if ta.assets[asset].owner == inject.actor:
