@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from sim import __version__
 from sim.experiments.batches import DEFAULT_ENGINE, run_points
-from sim.experiments.designs import _split_values
+from sim.experiments.designs import _about_path, _split_values
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
 from sim.experiments.precision import DEFAULT_MAX_RUNS, grow_runs
@@ -127,7 +127,9 @@ def arm_scenario(document: dict[str, Any], arm: Arm, fixed: Sequence[Override] =
         for e in exc.errors:
             if e.file == "--set" and e.line > len(fixed):
                 j = e.line - len(fixed) - 1
-                col = arm.cols[j] + len(format_path(arm.overrides[j][0])) + 1 if arm.cols else 1
+                col = arm.cols[j] if arm.cols else 1
+                if arm.cols and not _about_path(e.message):  # point at the value, not the path
+                    col += len(format_path(arm.overrides[j][0])) + 1
                 errors.append(LocatedError(ARM_SOURCE, arm.index, col, e.path, e.message))
             else:
                 errors.append(e)
@@ -353,14 +355,14 @@ def comparison_table(result: ComparisonResult) -> str:
     lines = [f"Paired comparison: {result.runs} runs per arm, seed {result.seed}, common random numbers"]
     metrics = list(next(iter(result.estimates.values())))
     width = max(len(metric_label(m)) for m in metrics) + 2
-    lines.append(f"  {'':<{width}}" + "".join(f"{a.name:>22}" for a in result.arms))
+    lines.append(f"  {'':<{width}}" + "".join(f"{a.name:>26}" for a in result.arms))
     for m in metrics:
         cells = []
         for a in result.arms:
             e = result.estimates[a.name][m]
             v = e.p if isinstance(e, Proportion) else e.mean
-            cells.append(f"{v:.3f} [{e.lo:.3f},{e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}")
-        lines.append(f"  {metric_label(m):<{width}}" + "".join(f"{c:>22}" for c in cells))
+            cells.append(f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}")
+        lines.append(f"  {metric_label(m):<{width}}" + "".join(f"{c:>26}" for c in cells))
     for arm in result.arms[1:]:
         lines.append(f"Difference {arm.name} − {result.arms[0].name}")
         lines.append(f"  {'':<{width}} {'diff':>7}  {'paired 95%':<18} {'unpaired 95%':<18} narrower")

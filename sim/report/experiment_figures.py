@@ -83,12 +83,12 @@ def sweep_lines(
             ax.fill_between(x, agg[f"{metric}_lo"], agg[f"{metric}_hi"], color=color, alpha=0.2, linewidth=0)
             if not numeric:
                 ax.set_xticks(x, [str(v) for v in agg.index])
-    ax.set_xlabel(param)
+    ax.set_xlabel(_short(param, 60))
     ax.set_ylabel("probability (95% Wilson interval)")
     ax.set_ylim(0.0, 1.0)
     ax.grid(True, alpha=0.3)
     n = int(points["n_runs"].iloc[0]) if "n_runs" in points and len(points) else 0
-    ax.set_title(f"Sweep over {param} ({n} runs per point, common random numbers)")
+    ax.set_title(f"Sweep over {_short(param)} ({n} runs per point, common random numbers)")
     ax.legend(fontsize="small")
     return fig
 
@@ -112,11 +112,16 @@ def sweep_heatmap(points: pd.DataFrame, x: str, y: str, metric: str = "p_ge_3") 
                 ax.text(j, i, text, ha="center", va="center", fontsize=7, color="black" if v < 0.6 else "white")
     ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns], rotation=30)
     ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(_short(x))
+    ax.set_ylabel(_short(y))
     ax.set_title(f"{metric_label(metric)} (95% interval)")
     fig.colorbar(image, ax=ax, label=metric_label(metric))
     return fig
+
+
+def _short(name: str, size: int = 36) -> str:
+    """A long parameter path shortened from the left (the end says most)."""
+    return name if len(name) <= size else "…" + name[-(size - 1) :]
 
 
 def _tick(v: object) -> str:
@@ -146,7 +151,7 @@ def tornado(result: SensitivityResult, metric: str | None = None) -> Figure:
     bars(result.first, result.first_lo, result.first_hi, -0.2, "#2471a3", "first order S_1")
     ax.set_yticks(y, names)
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_xlabel("Sobol' index (share of output variance), 95% bootstrap interval")
+    ax.set_xlabel("Sobol' index (share of variance), 95% bootstrap interval")
     ax.set_title(f"Sensitivity of {metric_label(result.metrics[m])} (n = {result.n})")
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
