@@ -81,7 +81,7 @@ st.subheader("Each option")
 estimates = pd.DataFrame(
     {arm.name: {metric_label(m): cell(result.estimates[arm.name][m]) for m in SHOWN} for arm in result.arms}
 )
-st.dataframe(estimates, key="cmp_estimates")
+st.dataframe(estimates)
 
 st.subheader(f"Differences against {result.arms[0].name}")
 rows = []
@@ -99,5 +99,5 @@ for d in result.differences:
             "pairing made it narrower": f"{d.narrower:.1f}×" if math.isfinite(d.narrower) else "—",
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True, key="cmp_differences")
+st.dataframe(pd.DataFrame(rows), hide_index=True)
 st.session_state["cmp_result_dict"] = result.to_dict()

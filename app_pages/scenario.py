@@ -44,6 +44,8 @@ with upload:
 st.subheader("Edit")
 editor, checks = st.columns([3, 2])
 with editor:
+    if "editor_widget" not in st.session_state:  # Streamlit drops a widget's state while its page is away
+        st.session_state["editor_widget"] = st.session_state["scenario_text"]
     text = st.text_area(
         f"YAML — {st.session_state['scenario_source']}",
         key="editor_widget",

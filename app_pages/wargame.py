@@ -118,7 +118,7 @@ with st.container(border=True):
         list(range(N_RUNGS)),
         default=[provocation] if decisions else [],
         disabled=decision_id is None,
-        key="odds_rungs",
+        key=f"odds_rungs_{decision_id}",
     )
     futures = o2.number_input("Futures per option", 10, 5000, value=100, step=50, key="odds_futures")
     remaining = max(model.horizon_hours - game.hours, 1.0)
@@ -148,7 +148,7 @@ with st.container(border=True):
             f"option in {odds.seconds:.1f} s." + (" :orange[(the game has moved on since)]" if stale else "")
         )
         table = pd.DataFrame(odds.table()).set_index("option")
-        st.dataframe(table.style.format("{:.3f}"), key="odds_table")
+        st.dataframe(table.style.format("{:.3f}"))
         k = st.select_slider("Crisis level k", list(range(1, N_RUNGS)), value=3, key="odds_k")
         cols = st.columns(len(odds.options))
         for j, (col, option) in enumerate(zip(cols, odds.options, strict=True)):
@@ -261,7 +261,7 @@ else:
         }
         for e in reversed(log)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, height=320, key="timeline")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, height=320)
     steps = [e for e in log if e.kind == "rung_change"]
     if steps:
         chosen = st.selectbox(
