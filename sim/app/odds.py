@@ -208,7 +208,8 @@ def odds_from_here(
         raise ValueError(f"futures must be between 1 and {MAX_FUTURES}")
     t0 = time.perf_counter()
     now = record.replay().hours
-    horizon = record.scenario.time.horizon_hours - now if horizon_hours is None else float(horizon_hours)
+    remaining = record.scenario.time.horizon_hours - now
+    horizon = remaining if horizon_hours is None else min(float(horizon_hours), remaining)
     levels = np.zeros((len(options), futures), dtype=np.int8)
     inadvertent = np.zeros((len(options), futures), dtype=bool)
     tasks = [
