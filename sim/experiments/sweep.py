@@ -38,7 +38,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import __version__
-from sim.experiments.batches import DEFAULT_ENGINE, chunk_table, run_schema, table_outcomes
+from sim.experiments.batches import (
+    DEFAULT_ENGINE,
+    check_engine,
+    chunk_table,
+    default_chunk_size,
+    run_schema,
+    table_outcomes,
+)
 from sim.experiments.chunks_store import ChunkStore, atomic_path
 from sim.experiments.designs import Design, Parameter, make_design, parse_parameters, validate_parameters
 from sim.experiments.executors import Executor, make_executor
@@ -53,16 +60,12 @@ from sim.scenario.overrides import Override
 from sim.scenario.schema import Scenario
 
 __all__ = [
-    "DEFAULT_CHUNK_SIZE",
     "SweepResult",
     "prepare_scenario",
     "read_sweep",
     "summary_row",
     "sweep",
 ]
-
-DEFAULT_CHUNK_SIZE = 250
-"""Runs per chunk unless told otherwise (the unit of work, of resume, and a row group)."""
 
 METRIC_RUNGS = tuple(range(1, N_RUNGS))
 TTR_RUNGS = (3, 4, 5)
@@ -178,7 +181,8 @@ def sweep(
             everything in a temporary directory.
         per_run_out: Optional run table Parquet file.
         trajectories: Keep each run's per-tick crisis level in the run table.
-        chunk_size: Runs per chunk (default ``min(runs, 250)``).
+        chunk_size: Runs per chunk, the unit of work, of resume and a row group (default
+            ``min(runs, 1000)`` for the compiled engine, ``min(runs, 250)`` for the reference one).
         workers: Local worker processes (1 computes here).
         scheduler: Dask scheduler address (``tcp://HOST:PORT``) or ``distributed.Client``.
         executor: A ready executor (overrides ``workers`` and ``scheduler``; not closed here).
@@ -208,7 +212,8 @@ def sweep(
         the_design = make_design(params, design, points, seed if design_seed is None else design_seed)
     if runs < 1:
         raise ValueError(f"runs must be at least 1 (got {runs})")
-    chunk_size = int(chunk_size or min(runs, DEFAULT_CHUNK_SIZE))
+    check_engine(engine)
+    chunk_size = int(chunk_size or min(runs, default_chunk_size(engine)))
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
     point_sha = _point_scenarios(the_design, document)
