@@ -25,6 +25,7 @@ def _cli(scenario: Path, out: Path, *extra: str) -> list[str]:
     for p in PARAMS:
         args += ["--param", p]
     args += ["--points", "4", "--runs", "60", "--chunk-size", "10", "--seed", "5", "--json"]
+    args += ["--engine", "reference"]  # the slower engine, so that the kill lands mid-way
     return [*args, "--out", str(out), "--per-run", str(out.with_name(out.stem + "_runs.parquet")), *extra]
 
 
@@ -64,6 +65,7 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted(tmp_path):
     whole = sweep(
         scenario,
         PARAMS,
+        engine="reference",
         points=4,
         runs=60,
         chunk_size=10,
