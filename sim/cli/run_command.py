@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from sim.cli.precision_command import add_precision_options, run_precision
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, add_set_option, load_or_report, report
 from sim.experiments.monte_carlo import MonteCarloResult, run_monte_carlo
 from sim.experiments.provenance import provenance
@@ -37,6 +38,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
         default="compiled",
         help="compiled (Numba, default) or reference (Mesa + simpy); both give the same results",
     )
+    add_precision_options(parser)
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -47,6 +49,8 @@ def run_run(args: argparse.Namespace) -> int:
     seed = scenario.monte_carlo.seed if args.seed is None else args.seed
     if args.log is not None:
         return _print_log(scenario, seed, args.log)
+    if args.precision is not None:
+        return run_precision(args, scenario, seed)
     runs = scenario.monte_carlo.runs if args.runs is None else args.runs
     problem = _check_counts(runs, args.workers, seed)
     if problem:

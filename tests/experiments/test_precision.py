@@ -66,3 +66,23 @@ def test_convergence_curve_and_figure():
     assert frame["half_width"].iloc[-1] < frame["half_width"].iloc[0]
     fig = convergence_figure(frame, "P(max rung ≥ 3)", target=0.05)
     assert len(fig.axes) == 2
+
+
+def test_cli_run_precision_reports_the_runs_it_took(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from experiment_scenarios import ROOT, write_tiny
+
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NUMBA_CACHE_DIR": str(ROOT / ".numba_cache")}
+    args = [sys.executable, "-m", "sim", "run", str(write_tiny(tmp_path)), "--precision", "0.03", "--batch", "200"]
+    done = subprocess.run([*args, "--json", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["reached"] and payload["half_width"] <= 0.03 and payload["runs"] % 200 == 0
+    assert payload["summary"]["n_runs"] == payload["runs"]
+    assert (tmp_path / "out" / "convergence.png").stat().st_size > 1000
+    bad = subprocess.run([*args[:-4], "--precision", "0"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and bad.stderr.startswith("--precision:1:1: precision: must be a half-width")
