@@ -35,7 +35,7 @@ format: venv
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
 app: venv
-	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.headless true
+	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.headless true --server.maxUploadSize 1
 
 clean:
 	rm -rf $(VENV) out .numba_cache .pytest_cache .hypothesis

@@ -59,7 +59,7 @@ def server():
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.maxUploadSize", "1",
         ],
         cwd=ROOT,
         stdout=log,
@@ -98,6 +98,9 @@ def test_monte_carlo_and_a_wargame_step_in_chromium(server):
             page.set_default_timeout(90_000)
             page.goto(server)
             expect(page.get_by_text("Valid:", exact=False)).to_be_visible()
+            expect(page.get_by_role("button", name="Load shipped scenario")).to_be_visible()
+            expect(page.get_by_text("Export-control strength")).to_be_visible()
+            page.wait_for_timeout(1000)  # let the widgets paint
             page.screenshot(path=ARTIFACTS / "app_scenario.png", full_page=False)
 
             page.get_by_role("link", name="Monte Carlo").click()
