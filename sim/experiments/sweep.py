@@ -85,6 +85,7 @@ class SweepResult:
         per_run_out: Path of the run table, if written.
         chunks_reused: Chunks taken from an interrupted run (``resume``) instead of computed.
         chunks_computed: Chunks computed by this call.
+        summaries: Each point's full Monte Carlo summary, only with ``keep_summaries=True``.
     """
 
     design: Design
@@ -165,6 +166,7 @@ def sweep(
     keep_chunks: bool = False,
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
+    keep_summaries: bool = False,
 ) -> SweepResult:
     """Run a Monte Carlo of ``runs`` replications at every point of a design.
 
@@ -191,6 +193,8 @@ def sweep(
         keep_chunks: Keep the chunk store after the final files are written.
         engine: Engine name, passed to every chunk.
         progress: Called with (runs done, runs in all); reused chunks count as done.
+        keep_summaries: Also return each point's full :class:`MonteCarloSummary` (fan chart and
+            time-to-rung curves; a few hundred kB per point, so off by default).
 
     Returns:
         The :class:`SweepResult`.
@@ -264,7 +268,7 @@ def sweep(
             if owned:
                 ex.close()
         frame, summaries = _assemble(
-            store, the_design, len(chunks), base, metadata, point_sha, out, per_run_out, trajectories
+            store, the_design, len(chunks), base, metadata, point_sha, out, per_run_out, trajectories, keep_summaries
         )
         if out is not None and not keep_chunks:
             store.remove()
@@ -290,6 +294,7 @@ def _assemble(
     out: str | os.PathLike[str] | None,
     per_run_out: str | os.PathLike[str] | None,
     trajectories: bool,
+    keep_summaries: bool,
 ) -> tuple[pd.DataFrame, list[MonteCarloSummary]]:
     """Read the chunks point by point: summarise each point, stream its rows to the run table."""
     meta_bytes = _dumps(metadata).encode("utf-8")
@@ -305,7 +310,8 @@ def _assemble(
                 tables = [store.read(i, c) for c in range(n_chunks)]
                 outcomes = table_outcomes(pa.concat_tables(tables))
                 summary = summarize(outcomes, base.time.horizon_hours, base.time.tick_hours)
-                summaries.append(summary)
+                if keep_summaries:
+                    summaries.append(summary)
                 rows.append({"point": i, **dict(zip(names, design.points[i], strict=True))})
                 rows[-1].update(summary_row(summary))
                 rows[-1]["scenario_sha256"] = point_sha[i]

@@ -31,6 +31,7 @@ def swept(tmp_path_factory):
         out=out,
         per_run_out=out.with_name("runs.parquet"),
         trajectories=True,
+        keep_summaries=True,
     )
     return result, out
 
