@@ -15,6 +15,7 @@ at most the target for every arm (:func:`sim.experiments.precision.grow_runs`).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,7 @@ from sim.experiments.provenance import scenario_sha256
 from sim.experiments.stats import PairedDifference, paired_difference
 from sim.experiments.summary import MeanEstimate, Proportion
 from sim.scenario.errors import LocatedError, ScenarioError, format_path
-from sim.scenario.loader import load_scenario_data
+from sim.scenario.loader import load_scenario, load_scenario_data
 from sim.scenario.overrides import Override, OverrideError, parse_override
 from sim.scenario.schema import Scenario
 
@@ -230,7 +231,7 @@ def _estimate(rows: pa.Table, metric: str) -> Proportion | MeanEstimate:
 
 
 def compare(
-    scenario: Scenario,
+    scenario: Scenario | str | os.PathLike[str],
     arms: Sequence[str | Arm],
     *,
     runs: int | None = None,
@@ -251,7 +252,7 @@ def compare(
     """Run every arm on common random numbers and estimate each difference against the first arm.
 
     Args:
-        scenario: The validated base scenario.
+        scenario: The validated base scenario, or a scenario file.
         arms: ``NAME:PATH=VALUE[,PATH=VALUE]`` texts or :class:`Arm` records; the first is the baseline.
         runs: Runs per arm (default: the scenario's ``monte_carlo.runs``); ignored with ``precision``.
         seed: Master seed (default: the scenario's).
@@ -275,6 +276,8 @@ def compare(
     Raises:
         ScenarioError: On a bad arm (located at ``--arm:N:COL``).
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     parsed = parse_arms(arms)
     for m in (*metrics, precision_metric):
         check_metric(m)

@@ -15,6 +15,7 @@ numbers at a given n do not depend on how the batches fell, and the whole proced
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from sim.experiments.executors import Executor, make_executor
 from sim.experiments.metrics import check_metric, is_probability, metric_label, metric_values
 from sim.experiments.stats import wilson_interval
 from sim.experiments.summary import MonteCarloSummary, Proportion, summarize
+from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
 __all__ = ["PrecisionResult", "convergence", "grow_runs", "next_total", "run_to_precision"]
@@ -154,7 +156,7 @@ class PrecisionResult:
 
 
 def run_to_precision(
-    scenario: Scenario,
+    scenario: Scenario | str | os.PathLike[str],
     target: float,
     metric: str = "p_ge_3",
     *,
@@ -171,7 +173,7 @@ def run_to_precision(
     """Run batches of the scenario until the 95% Wilson half-width of ``metric`` is at most ``target``.
 
     Args:
-        scenario: A validated scenario.
+        scenario: A validated scenario, or a scenario file.
         target: Half-width to reach, e.g. 0.005.
         metric: A probability metric (``p_ge_1`` .. ``p_ge_7``, ``p_inadvertent``).
         seed: Master seed (default: the scenario's).
@@ -187,6 +189,8 @@ def run_to_precision(
     Returns:
         The :class:`PrecisionResult`.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     check_metric(metric)
     if not is_probability(metric):
         raise ValueError(f"precision needs a probability metric, not {metric!r}")
