@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from sim.experiments.outcome import ROOT_CAUSES, RunOutcome
-from sim.kernels.engine import layout as L
+from sim.kernels.engine import layout as ly
 from sim.kernels.engine.loop import (
     N_OF,
     OF_SEVERITY,
@@ -37,7 +37,7 @@ from sim.kernels.engine.loop import (
     write_outcome,
 )
 from sim.kernels.engine.tables import CompiledScenario, compile_scenario
-from sim.kernels.engine.workspace import DEFAULT_CAPS, IS_STATUS, new_workspace
+from sim.kernels.engine.workspace import DEFAULT_CAPS, IS_STATUS, new_workspace, stacked_workspaces
 from sim.scenario.schema import Scenario
 
 _ = N_OF
@@ -52,6 +52,13 @@ def _workspace(cs: CompiledScenario, caps: np.ndarray):
     t = cs.tables
     return new_workspace(
         t.actors.shape[0], t.assets.shape[0], t.zones.shape[0], cs.n_entities, cs.n_ticks, caps.astype(np.int64)
+    )
+
+
+def _stack(cs: CompiledScenario, count: int, caps: np.ndarray):
+    t = cs.tables
+    return stacked_workspaces(
+        count, t.actors.shape[0], t.assets.shape[0], t.zones.shape[0], cs.n_entities, cs.n_ticks, caps
     )
 
 
@@ -146,17 +153,18 @@ def run_many(
     if len(runs):
         with numba_threads(threads):
             n_slices = min(len(runs), max(1, 8 * numba.get_num_threads()))
-            run_batch(cs.tables, cs.n_entities, caps, seed, runs, out_i, out_f, out_traj, n_slices)
+            stack = _stack(cs, n_slices, caps)
+            run_batch(cs.tables, stack, seed, runs, initial_crisis_level(cs.tables), out_i, out_f, out_traj)
     _rerun_overflows(cs, seed, runs, caps, out_i, out_f, out_traj)
     return BatchOutcomes(seed, runs, out_i, out_f, out_traj)
 
 
 def _rerun_overflows(cs, seed, runs, caps, out_i, out_f, out_traj) -> None:
-    rows = np.flatnonzero(out_i[:, OI_STATUS] != L.OK)
+    rows = np.flatnonzero(out_i[:, OI_STATUS] != ly.OK)
     level = initial_crisis_level(cs.tables)
     for row in rows:
         grown = caps
-        while out_i[row, OI_STATUS] != L.OK:
+        while out_i[row, OI_STATUS] != ly.OK:
             grown = grown * 2
             w = _workspace(cs, grown)
             run_replication(cs.tables, w, seed, int(runs[row]), False)
@@ -194,7 +202,7 @@ def run_compiled(
     while True:
         w = _workspace(cs, caps)
         run_replication(cs.tables, w, seed, int(run), bool(log))
-        if w.iscal[IS_STATUS] == L.OK:
+        if w.iscal[IS_STATUS] == ly.OK:
             break
         caps = caps * 2
     write_outcome(cs.tables, w, level, out_i, out_f, out_traj, 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from sim.kernels.engine import layout as L
+from sim.kernels.engine import layout as ly
 from sim.kernels.engine.heap import heap_push
 from sim.kernels.engine.workspace import (
     FS_NOW,
@@ -25,7 +25,7 @@ from sim.kernels.engine.workspace import (
 from sim.kernels.rng import uniform
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def draw(w, entity, purpose):
     """``Draws.u(entity, purpose)``: the next counter-based uniform of this (entity, purpose)."""
     counter = w.counters[entity, purpose]
@@ -33,32 +33,34 @@ def draw(w, entity, purpose):
     return uniform(w.iscal[IS_SEED], w.iscal[IS_RUN], entity, purpose, counter)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def asset_entity(ta, asset):
     """Entity id of an asset (actors come first)."""
     return ta.actors.shape[0] + asset
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def zone_entity(ta, zone):
     """Entity id of a zone (after actors and assets)."""
     return ta.actors.shape[0] + ta.assets.shape[0] + zone
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def overflow(w):
     """Flag that a preallocated table was too small."""
-    w.iscal[IS_STATUS] = L.OVERFLOW
+    w.iscal[IS_STATUS] = ly.OVERFLOW
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def schedule(w, delay, priority, kind, slot):
     """simpy ``env.schedule``: an event at ``now + delay`` with the next sequence id."""
-    if not heap_push(w.h_time, w.h_prio, w.h_seq, w.h_kind, w.h_slot, w.h_meta, w.fscal[FS_NOW] + delay, priority, kind, slot):
+    if not heap_push(
+        w.h_time, w.h_prio, w.h_seq, w.h_kind, w.h_slot, w.h_meta, w.fscal[FS_NOW] + delay, priority, kind, slot
+    ):
         overflow(w)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def spawn(w, kind, a, b, c, d):
     """simpy ``env.process``: a new process whose ``Initialize`` event is scheduled (urgent, now)."""
     slot = w.iscal[IS_NPROC]
@@ -69,19 +71,19 @@ def spawn(w, kind, a, b, c, d):
         w.iscal[IS_NPROC] = slot + 1
     row = w.proc_i[slot]
     row[:] = 0
-    row[L.PI_KIND] = kind
-    row[L.PI_STATE] = L.ST_START
-    row[L.PI_A] = a
-    row[L.PI_B] = b
-    row[L.PI_C] = c
-    row[L.PI_D] = d
+    row[ly.PI_KIND] = kind
+    row[ly.PI_STATE] = ly.ST_START
+    row[ly.PI_A] = a
+    row[ly.PI_B] = b
+    row[ly.PI_C] = c
+    row[ly.PI_D] = d
     w.proc_f[slot, 0] = 0.0
     w.proc_f[slot, 1] = 0.0
-    schedule(w, 0.0, L.URGENT, L.EV_INIT, slot)
+    schedule(w, 0.0, ly.URGENT, ly.EV_INIT, slot)
     return slot
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def new_response(w):
     """A fresh pending-response slot (never reused within a run)."""
     slot = w.iscal[IS_NRESP]
@@ -95,7 +97,7 @@ def new_response(w):
     return slot
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def record(w, code, chain, a0, a1, a2, a3, a4, a5):
     """``model.record``: append a log record (when logging) and return its id."""
     n = w.iscal[IS_NLOG]
@@ -118,7 +120,7 @@ def record(w, code, chain, a0, a1, a2, a3, a4, a5):
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def extend(w, node, event_id):
     """``Cause.extended``: a chain one event longer (chains are kept only when logging; else -1)."""
     if w.iscal[IS_LOG] == 0:
@@ -134,30 +136,30 @@ def extend(w, node, event_id):
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def chain1(w, a):
     """The chain ``(a,)``."""
     return extend(w, -1, a)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def chain2(w, a, b):
     """The chain ``(a, b)``."""
     return extend(w, extend(w, -1, a), b)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def operational(ta, w, asset):
     """``AssetAgent.operational``: drones left, ships left, or a satellite not disabled."""
     kind = ta.assets[asset].kind
-    if kind == L.ASSET_SWARM:
+    if kind == ly.ASSET_SWARM:
         return w.drones[asset] > 0
-    if kind == L.ASSET_NAVAL:
+    if kind == ly.ASSET_NAVAL:
         return w.ships[asset] > 0
     return w.disabled[asset] == 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def crisis_level(w):
     """The highest rung any actor holds."""
     level = w.rung[0]
@@ -167,7 +169,7 @@ def crisis_level(w):
     return level
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def max_adversary_rung(ta, w, actor):
     """Highest rung among an actor's adversaries (0 if none)."""
     best = 0
@@ -180,7 +182,7 @@ def max_adversary_rung(ta, w, actor):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def top_adversary(ta, w, actor):
     """``max(actor.adversaries, key=rung)``: the first adversary at the highest rung (-1 if none)."""
     top = -1
@@ -191,13 +193,13 @@ def top_adversary(ta, w, actor):
     return top
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def hotline_links(ta, a, b):
     """Whether a hotline links two actors (enabled and both committed)."""
     return ta.params[0].hotline_enabled != 0 and ta.actors[a].hotline != 0 and ta.actors[b].hotline != 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def capped_autonomy(ta, w, asset, wanted):
     """``EscalationModel.capped_autonomy``: the least autonomous of wanted, the kind's cap and the norm."""
     level = wanted
@@ -205,14 +207,12 @@ def capped_autonomy(ta, w, asset, wanted):
     if cap < level:
         level = cap
     owner = ta.assets[asset].owner
-    if ta.actors[owner].norm_bound != 0 and w.complies[owner] != 0 and L.AUT_ON < level:
-        level = L.AUT_ON
+    if ta.actors[owner].norm_bound != 0 and w.complies[owner] != 0 and level > ly.AUT_ON:
+        level = ly.AUT_ON
     return level
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def capacity_ok(w):
     """Whether no table has overflowed."""
-    return w.iscal[IS_STATUS] == L.OK
-
-
+    return w.iscal[IS_STATUS] == ly.OK

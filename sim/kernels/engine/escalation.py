@@ -11,7 +11,7 @@ import math
 from numba import njit
 
 from sim.kernels import perception, response
-from sim.kernels.engine import layout as L
+from sim.kernels.engine import layout as ly
 from sim.kernels.engine.core import (
     chain1,
     crisis_level,
@@ -40,20 +40,20 @@ from sim.kernels.engine.workspace import (
 from sim.kernels.rng import bernoulli, choice_index, exponential
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def change_rung(ta, w, actor, new_rung, root, node, why, blamed):
     """Move an actor to ``new_rung``: log the step, its severity, crisis-level firsts and their roots."""
     old = w.rung[actor]
     before = crisis_level(w)
     if new_rung == old:
         return
-    log_id = record(w, L.L_RUNG_CHANGE, node, actor, old, new_rung, why, blamed, root)
+    log_id = record(w, ly.L_RUNG_CHANGE, node, actor, old, new_rung, why, blamed, root)
     w.rung[actor] = new_rung
     w.last_root[actor] = root
     w.last_node[actor] = extend(w, node, log_id)
     after = crisis_level(w)
     w.fscal[FS_SEVERITY] += float(response.severity_of_step(old, new_rung))
-    if after > before and after >= 3 and root >= L.ROOT_MISIDENTIFICATION:
+    if after > before and after >= 3 and root >= ly.ROOT_MISIDENTIFICATION:
         w.iscal[IS_INADVERTENT] = 1
     for k in range(before + 1, after + 1):
         if math.isnan(w.first_hours[k]):
@@ -61,7 +61,7 @@ def change_rung(ta, w, actor, new_rung, root, node, why, blamed):
             w.root_first[k] = root
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def deliberate_step(ta, w, actor):
     """Tick-level hazards of deliberate escalation (base + Jervis spiral) and de-escalation."""
     p = ta.params[0]
@@ -77,31 +77,33 @@ def deliberate_step(ta, w, actor):
     p_down = response.hazard_probability(down_rate, p.tick)
     if p_up + p_down <= 0.0:
         return
-    u = draw(w, actor, L.P_HAZARD)
+    u = draw(w, actor, ly.P_HAZARD)
     if u < p_up:
         root, node = _escalation_cause(ta, w, actor, up_rate)
-        change_rung(ta, w, actor, w.rung[actor] + 1, root, node, L.WHY_ESCALATION, -1)
+        change_rung(ta, w, actor, w.rung[actor] + 1, root, node, ly.WHY_ESCALATION, -1)
     elif u < p_up + p_down:
-        log_id = record(w, L.L_DECIDE_DEESCALATE, -1, actor, 0, 0, 0, 0, 0)
-        change_rung(ta, w, actor, w.rung[actor] - 1, L.ROOT_DELIBERATE, chain1(w, log_id), L.WHY_DEESCALATION, -1)
+        log_id = record(w, ly.L_DECIDE_DEESCALATE, -1, actor, 0, 0, 0, 0, 0)
+        change_rung(ta, w, actor, w.rung[actor] - 1, ly.ROOT_DELIBERATE, chain1(w, log_id), ly.WHY_DEESCALATION, -1)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _escalation_cause(ta, w, actor, up_rate):
     """Competing risks: the base hazard is deliberate; the spiral share inherits the threat's root."""
     p = ta.params[0]
     rung = w.rung[actor]
-    base_rate = response.escalation_hazard_per_day(p.escalation_base, ta.actors[actor].resolve, rung, rung, p.spiral_gain)
+    base_rate = response.escalation_hazard_per_day(
+        p.escalation_base, ta.actors[actor].resolve, rung, rung, p.spiral_gain
+    )
     top = top_adversary(ta, w, actor)
-    u = draw(w, actor, L.P_HAZARD_COMPONENT)
-    if top < 0 or w.last_root[top] == L.ROOT_NONE or u * up_rate < base_rate:
-        log_id = record(w, L.L_DECIDE_ESCALATE, -1, actor, 0, 0, 0, 0, 0)
-        return L.ROOT_DELIBERATE, chain1(w, log_id)
-    log_id = record(w, L.L_DECIDE_SPIRAL, -1, actor, top, w.rung[top], 0, 0, 0)
+    u = draw(w, actor, ly.P_HAZARD_COMPONENT)
+    if top < 0 or w.last_root[top] == ly.ROOT_NONE or u * up_rate < base_rate:
+        log_id = record(w, ly.L_DECIDE_ESCALATE, -1, actor, 0, 0, 0, 0, 0)
+        return ly.ROOT_DELIBERATE, chain1(w, log_id)
+    log_id = record(w, ly.L_DECIDE_SPIRAL, -1, actor, top, w.rung[top], 0, 0, 0)
     return w.last_root[top], extend(w, w.last_node[top], log_id)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def attribute(ta, w, attacker, victim):
     """Who the victim blames for an attack by asset ``attacker``, and whether that is a misattribution."""
     p = ta.params[0]
@@ -111,7 +113,7 @@ def attribute(ta, w, attacker, victim):
     p_mis = perception.misattribution_probability(
         p.misattribution_base, p.misattribution_per_proliferation, p.proliferation_level, recipient
     )
-    if not bernoulli(draw(w, victim, L.P_ATTRIBUTION), p_mis):
+    if not bernoulli(draw(w, victim, ly.P_ATTRIBUTION), p_mis):
         return owner, False
     if recipient:
         return source, True
@@ -122,7 +124,7 @@ def attribute(ta, w, attacker, victim):
             n_others += 1
     if n_others == 0:
         return owner, False
-    pick = choice_index(draw(w, victim, L.P_ATTRIBUTION_PICK), n_others)
+    pick = choice_index(draw(w, victim, ly.P_ATTRIBUTION_PICK), n_others)
     for k in range(a.adv_start, a.adv_end):
         if ta.adversaries[k] != owner:
             if pick == 0:
@@ -131,14 +133,14 @@ def attribute(ta, w, attacker, victim):
     return owner, False
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def schedule_response(ta, w, victim, blamed, provocation, root, node, autonomy, clarifier, discovery):
     """Start the victim's response decision, and a hotline clarification racing it where one can.
 
     ``clarifier`` is -1 and ``discovery`` NaN where the reference passes ``None``.
     """
     factor = ta.params[0].latency_factor[autonomy]
-    u = draw(w, victim, L.P_RESPONSE_LATENCY)
+    u = draw(w, victim, ly.P_RESPONSE_LATENCY)
     latency = exponential(u, ta.actors[victim].decision_latency * factor)
     r = new_response(w)
     w.resp_i[r, RI_ACTOR] = victim
@@ -149,71 +151,71 @@ def schedule_response(ta, w, victim, blamed, provocation, root, node, autonomy, 
     w.resp_i[r, RI_CANCELLED] = 0
     w.resp_i[r, RI_PENDING] = 1
     w.resp_f[r] = w.fscal[FS_NOW] + latency
-    slot = spawn(w, L.PROC_RESPOND, r, 0, 0, 0)
-    w.proc_f[slot, L.PF_X] = latency
+    slot = spawn(w, ly.PROC_RESPOND, r, 0, 0, 0)
+    w.proc_f[slot, ly.PF_X] = latency
     if clarifier >= 0 and not math.isnan(discovery) and hotline_links(ta, clarifier, victim):
-        slot = spawn(w, L.PROC_CLARIFY, r, clarifier, victim, 0)
-        w.proc_f[slot, L.PF_X] = discovery
+        slot = spawn(w, ly.PROC_CLARIFY, r, clarifier, victim, 0)
+        w.proc_f[slot, ly.PF_X] = discovery
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def resume_respond(ta, w, slot):
     """``Escalation._respond``: wait out the latency, then decide unless stood down."""
     row = w.proc_i[slot]
-    r = row[L.PI_A]
-    if row[L.PI_STATE] == L.ST_START:
-        row[L.PI_STATE] = L.ST_WAIT
-        schedule(w, w.proc_f[slot, L.PF_X], L.NORMAL, L.EV_TIMEOUT, slot)
+    r = row[ly.PI_A]
+    if row[ly.PI_STATE] == ly.ST_START:
+        row[ly.PI_STATE] = ly.ST_WAIT
+        schedule(w, w.proc_f[slot, ly.PF_X], ly.NORMAL, ly.EV_TIMEOUT, slot)
         return
-    row[L.PI_STATE] = L.ST_DONE
+    row[ly.PI_STATE] = ly.ST_DONE
     w.resp_i[r, RI_PENDING] = 0
     if w.resp_i[r, RI_CANCELLED] != 0:
         return
     decide_response(ta, w, r)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def decide_response(ta, w, r):
     """The victim's leadership picks a response rung by doctrine, resolve and risk tolerance."""
     actor = w.resp_i[r, RI_ACTOR]
     a = ta.actors[actor]
     provocation = w.resp_i[r, RI_PROVOCATION]
     node = w.resp_i[r, RI_NODE]
-    u = draw(w, actor, L.P_RESPONSE_RUNG)
+    u = draw(w, actor, ly.P_RESPONSE_RUNG)
     target = response.response_rung(provocation, w.rung[actor], a.doctrine, a.resolve, a.risk_tolerance, u)
     blamed = w.resp_i[r, RI_BLAMED]
-    log_id = record(w, L.L_RESPONSE, node, actor, blamed, provocation, 0, 0, 0)
+    log_id = record(w, ly.L_RESPONSE, node, actor, blamed, provocation, 0, 0, 0)
     if target > w.rung[actor]:
-        change_rung(ta, w, actor, target, w.resp_i[r, RI_ROOT], extend(w, node, log_id), L.WHY_RESPONSE, blamed)
+        change_rung(ta, w, actor, target, w.resp_i[r, RI_ROOT], extend(w, node, log_id), ly.WHY_RESPONSE, blamed)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def resume_clarify(ta, w, slot):
     """``Escalation._clarify``: discover the error, call on the hotline, and maybe stand the response down."""
     row = w.proc_i[slot]
-    r, sender, receiver = row[L.PI_A], row[L.PI_B], row[L.PI_C]
-    state = row[L.PI_STATE]
-    if state == L.ST_START:
-        row[L.PI_STATE] = L.ST_WAIT
-        schedule(w, w.proc_f[slot, L.PF_X], L.NORMAL, L.EV_TIMEOUT, slot)
+    r, sender, receiver = row[ly.PI_A], row[ly.PI_B], row[ly.PI_C]
+    state = row[ly.PI_STATE]
+    if state == ly.ST_START:
+        row[ly.PI_STATE] = ly.ST_WAIT
+        schedule(w, w.proc_f[slot, ly.PF_X], ly.NORMAL, ly.EV_TIMEOUT, slot)
         return
     p = ta.params[0]
-    if state == L.ST_WAIT:
-        latency = exponential(draw(w, sender, L.P_HOTLINE_LATENCY), p.hotline_latency)
-        delivered = bernoulli(draw(w, sender, L.P_HOTLINE_DELIVERY), p.hotline_reliability)
-        row[L.PI_H] = 1 if delivered else 0
-        w.proc_f[slot, L.PF_X] = latency
-        w.proc_f[slot, L.PF_Y] = w.fscal[FS_NOW]
-        record(w, L.L_HOTLINE_CALL, -1, sender, receiver, 0, 0, 0, 0)
-        row[L.PI_STATE] = L.ST_IN_TRANSIT
-        schedule(w, latency, L.NORMAL, L.EV_TIMEOUT, slot)
+    if state == ly.ST_WAIT:
+        latency = exponential(draw(w, sender, ly.P_HOTLINE_LATENCY), p.hotline_latency)
+        delivered = bernoulli(draw(w, sender, ly.P_HOTLINE_DELIVERY), p.hotline_reliability)
+        row[ly.PI_H] = 1 if delivered else 0
+        w.proc_f[slot, ly.PF_X] = latency
+        w.proc_f[slot, ly.PF_Y] = w.fscal[FS_NOW]
+        record(w, ly.L_HOTLINE_CALL, -1, sender, receiver, 0, 0, 0, 0)
+        row[ly.PI_STATE] = ly.ST_IN_TRANSIT
+        schedule(w, latency, ly.NORMAL, ly.EV_TIMEOUT, slot)
         return
-    row[L.PI_STATE] = L.ST_DONE
-    if row[L.PI_H] == 0:
-        record(w, L.L_HOTLINE_UNANSWERED, -1, sender, receiver, 0, 0, 0, 0)
+    row[ly.PI_STATE] = ly.ST_DONE
+    if row[ly.PI_H] == 0:
+        record(w, ly.L_HOTLINE_UNANSWERED, -1, sender, receiver, 0, 0, 0, 0)
     elif w.resp_i[r, RI_PENDING] != 0:
         w.resp_i[r, RI_CANCELLED] = 1
         w.resp_i[r, RI_PENDING] = 0
-        record(w, L.L_HOTLINE_ACCEPTED, -1, sender, receiver, 0, 0, 0, 0)
+        record(w, ly.L_HOTLINE_ACCEPTED, -1, sender, receiver, 0, 0, 0, 0)
     else:
-        record(w, L.L_HOTLINE_LATE, -1, sender, receiver, 0, 0, 0, 0)
+        record(w, ly.L_HOTLINE_LATE, -1, sender, receiver, 0, 0, 0, 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, _nrt=False, inline="always")
 def _less(time, prio, seq, i, j):
     if time[i] != time[j]:
         return time[i] < time[j]
@@ -21,7 +21,7 @@ def _less(time, prio, seq, i, j):
     return seq[i] < seq[j]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, _nrt=False, inline="always")
 def _swap(time, prio, seq, kind, slot, i, j):
     time[i], time[j] = time[j], time[i]
     prio[i], prio[j] = prio[j], prio[i]
@@ -30,7 +30,7 @@ def _swap(time, prio, seq, kind, slot, i, j):
     slot[i], slot[j] = slot[j], slot[i]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def heap_push(time, prio, seq, kind, slot, meta, t, priority, event_kind, event_slot):
     """Schedule an event: push ``(t, priority, next sequence id)`` with its payload.
 
@@ -66,7 +66,7 @@ def heap_push(time, prio, seq, kind, slot, meta, t, priority, event_kind, event_
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def heap_pop(time, prio, seq, kind, slot, meta):
     """Remove the smallest event; its key and payload are left at index ``size`` (read them there).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.experiments.outcome import ROOT_CAUSES
-from sim.kernels.engine import layout as L
+from sim.kernels.engine import layout as ly
 from sim.kernels.engine.tables import CompiledScenario
 from sim.model.records import LogEntry
 from sim.scenario.schema import AUTONOMY_ORDER
@@ -22,28 +22,28 @@ RUNG_WORDS = (
 )
 
 _KIND = {
-    L.L_CLASSIFY: "classification",
-    L.L_NOT_MADE: "c2",
-    L.L_ENGAGE: "engagement",
-    L.L_ATTRIBUTION: "attribution",
-    L.L_FALSE_ALARM: "false_alarm",
-    L.L_FALSE_ALARM_CAUGHT: "c2",
-    L.L_DEBRIS_COLLISION: "collision",
-    L.L_SATELLITE_DESTROYED: "collision",
-    L.L_INJECT_ATTACK: "inject",
-    L.L_INJECT_AUTONOMY: "inject",
-    L.L_INJECT_FORGO: "inject",
-    L.L_INJECT_ASAT: "inject",
-    L.L_INJECT_COLLIDE: "inject",
-    L.L_RUNG_CHANGE: "rung_change",
-    L.L_DECIDE_ESCALATE: "decision",
-    L.L_DECIDE_SPIRAL: "decision",
-    L.L_DECIDE_DEESCALATE: "decision",
-    L.L_RESPONSE: "response",
-    L.L_HOTLINE_CALL: "hotline",
-    L.L_HOTLINE_UNANSWERED: "hotline",
-    L.L_HOTLINE_ACCEPTED: "hotline",
-    L.L_HOTLINE_LATE: "hotline",
+    ly.L_CLASSIFY: "classification",
+    ly.L_NOT_MADE: "c2",
+    ly.L_ENGAGE: "engagement",
+    ly.L_ATTRIBUTION: "attribution",
+    ly.L_FALSE_ALARM: "false_alarm",
+    ly.L_FALSE_ALARM_CAUGHT: "c2",
+    ly.L_DEBRIS_COLLISION: "collision",
+    ly.L_SATELLITE_DESTROYED: "collision",
+    ly.L_INJECT_ATTACK: "inject",
+    ly.L_INJECT_AUTONOMY: "inject",
+    ly.L_INJECT_FORGO: "inject",
+    ly.L_INJECT_ASAT: "inject",
+    ly.L_INJECT_COLLIDE: "inject",
+    ly.L_RUNG_CHANGE: "rung_change",
+    ly.L_DECIDE_ESCALATE: "decision",
+    ly.L_DECIDE_SPIRAL: "decision",
+    ly.L_DECIDE_DEESCALATE: "decision",
+    ly.L_RESPONSE: "response",
+    ly.L_HOTLINE_CALL: "hotline",
+    ly.L_HOTLINE_UNANSWERED: "hotline",
+    ly.L_HOTLINE_ACCEPTED: "hotline",
+    ly.L_HOTLINE_LATE: "hotline",
 }
 
 
@@ -58,47 +58,47 @@ def chain_of(node: int, parent: np.ndarray, event: np.ndarray) -> tuple[int, ...
 
 def _losses(cs: CompiledScenario, target: int, losses: int) -> str:
     kind = cs.tables.assets[target]["kind"]
-    if kind == L.ASSET_SPACE:
+    if kind == ly.ASSET_SPACE:
         return "target disabled" if losses else "target survives"
-    unit = "ships" if kind == L.ASSET_NAVAL else "drones"
+    unit = "ships" if kind == ly.ASSET_NAVAL else "drones"
     return f"{losses} {unit} lost" if losses else "no losses"
 
 
-def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:  # noqa: C901, PLR0911, PLR0912 - one branch per record
+def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
     actor, asset, zone = cs.actor_keys, cs.asset_labels, cs.zone_keys
 
     def note(i: int) -> str:
         return cs.inject_notes[i] if i >= 0 else ""
 
-    if code == L.L_CLASSIFY:
+    if code == ly.L_CLASSIFY:
         what = "hostile" if a[2] else "hostile (misidentification: it was not)"
         return f"{asset[a[0]]} classifies {asset[a[1]]} as {what}"
-    if code == L.L_NOT_MADE:
-        return f"{asset[a[0]]}: engagement of {asset[a[1]]} not made ({L.HOW_TEXT[a[2]]})"
-    if code == L.L_ENGAGE:
-        return f"{asset[a[0]]} engages {asset[a[1]]} ({L.HOW_TEXT[a[2]]}): {_losses(cs, a[1], a[3])}"
-    if code == L.L_ATTRIBUTION:
+    if code == ly.L_NOT_MADE:
+        return f"{asset[a[0]]}: engagement of {asset[a[1]]} not made ({ly.HOW_TEXT[a[2]]})"
+    if code == ly.L_ENGAGE:
+        return f"{asset[a[0]]} engages {asset[a[1]]} ({ly.HOW_TEXT[a[2]]}): {_losses(cs, a[1], a[3])}"
+    if code == ly.L_ATTRIBUTION:
         return f"{actor[a[0]]} attributes the attack to {actor[a[1]]}"
-    if code == L.L_FALSE_ALARM:
+    if code == ly.L_FALSE_ALARM:
         return f"{actor[a[0]]} early warning reports an attack from {actor[a[1]]} (false alarm){note(a[2])}"
-    if code == L.L_FALSE_ALARM_CAUGHT:
+    if code == ly.L_FALSE_ALARM_CAUGHT:
         return f"{actor[a[0]]} crews recognise the false alarm before leaders act"
-    if code == L.L_DEBRIS_COLLISION:
+    if code == ly.L_DEBRIS_COLLISION:
         return f"debris collision in {zone[a[0]]} adds {a[1]} fragments"
-    if code == L.L_SATELLITE_DESTROYED:
+    if code == ly.L_SATELLITE_DESTROYED:
         return f"{asset[a[0]]} destroyed by debris in {zone[a[1]]}"
-    if code == L.L_INJECT_ATTACK:
+    if code == ly.L_INJECT_ATTACK:
         return f"{asset[a[0]]} ordered to attack {asset[a[1]]}{note(a[2])}"
-    if code == L.L_INJECT_AUTONOMY:
+    if code == ly.L_INJECT_AUTONOMY:
         level = AUTONOMY_ORDER[a[1]].value.replace("_", " ")
         return f"{actor[a[0]]} sets its assets to {level}{note(a[2])}"
-    if code == L.L_INJECT_FORGO:
+    if code == ly.L_INJECT_FORGO:
         return f"{actor[a[0]]} forgoes a scheduled ASAT test (moratorium){note(a[1])}"
-    if code == L.L_INJECT_ASAT:
+    if code == ly.L_INJECT_ASAT:
         return f"{actor[a[0]]} conducts a destructive ASAT test in {zone[a[1]]}{note(a[2])}"
-    if code == L.L_INJECT_COLLIDE:
+    if code == ly.L_INJECT_COLLIDE:
         return f"{asset[a[0]]} and {asset[a[1]]} collide{note(a[2])}"
-    if code == L.L_RUNG_CHANGE:
+    if code == ly.L_RUNG_CHANGE:
         old, new, why = a[1], a[2], a[3]
         verb = "escalates" if new > old else "de-escalates"
         reason = (
@@ -107,21 +107,19 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:  # noqa: C901, 
             f"response against {actor[a[4]] if a[4] >= 0 else ''}",
         )[why]
         return f"{actor[a[0]]} {verb} to rung {new} ({RUNG_WORDS[new]}): {reason} [root: {ROOT_CAUSES[a[5]]}]"
-    if code == L.L_DECIDE_ESCALATE:
+    if code == ly.L_DECIDE_ESCALATE:
         return f"{actor[a[0]]} leadership chooses to escalate"
-    if code == L.L_DECIDE_SPIRAL:
+    if code == ly.L_DECIDE_SPIRAL:
         return f"{actor[a[0]]} leadership escalates in answer to {actor[a[1]]} at rung {a[2]} (spiral)"
-    if code == L.L_DECIDE_DEESCALATE:
+    if code == ly.L_DECIDE_DEESCALATE:
         return f"{actor[a[0]]} leadership chooses to de-escalate"
-    if code == L.L_RESPONSE:
-        return (
-            f"{actor[a[0]]} leadership decides its response to {actor[a[1]]} (provocation read as rung {a[2]})"
-        )
-    if code == L.L_HOTLINE_CALL:
+    if code == ly.L_RESPONSE:
+        return f"{actor[a[0]]} leadership decides its response to {actor[a[1]]} (provocation read as rung {a[2]})"
+    if code == ly.L_HOTLINE_CALL:
         return f"{actor[a[0]]} calls {actor[a[1]]} on the hotline to clarify"
-    if code == L.L_HOTLINE_UNANSWERED:
+    if code == ly.L_HOTLINE_UNANSWERED:
         return f"{actor[a[0]]}'s clarification to {actor[a[1]]} goes unanswered or unbelieved"
-    if code == L.L_HOTLINE_ACCEPTED:
+    if code == ly.L_HOTLINE_ACCEPTED:
         return f"{actor[a[1]]} accepts {actor[a[0]]}'s clarification and stands its response down"
     return f"{actor[a[0]]}'s clarification reaches {actor[a[1]]} after it has responded"
 
@@ -132,18 +130,17 @@ def render_log(cs: CompiledScenario, w, first_id: int = 0) -> list[LogEntry]:
     Args:
         cs: The compiled scenario.
         w: A workspace after a replication run with logging on.
-        first_id: Id of the first record kept in the workspace (non-zero for a forked continuation).
+        first_id: Id of the first record to render (a forked future's records start at the fork's log length).
 
     Returns:
         One entry per record, equal to the reference engine's entries.
     """
     from sim.kernels.engine.workspace import IS_NLOG
 
-    n = int(w.iscal[IS_NLOG]) - first_id
     entries = []
-    for i in range(n):
+    for i in range(first_id, int(w.iscal[IS_NLOG])):
         code = int(w.log_code[i])
         args = [int(x) for x in w.log_args[i]]
         chain = chain_of(int(w.log_chain[i]), w.node_parent, w.node_id)
-        entries.append(LogEntry(first_id + i, float(w.log_time[i]), _KIND[code], _text(cs, code, args), chain))
+        entries.append(LogEntry(i, float(w.log_time[i]), _KIND[code], _text(cs, code, args), chain))
     return entries

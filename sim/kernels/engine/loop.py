@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels.engine import layout as L
+from sim.kernels.engine import layout as ly
 from sim.kernels.engine.c2 import (
     condition_check,
     condition_processed,
@@ -42,7 +42,7 @@ from sim.kernels.engine.workspace import (
     IS_SEED,
     IS_STATUS,
     IS_TICK,
-    new_workspace,
+    slice_of,
 )
 
 # outcome columns
@@ -61,7 +61,7 @@ OF_SEVERITY = 8
 N_OF = 9
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def reset(ta, w, seed, run, log_on):
     """Reset the workspace to the start of a replication (before any draw)."""
     w.iscal[:] = 0
@@ -73,7 +73,7 @@ def reset(ta, w, seed, run, log_on):
     w.h_meta[:] = 0
     for i in range(ta.actors.shape[0]):
         w.rung[i] = ta.actors[i].initial_rung
-        w.last_root[i] = L.ROOT_NONE
+        w.last_root[i] = ly.ROOT_NONE
         w.last_node[i] = -1
         w.complies[i] = 1
         w.users[i] = 0
@@ -88,7 +88,7 @@ def reset(ta, w, seed, run, log_on):
     w.root_first[:] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def start(ta, w):
     """``EscalationModel.__init__``: norm compliance, autonomy, crisis-level firsts, the processes."""
     p = ta.params[0]
@@ -96,7 +96,7 @@ def start(ta, w):
         for i in range(ta.actors.shape[0]):
             if ta.actors[i].norm_bound != 0:
                 p_comply = p.verification + (1 - p.verification) * p.baseline_compliance
-                w.complies[i] = 1 if draw(w, i, L.P_NORM_COMPLIANCE) < p_comply else 0
+                w.complies[i] = 1 if draw(w, i, ly.P_NORM_COMPLIANCE) < p_comply else 0
     for i in range(ta.assets.shape[0]):
         w.autonomy[i] = capped_autonomy(ta, w, i, ta.assets[i].autonomy)
     level = crisis_level(w)
@@ -104,61 +104,61 @@ def start(ta, w):
         w.first_hours[k] = 0.0 if k <= level else math.nan
     for i in range(ta.assets.shape[0]):
         if ta.assets[i].can_engage != 0:
-            spawn(w, L.PROC_ENCOUNTERS, i, 0, 0, 0)
+            spawn(w, ly.PROC_ENCOUNTERS, i, 0, 0, 0)
     for i in range(ta.actors.shape[0]):
         if ta.actors[i].ew_end > ta.actors[i].ew_start:
-            spawn(w, L.PROC_FALSE_ALARMS, i, 0, 0, 0)
+            spawn(w, ly.PROC_FALSE_ALARMS, i, 0, 0, 0)
     for i in range(ta.injects.shape[0]):
-        spawn(w, L.PROC_INJECT, i, 0, 0, 0)
+        spawn(w, ly.PROC_INJECT, i, 0, 0, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def resume(ta, w, slot):
     """Resume a process from the ``yield`` it is suspended at."""
-    kind = w.proc_i[slot, L.PI_KIND]
-    if kind == L.PROC_ENCOUNTERS:
+    kind = w.proc_i[slot, ly.PI_KIND]
+    if kind == ly.PROC_ENCOUNTERS:
         resume_encounters(ta, w, slot)
-    elif kind == L.PROC_DECISION:
+    elif kind == ly.PROC_DECISION:
         resume_decision(ta, w, slot)
-    elif kind == L.PROC_RESPOND:
+    elif kind == ly.PROC_RESPOND:
         resume_respond(ta, w, slot)
-    elif kind == L.PROC_CLARIFY:
+    elif kind == ly.PROC_CLARIFY:
         resume_clarify(ta, w, slot)
-    elif kind == L.PROC_FALSE_ALARMS:
+    elif kind == ly.PROC_FALSE_ALARMS:
         resume_false_alarms(ta, w, slot)
     else:
         resume_inject(ta, w, slot)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def run_until(ta, w, end):
     """simpy ``env.run(until=end)``: schedule the urgent stop event, then process events up to it."""
-    schedule(w, end - w.fscal[FS_NOW], L.URGENT, L.EV_STOP, 0)
-    while w.iscal[IS_STATUS] == L.OK:
+    schedule(w, end - w.fscal[FS_NOW], ly.URGENT, ly.EV_STOP, 0)
+    while w.iscal[IS_STATUS] == ly.OK:
         i = heap_pop(w.h_time, w.h_prio, w.h_seq, w.h_kind, w.h_slot, w.h_meta)
         w.fscal[FS_NOW] = w.h_time[i]
         kind = w.h_kind[i]
         slot = w.h_slot[i]
-        if kind == L.EV_STOP:
+        if kind == ly.EV_STOP:
             return
-        if kind == L.EV_INIT or kind == L.EV_TIMEOUT:
+        if kind == ly.EV_INIT or kind == ly.EV_TIMEOUT:
             resume(ta, w, slot)
-        elif kind == L.EV_REQUEST or kind == L.EV_WINDOW:
+        elif kind == ly.EV_REQUEST or kind == ly.EV_WINDOW:
             condition_check(w, slot)
-        elif kind == L.EV_CONDITION:
+        elif kind == ly.EV_CONDITION:
             condition_processed(ta, w, slot)
         else:
             trigger_put(ta, w, slot)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def run_ticks(ta, w, first_tick):
     """Mesa steps ``first_tick + 1 .. n_ticks``: events, deliberate decisions, collisions, crisis level."""
     p = ta.params[0]
     for k in range(first_tick + 1, p.n_ticks + 1):
         end = min(k * p.tick, p.horizon)
         run_until(ta, w, end)
-        if w.iscal[IS_STATUS] != L.OK:
+        if w.iscal[IS_STATUS] != ly.OK:
             return
         for actor in range(ta.actors.shape[0]):
             deliberate_step(ta, w, actor)
@@ -167,7 +167,7 @@ def run_ticks(ta, w, first_tick):
         w.iscal[IS_TICK] = k
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def run_replication(ta, w, seed, run, log_on):
     """One replication from the start to the horizon; the result is left in the workspace."""
     reset(ta, w, seed, run, log_on)
@@ -175,7 +175,7 @@ def run_replication(ta, w, seed, run, log_on):
     run_ticks(ta, w, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
     """Reduce a finished replication to its outcome row (``outcome_of``)."""
     max_rung = 0
@@ -186,7 +186,7 @@ def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
     out_f[row, OF_SEVERITY] = w.fscal[FS_SEVERITY]
     out_i[row, OI_MAX_RUNG] = max_rung
     out_i[row, OI_INADVERTENT] = w.iscal[IS_INADVERTENT]
-    out_i[row, OI_ROOT] = w.root_first[max_rung] if max_rung > initial_level else L.ROOT_NONE
+    out_i[row, OI_ROOT] = w.root_first[max_rung] if max_rung > initial_level else ly.ROOT_NONE
     out_i[row, OI_ENG_TRUE] = w.iscal[IS_ENG_TRUE]
     out_i[row, OI_ENG_FALSE] = w.iscal[IS_ENG_FALSE]
     drones = 0
@@ -206,7 +206,7 @@ def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
             out_traj[row, k] = w.history[k]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def initial_crisis_level(ta):
     """Crisis level at the start (the highest initial rung)."""
     level = 0
@@ -215,36 +215,45 @@ def initial_crisis_level(ta):
     return level
 
 
-@njit(cache=True)
-def _run_slice(ta, n_entities, caps, seed, runs, lo, hi, out_i, out_f, out_traj):
-    p = ta.params[0]
-    w = new_workspace(ta.actors.shape[0], ta.assets.shape[0], ta.zones.shape[0], n_entities, p.n_ticks, caps)
-    level = initial_crisis_level(ta)
+@njit(cache=True, _nrt=False)
+def _run_slice(ta, w, seed, runs, lo, hi, level, out_i, out_f, out_traj):
     for row in range(lo, hi):
         run_replication(ta, w, seed, runs[row], False)
         write_outcome(ta, w, level, out_i, out_f, out_traj, row)
 
 
-@njit(cache=True, parallel=True)
-def run_batch(ta, n_entities, caps, seed, runs, out_i, out_f, out_traj, n_slices):
-    """Run replications ``runs[i]`` into row i of the outcome arrays, ``n_slices`` slices in parallel.
+@njit(cache=True, parallel=True, _nrt=False)
+def run_batch(ta, stack, seed, runs, level, out_i, out_f, out_traj):
+    """Run replications ``runs[i]`` into row i of the outcome arrays, one slice of rows per workspace.
+
+    Nothing is allocated and nothing is reference-counted inside: each parallel task uses its own
+    workspace of ``stack`` and writes only its own rows.
 
     Args:
         ta: Scenario tables.
-        n_entities: Entity ids used by the draws.
-        caps: Table capacities (``CAP_*``).
+        stack: Stacked workspaces (:func:`~sim.kernels.engine.workspace.stacked_workspaces`), one per slice.
         seed: Master seed.
         runs: Run index of each row (int64).
+        level: Crisis level at the start (:func:`initial_crisis_level`).
         out_i: int64 ``(n, N_OI)`` outcome columns (``OI_*``).
         out_f: float64 ``(n, N_OF)``: first hours at rungs 0..7, severity.
         out_traj: int8 ``(n, n_ticks)`` crisis level per tick, or ``(n, 0)`` to skip trajectories.
-        n_slices: Contiguous slices of rows, one per parallel task.
     """
     n = runs.shape[0]
+    n_slices = stack.iscal.shape[0]
     for s in prange(n_slices):
-        lo = s * n // n_slices
-        hi = (s + 1) * n // n_slices
-        _run_slice(ta, n_entities, caps, seed, runs, lo, hi, out_i, out_f, out_traj)
+        _run_slice(
+            ta,
+            slice_of(stack, s),
+            seed,
+            runs,
+            s * n // n_slices,
+            (s + 1) * n // n_slices,
+            level,
+            out_i,
+            out_f,
+            out_traj,
+        )
 
 
 def outcome_arrays(n: int, n_ticks: int, trajectories: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.kernels import technology as tech
-from sim.kernels.engine import layout as L
+from sim.kernels.engine import layout as ly
 from sim.scenario.schema import (
+    AUTONOMY_ORDER,
     AISource,
     AsatTestInject,
     AttackInject,
-    AUTONOMY_ORDER,
     AutonomyChangeInject,
     CollisionAtSeaInject,
     Commitment,
@@ -34,15 +34,26 @@ from sim.scenario.schema import (
 
 Tables = namedtuple(
     "Tables",
-    ["params", "actors", "assets", "zones", "injects", "adversaries", "early_warning", "targets", "target_incsea", "satellites"],
+    [
+        "params",
+        "actors",
+        "assets",
+        "zones",
+        "injects",
+        "adversaries",
+        "early_warning",
+        "targets",
+        "target_incsea",
+        "satellites",
+    ],
 )
 """The arrays the kernels read (never write): see the module docstring."""
 
 _ROLE = {
-    SpaceRole.ISR: L.ROLE_ISR,
-    SpaceRole.COMMUNICATIONS: L.ROLE_COMMUNICATIONS,
-    SpaceRole.EARLY_WARNING: L.ROLE_EARLY_WARNING,
-    SpaceRole.CO_ORBITAL_ASAT: L.ROLE_CO_ORBITAL_ASAT,
+    SpaceRole.ISR: ly.ROLE_ISR,
+    SpaceRole.COMMUNICATIONS: ly.ROLE_COMMUNICATIONS,
+    SpaceRole.EARLY_WARNING: ly.ROLE_EARLY_WARNING,
+    SpaceRole.CO_ORBITAL_ASAT: ly.ROLE_CO_ORBITAL_ASAT,
 }
 _DOCTRINE = {"restrained": 0, "proportional": 1, "escalate_to_dominate": 2}
 
@@ -75,7 +86,7 @@ class CompiledScenario:
 
 
 def _autonomy_code(level) -> int:
-    return L.AUT_NONE if level is None else AUTONOMY_ORDER.index(level)
+    return ly.AUT_NONE if level is None else AUTONOMY_ORDER.index(level)
 
 
 def _technology(scenario: Scenario, actor_id: str) -> tuple[float, float]:
@@ -136,7 +147,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     prolif = scenario.technology.proliferation
 
     # actors and their adversaries (made symmetric, in actor order)
-    actors = np.zeros(len(actor_keys), L.ACTOR_DTYPE)
+    actors = np.zeros(len(actor_keys), ly.ACTOR_DTYPE)
     adversaries: list[int] = []
     early_warning: list[int] = []
     technology = {key: _technology(scenario, key) for key in actor_keys}
@@ -164,7 +175,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             if s.kind == "space_asset" and s.owner == key and s.role == SpaceRole.EARLY_WARNING
         )
         a["ew_end"] = len(early_warning)
-    for i, key in enumerate(actor_keys):
+    for i in range(len(actor_keys)):
         enemies = set(adversaries[actors[i]["adv_start"] : actors[i]["adv_end"]])
         suspects = [
             actor_index[s.owner]
@@ -174,7 +185,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         actors[i]["asat_suspect"] = suspects[0] if suspects else -1
 
     # assets and the targets each can meet (same or adjacent zone; same orbit for a satellite)
-    assets = np.zeros(len(asset_keys), L.ASSET_DTYPE)
+    assets = np.zeros(len(asset_keys), ly.ASSET_DTYPE)
     targets: list[int] = []
     target_incsea: list[int] = []
     labels = []
@@ -191,20 +202,20 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         a["base_rate"] = p.encounters.rate_per_day[spec.kind]
         base = spec.classifier.d_prime if spec.classifier.d_prime is not None else d_prime
         a["d_prime"] = base * spec.classifier.clutter_factor
-        a["role"] = L.ROLE_NONE
+        a["role"] = ly.ROLE_NONE
         if isinstance(spec, DroneSwarm):
-            a["kind"] = L.ASSET_SWARM
+            a["kind"] = ly.ASSET_SWARM
             a["drones"] = int(tech.fleet_size(spec.size, fleet_fraction))
             a["hit_probability"] = spec.hit_probability
             a["can_engage"] = 1
         elif isinstance(spec, NavalGroup):
-            a["kind"] = L.ASSET_NAVAL
+            a["kind"] = ly.ASSET_NAVAL
             a["ships"], a["air_defense"] = spec.ships, spec.air_defense
             a["intercept_probability"], a["missiles_per_ship"] = spec.intercept_probability, spec.missiles_per_ship
             a["staying_power"] = spec.staying_power
             a["can_engage"] = 1
         else:
-            a["kind"] = L.ASSET_SPACE
+            a["kind"] = ly.ASSET_SPACE
             a["role"] = _ROLE[spec.role]
             a["strategic"] = spec.role == "early_warning" or spec.nuclear_c3
             a["kill_probability"], a["debris_per_kill"] = spec.kill_probability, spec.debris_per_kill
@@ -221,7 +232,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             and Commitment.INCIDENTS_AT_SEA in owner_spec.commitments
         )
         a["tgt_start"] = len(targets)
-        for j, (other_key, other) in enumerate(scenario.assets.items()):
+        for j, (_other_key, other) in enumerate(scenario.assets.items()):
             if actor_index[other.owner] in enemies and other.zone in zones and (other.kind == "space_asset") == space:
                 targets.append(j)
                 target_incsea.append(
@@ -229,16 +240,20 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                 )
         a["tgt_end"] = len(targets)
 
-    zones = np.zeros(len(zone_keys), L.ZONE_DTYPE)
+    zones = np.zeros(len(zone_keys), ly.ZONE_DTYPE)
     satellites: list[int] = []
     for i, key in enumerate(zone_keys):
         zones[i]["orbit"] = scenario.zones[key].kind == "orbit"
         zones[i]["tracked"] = scenario.zones[key].tracked_objects
         zones[i]["sat_start"] = len(satellites)
-        satellites.extend(j for j, k in enumerate(asset_keys) if scenario.assets[k].kind == "space_asset" and scenario.assets[k].zone == key)
+        satellites.extend(
+            j
+            for j, k in enumerate(asset_keys)
+            if scenario.assets[k].kind == "space_asset" and scenario.assets[k].zone == key
+        )
         zones[i]["sat_end"] = len(satellites)
 
-    injects = np.zeros(len(scenario.injects), L.INJECT_DTYPE)
+    injects = np.zeros(len(scenario.injects), ly.INJECT_DTYPE)
     notes = []
     for i, inject in enumerate(scenario.injects):
         r = injects[i]
@@ -246,15 +261,19 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         r["actor"] = r["blamed"] = r["zone"] = r["first"] = r["second"] = -1
         notes.append(f" — {inject.description}" if inject.description else "")
         if isinstance(inject, FalseAlarmInject):
-            r["kind"], r["actor"], r["blamed"] = L.INJ_FALSE_ALARM, actor_index[inject.actor], actor_index[inject.blamed]
+            r["kind"], r["actor"], r["blamed"] = (
+                ly.INJ_FALSE_ALARM,
+                actor_index[inject.actor],
+                actor_index[inject.blamed],
+            )
         elif isinstance(inject, AsatTestInject):
-            r["kind"], r["actor"] = L.INJ_ASAT_TEST, actor_index[inject.actor]
+            r["kind"], r["actor"] = ly.INJ_ASAT_TEST, actor_index[inject.actor]
             r["zone"], r["debris"] = zone_index[inject.zone], inject.debris
         elif isinstance(inject, CollisionAtSeaInject):
-            r["kind"] = L.INJ_COLLISION_AT_SEA
+            r["kind"] = ly.INJ_COLLISION_AT_SEA
             r["first"], r["second"] = asset_index[inject.assets[0]], asset_index[inject.assets[1]]
         elif isinstance(inject, AttackInject):
-            r["kind"] = L.INJ_ATTACK
+            r["kind"] = ly.INJ_ATTACK
             r["first"], r["second"] = asset_index[inject.attacker], asset_index[inject.target]
             attacker_space = scenario.assets[inject.attacker].kind == "space_asset"
             if attacker_space != (scenario.assets[inject.target].kind == "space_asset"):
@@ -263,12 +282,14 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                     "cannot resolve it either)"
                 )
         elif isinstance(inject, AutonomyChangeInject):
-            r["kind"], r["actor"], r["autonomy"] = L.INJ_AUTONOMY_CHANGE, actor_index[inject.actor], _autonomy_code(
-                inject.autonomy
+            r["kind"], r["actor"], r["autonomy"] = (
+                ly.INJ_AUTONOMY_CHANGE,
+                actor_index[inject.actor],
+                _autonomy_code(inject.autonomy),
             )
 
     n_ticks = math.ceil(scenario.time.horizon_hours / scenario.time.tick_hours - 1e-9)
-    params = np.zeros(1, L.PARAM_DTYPE)
+    params = np.zeros(1, ly.PARAM_DTYPE)
     q = params[0]
     e, c, g, s, r_ = p.encounters, p.command, p.engagement, p.space, p.response
     q["tick"], q["horizon"], q["n_ticks"] = scenario.time.tick_hours, scenario.time.horizon_hours, n_ticks
@@ -278,13 +299,21 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         e.hostile_share_per_rung,
     )
     q["shift_per_rung"] = e.threshold_shift_per_rung
-    q["review_low"], q["review_mode"], q["review_high"] = c.review_minutes.low, c.review_minutes.mode, c.review_minutes.high
+    q["review_low"], q["review_mode"], q["review_high"] = (
+        c.review_minutes.low,
+        c.review_minutes.mode,
+        c.review_minutes.high,
+    )
     q["window_minutes"], q["veto_seconds"], q["machine_seconds"] = (
         c.engagement_window_minutes,
         c.veto_window_seconds,
         c.machine_latency_seconds,
     )
-    q["catch_in_loop"], q["catch_on_loop"], q["automation_bias"] = c.catch_in_loop, c.catch_on_loop, c.automation_bias_per_alert
+    q["catch_in_loop"], q["catch_on_loop"], q["automation_bias"] = (
+        c.catch_in_loop,
+        c.catch_on_loop,
+        c.automation_bias_per_alert,
+    )
     q["latency_factor"] = [c.response_latency_factor[level] for level in AUTONOMY_ORDER]
     q["discovery_hours"] = c.error_discovery_hours
     q["salvo_fraction"], q["drone_kill_probability"], q["missile_hit_probability"] = (
@@ -305,19 +334,25 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         r_.misattribution_per_proliferation,
     )
     q["proliferation_level"] = prolif.level
-    q["proliferation_source"] = actor_index[prolif.source_actor] if prolif.source_actor in actor_index else -1
+    q["proliferation_source"] = actor_index.get(prolif.source_actor, -1)
     q["hotline_enabled"], q["hotline_latency"], q["hotline_reliability"] = (
         pol.hotline.enabled,
         pol.hotline.latency_hours,
         pol.hotline.reliability,
     )
-    q["incsea_factor"], q["incsea_shift"] = pol.incidents_at_sea.encounter_rate_factor, pol.incidents_at_sea.threshold_shift
+    q["incsea_factor"], q["incsea_shift"] = (
+        pol.incidents_at_sea.encounter_rate_factor,
+        pol.incidents_at_sea.threshold_shift,
+    )
     q["norm_enabled"], q["verification"], q["baseline_compliance"] = (
         pol.human_control_norm.enabled,
         pol.human_control_norm.verification_probability,
         pol.human_control_norm.baseline_compliance,
     )
-    q["moratorium_enabled"], q["moratorium_compliance"] = pol.asat_test_moratorium.enabled, pol.asat_test_moratorium.compliance
+    q["moratorium_enabled"], q["moratorium_compliance"] = (
+        pol.asat_test_moratorium.enabled,
+        pol.asat_test_moratorium.compliance,
+    )
 
     def ints(values: list[int]) -> np.ndarray:
         return np.asarray(values, dtype=np.int64).reshape(-1)

@@ -79,7 +79,8 @@ N_IS = 16
 # fscal indices
 FS_NOW = 0
 FS_SEVERITY = 1
-N_FS = 4
+N_FS = 8
+"""(Padded to a cache line: parallel workspaces are stacked, and these are written on every event.)"""
 
 # resp_i columns (pending responses)
 RI_ACTOR = 0
@@ -127,7 +128,7 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros(heap, np.int64),
         np.zeros(heap, np.int64),
         np.zeros(heap, np.int64),
-        np.zeros(2, np.int64),
+        np.zeros(8, np.int64),
         np.zeros(n_actors, np.int64),
         np.zeros(n_actors, np.int64),
         np.zeros(n_actors, np.int64),
@@ -154,4 +155,61 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros(caps[CAP_NODES] + 1, np.int64),
         np.zeros(caps[CAP_NODES] + 1, np.int64),
         np.zeros(max(n_ticks, 1), np.int64),
+    )
+
+
+def stacked_workspaces(count, n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
+    """``count`` workspaces stacked along a leading axis (one per parallel slice; see :func:`slice_of`).
+
+    Args:
+        count: Number of workspaces.
+        n_actors, n_assets, n_zones, n_entities, n_ticks: Sizes of the compiled scenario.
+        caps: int64 array of the capacities, indexed by ``CAP_*``.
+
+    Returns:
+        A :data:`Workspace` whose every array has an extra leading axis of length ``count``.
+    """
+    one = new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, np.asarray(caps, dtype=np.int64))
+    return Workspace(*[np.zeros((count, *a.shape), a.dtype) for a in one])
+
+
+@njit(cache=True, _nrt=False)
+def slice_of(stack, s):
+    """Workspace ``s`` of a stack (views, no allocation)."""
+    return Workspace(
+        stack.iscal[s],
+        stack.fscal[s],
+        stack.counters[s],
+        stack.h_time[s],
+        stack.h_prio[s],
+        stack.h_seq[s],
+        stack.h_kind[s],
+        stack.h_slot[s],
+        stack.h_meta[s],
+        stack.rung[s],
+        stack.last_root[s],
+        stack.last_node[s],
+        stack.losses[s],
+        stack.complies[s],
+        stack.users[s],
+        stack.qlen[s],
+        stack.queue[s],
+        stack.drones[s],
+        stack.ships[s],
+        stack.disabled[s],
+        stack.autonomy[s],
+        stack.tracked[s],
+        stack.first_hours[s],
+        stack.root_first[s],
+        stack.proc_i[s],
+        stack.proc_f[s],
+        stack.resp_i[s],
+        stack.resp_f[s],
+        stack.log_code[s],
+        stack.log_time[s],
+        stack.log_args[s],
+        stack.log_chain[s],
+        stack.node_parent[s],
+        stack.node_id[s],
+        stack.history[s],
     )

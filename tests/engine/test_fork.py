@@ -1,0 +1,61 @@
+"""Forking a paused reference model: the original's future reproduces it; other futures equal the
+reference continued with the same draws; the reproduced future's log equals the original's."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import variant
+
+from sim.experiments.run import outcome_of, run_once
+from sim.kernels.engine.fork import continue_from, run_future, snapshot
+from sim.kernels.engine.logtext import render_log
+from sim.model import EscalationModel
+
+SEED = 7
+
+
+def _paused(scenario, run, ticks):
+    model = EscalationModel(scenario, seed=SEED, run=run)
+    for _ in range(ticks):
+        model.step()
+    return model
+
+
+def _reference_future(scenario, run, ticks, future_run):
+    model = _paused(scenario, run, ticks)
+    model.draws.run = future_run
+    model.run_index = future_run
+    return outcome_of(model.run())
+
+
+CASES = [("taiwan_strait", 5, 100), ("south_china_sea", 3, 30), ("orbital_standoff", 2, 250), ("queues", 4, 20)]
+
+
+@pytest.mark.parametrize(("name", "run", "ticks"), CASES)
+def test_fork_reproduces_the_original_and_equals_reference_futures(shipped, name, run, ticks):
+    scenario = shipped[name] if name in shipped else variant(name)
+    state = snapshot(_paused(scenario, run, ticks))
+    futures = continue_from(state, 8, first_run=run - 2)
+    assert futures.outcome(2) == run_once(scenario, SEED, run)
+    for i in (0, 1, 3, 7):
+        future_run = int(futures.runs[i])
+        assert futures.outcome(i) == _reference_future(scenario, run, ticks, future_run), f"future {future_run}"
+    w = run_future(state, run, log=True)
+    original = EscalationModel(scenario, seed=SEED, run=run).run()
+    assert render_log(state.compiled, w, state.log_length) == original.log[state.log_length :]
+
+
+def test_fork_in_the_middle_of_operator_queues():
+    scenario = variant("queues")
+    for ticks in (3, 9, 17):
+        model = _paused(scenario, 2, ticks)
+        state = snapshot(model)
+        assert continue_from(state, 3, first_run=1).outcome(1) == run_once(scenario, SEED, 2)
+
+
+def test_futures_differ_and_do_not_depend_on_threads(shipped):
+    state = snapshot(_paused(shipped["taiwan_strait"], 0, 48))
+    one = continue_from(state, 300, seed=99, threads=1)
+    two = continue_from(state, 300, seed=99, threads=2)
+    assert one.outcomes() == two.outcomes()
+    assert len({o.max_rung for o in one.outcomes()}) > 1
