@@ -367,44 +367,57 @@ def _actor_of(model, resource) -> str:
     return next(key for key, r in model.c2.operators.items() if r is resource)
 
 
+@njit(cache=True, _nrt=False, inline="always")
+def _copy1(dst, src):
+    for i in range(src.shape[0]):
+        dst[i] = src[i]
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def _copy2(dst, src):
+    for i in range(src.shape[0]):
+        for j in range(src.shape[1]):
+            dst[i, j] = src[i, j]
+
+
 @njit(cache=True, _nrt=False)
 def _copy(dst, src):
-    """Copy every array of workspace ``src`` into ``dst`` (same shapes)."""
-    dst.iscal[:] = src.iscal
-    dst.fscal[:] = src.fscal
-    dst.counters[:, :] = src.counters
-    dst.h_time[:] = src.h_time
-    dst.h_prio[:] = src.h_prio
-    dst.h_seq[:] = src.h_seq
-    dst.h_kind[:] = src.h_kind
-    dst.h_slot[:] = src.h_slot
-    dst.h_meta[:] = src.h_meta
-    dst.rung[:] = src.rung
-    dst.last_root[:] = src.last_root
-    dst.last_node[:] = src.last_node
-    dst.losses[:, :] = src.losses
-    dst.complies[:] = src.complies
-    dst.users[:] = src.users
-    dst.qlen[:] = src.qlen
-    dst.queue[:, :] = src.queue
-    dst.drones[:] = src.drones
-    dst.ships[:] = src.ships
-    dst.disabled[:] = src.disabled
-    dst.autonomy[:] = src.autonomy
-    dst.tracked[:] = src.tracked
-    dst.first_hours[:] = src.first_hours
-    dst.root_first[:] = src.root_first
-    dst.proc_i[:, :] = src.proc_i
-    dst.proc_f[:, :] = src.proc_f
-    dst.resp_i[:, :] = src.resp_i
-    dst.resp_f[:] = src.resp_f
-    dst.log_code[:] = src.log_code
-    dst.log_time[:] = src.log_time
-    dst.log_args[:, :] = src.log_args
-    dst.log_chain[:] = src.log_chain
-    dst.node_parent[:] = src.node_parent
-    dst.node_id[:] = src.node_id
-    dst.history[:] = src.history
+    """Copy every array of workspace ``src`` into ``dst`` (same shapes; element loops, no temporaries)."""
+    _copy1(dst.iscal, src.iscal)
+    _copy1(dst.fscal, src.fscal)
+    _copy2(dst.counters, src.counters)
+    _copy1(dst.h_time, src.h_time)
+    _copy1(dst.h_prio, src.h_prio)
+    _copy1(dst.h_seq, src.h_seq)
+    _copy1(dst.h_kind, src.h_kind)
+    _copy1(dst.h_slot, src.h_slot)
+    _copy1(dst.h_meta, src.h_meta)
+    _copy1(dst.rung, src.rung)
+    _copy1(dst.last_root, src.last_root)
+    _copy1(dst.last_node, src.last_node)
+    _copy2(dst.losses, src.losses)
+    _copy1(dst.complies, src.complies)
+    _copy1(dst.users, src.users)
+    _copy1(dst.qlen, src.qlen)
+    _copy2(dst.queue, src.queue)
+    _copy1(dst.drones, src.drones)
+    _copy1(dst.ships, src.ships)
+    _copy1(dst.disabled, src.disabled)
+    _copy1(dst.autonomy, src.autonomy)
+    _copy1(dst.tracked, src.tracked)
+    _copy1(dst.first_hours, src.first_hours)
+    _copy1(dst.root_first, src.root_first)
+    _copy2(dst.proc_i, src.proc_i)
+    _copy2(dst.proc_f, src.proc_f)
+    _copy2(dst.resp_i, src.resp_i)
+    _copy1(dst.resp_f, src.resp_f)
+    _copy1(dst.log_code, src.log_code)
+    _copy1(dst.log_time, src.log_time)
+    _copy2(dst.log_args, src.log_args)
+    _copy1(dst.log_chain, src.log_chain)
+    _copy1(dst.node_parent, src.node_parent)
+    _copy1(dst.node_id, src.node_id)
+    _copy1(dst.history, src.history)
 
 
 @njit(cache=True, _nrt=False)
