@@ -140,7 +140,9 @@ def _number(token: str, col: int) -> tuple[float, bool]:
     value = parse_value(token.strip(), col)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise OverrideError(f"a range needs numbers at both ends, got {token.strip()!r}", col)
-    return float(value), isinstance(value, int)
+    # An integer range only when both ends are written as integers: 0.0:1.0 is a continuous range.
+    written_as_int = isinstance(value, int) and not any(c in token for c in ".eE")
+    return float(value), written_as_int
 
 
 def parse_parameter(text: str, index: int = 1) -> Parameter:

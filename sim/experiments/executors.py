@@ -45,10 +45,14 @@ def worker_environment() -> dict[str, str]:
 
 def apply_environment(env: dict[str, str]) -> None:
     """Set ``env`` in this (worker) process; adjust Numba if it was imported already."""
-    os.environ.update(env)
     import sys
 
     numba = sys.modules.get("numba")
+    for key, value in env.items():
+        # Once numba is imported its thread count is fixed by set_num_threads; putting a different
+        # NUMBA_NUM_THREADS in the environment would make numba's next config reload fail.
+        if not (key == "NUMBA_NUM_THREADS" and numba is not None):
+            os.environ[key] = value
     if numba is not None:
         if "NUMBA_CACHE_DIR" in env:
             numba.config.CACHE_DIR = env["NUMBA_CACHE_DIR"]

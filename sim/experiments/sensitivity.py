@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import sobol_indices
+from scipy.stats import bootstrap
 
 from sim.experiments.designs import Design, Parameter, parse_parameters, sobol_unit, unit_to_values, validate_parameters
 from sim.experiments.metrics import check_metric, is_probability, metric_label
@@ -160,6 +160,54 @@ class SensitivityResult:
         }
 
 
+def saltelli_jansen(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First-order (Saltelli et al. 2010) and total-order (Jansen 1999) indices, as scipy computes them.
+
+    Args:
+        f_a: Outputs at the A matrix, shape (n,).
+        f_b: Outputs at the B matrix, shape (n,).
+        f_ab: Outputs at each A_B^(i) matrix, shape (d, n).
+
+    Returns:
+        (first, total), each of shape (d,).
+    """
+    mean = np.mean([f_a, f_b])  # centring (Sobol' & Levitan 1999), as scipy does
+    f_a, f_b, f_ab = f_a - mean, f_b - mean, f_ab - mean
+    var = np.var([f_a, f_b])
+    first = np.mean(f_b * (f_ab - f_a), axis=-1) / var
+    total = 0.5 * np.mean((f_a - f_ab) ** 2, axis=-1) / var
+    return first, total
+
+
+def _bootstrap_bounds(f_a, f_b, f_ab, rng, confidence: float, n_resamples: int) -> tuple[np.ndarray, np.ndarray]:
+    """BCa bootstrap bounds of (first..., total...) over the n base rows, drawn from the seeded ``rng``.
+
+    scipy's ``SobolResult.bootstrap`` draws from an unseeded generator, so the resampling is done
+    here with :func:`scipy.stats.bootstrap` and an explicit ``rng``.
+    """
+    d = f_ab.shape[0]
+
+    def statistic(idx):
+        idx = np.asarray(idx, dtype=int)
+        return np.concatenate(saltelli_jansen(f_a[idx], f_b[idx], f_ab[:, idx]))
+
+    with warnings.catch_warnings():  # a degenerate bootstrap (tiny n) gives NaN bounds: reported as n/a
+        warnings.simplefilter("ignore")
+        try:
+            res = bootstrap(
+                [np.arange(f_a.size)],
+                statistic=statistic,
+                method="BCa",
+                n_resamples=n_resamples,
+                confidence_level=confidence,
+                vectorized=False,
+                rng=rng,
+            )
+        except ValueError:
+            return np.full(2 * d, np.nan), np.full(2 * d, np.nan)
+    return np.asarray(res.confidence_interval.low, float), np.asarray(res.confidence_interval.high, float)
+
+
 def sobol_analysis(
     outputs: Mapping[str, np.ndarray],
     parameters: Sequence[str],
@@ -201,16 +249,12 @@ def sobol_analysis(
         variance[s] = f[: 2 * n].var()
         if not variance[s] > 0:  # an output that never moves has no variance to divide up
             continue
-        f_ab = np.stack([f[(2 + i) * n : (3 + i) * n] for i in range(d)])[:, None, :]
-        res = sobol_indices(func={"f_A": f[None, :n], "f_B": f[None, n : 2 * n], "f_AB": f_ab}, n=n, rng=rng)
-        with warnings.catch_warnings():  # a degenerate bootstrap (tiny n) gives NaN bounds: reported as n/a
-            warnings.simplefilter("ignore")
-            boot = res.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
-        first[s], total[s] = np.ravel(res.first_order), np.ravel(res.total_order)
-        f_lo[s] = np.ravel(boot.first_order.confidence_interval.low)
-        f_hi[s] = np.ravel(boot.first_order.confidence_interval.high)
-        t_lo[s] = np.ravel(boot.total_order.confidence_interval.low)
-        t_hi[s] = np.ravel(boot.total_order.confidence_interval.high)
+        f_a, f_b = f[:n], f[n : 2 * n]
+        f_ab = np.stack([f[(2 + i) * n : (3 + i) * n] for i in range(d)])
+        first[s], total[s] = saltelli_jansen(f_a, f_b, f_ab)
+        low, high = _bootstrap_bounds(f_a, f_b, f_ab, rng, confidence, n_resamples)
+        f_lo[s], t_lo[s] = low[:d], low[d:]
+        f_hi[s], t_hi[s] = high[:d], high[d:]
     noise = np.array([(noise_variance or {}).get(k, np.nan) for k in names], dtype=float)
     return SensitivityResult(
         parameters=list(parameters),

@@ -84,3 +84,8 @@ def test_design_point_errors_are_relocated_to_the_param():
     with pytest.raises(ScenarioError) as info:
         design.scenario(tiny_data(), 1)
     assert info.value.errors[0].format().startswith("--param:1:26: actors.RED.ai.capability: must be <= 1")
+
+
+def test_range_written_with_decimals_is_continuous():
+    assert not parse_parameter("technology.export_control_strength=0.0:1.0").integer
+    assert parse_parameter("actors.PRC.operators=1:9").integer
