@@ -113,10 +113,32 @@ def _inject_problems(i: int, inject, scn: Scenario) -> Iterator[Problem]:
         if inject.assets[0] == inject.assets[1]:
             yield (*base, "assets", 1), "an asset cannot collide with itself"
     if isinstance(inject, AttackInject):
+        missing = False
         for name in ("attacker", "target"):
             value = getattr(inject, name)
             if value not in scn.assets:
+                missing = True
                 yield (*base, name), _unknown("asset", value, scn.assets)
+        if not missing:
+            yield from _attack_problems(base, scn.assets[inject.attacker], scn.assets[inject.target], inject)
+
+
+def _attack_problems(base: Path, attacker, target, inject: AttackInject) -> Iterator[Problem]:
+    """An attack needs an armed attacker, a target in its domain, and another owner."""
+    in_space = isinstance(attacker, SpaceAsset)
+    if in_space and attacker.role != SpaceRole.CO_ORBITAL_ASAT:
+        yield (
+            (*base, "attacker"),
+            f"'{inject.attacker}' is a {attacker.role.value} satellite: only a co_orbital_asat attacks",
+        )
+    elif in_space != isinstance(target, SpaceAsset):
+        domain = "a space asset" if in_space else "a drone swarm or naval group"
+        yield (
+            (*base, "target"),
+            f"'{inject.attacker}' ({attacker.kind}) can only attack {domain}, not '{inject.target}'",
+        )
+    if attacker.owner == target.owner:
+        yield (*base, "target"), f"'{inject.target}' belongs to the attacker's own side ({attacker.owner})"
 
 
 def _limit_problems(scn: Scenario) -> Iterator[Problem]:

@@ -296,3 +296,25 @@ def test_located_error_format() -> None:
     error = LocatedError("f.yaml", 3, 7, "injects[2].at_hours", "after the horizon\n(72 hours)")
     assert error.format() == "f.yaml:3:7: injects[2].at_hours: after the horizon (72 hours)"
     assert str(ScenarioError([error, error])) == "\n".join([error.format()] * 2)
+
+
+# --------------------------------------------------------------------------- attacks the engine could not carry out
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("blue_sat", "injects[1].target: 'red_swarm' (drone_swarm) can only attack a drone swarm or naval group"),
+        ("red_swarm", "injects[1].target: 'red_swarm' belongs to the attacker's own side (RED)"),
+    ],
+)
+def test_attack_inject_needs_a_target_it_can_reach(target, message) -> None:
+    lines = error_lines(mutate(("    target: blue_group\n", f"    target: {target}\n")))
+    assert len(lines) == 1 and lines[0].startswith("s.yaml:47:13: ") and message in lines[0], lines
+
+
+def test_attack_inject_by_an_unarmed_satellite() -> None:
+    lines = error_lines(mutate(("    attacker: red_swarm\n", "    attacker: blue_sat\n")))
+    assert any(
+        "injects[1].attacker: 'blue_sat' is a" in line and "only a co_orbital_asat attacks" in line for line in lines
+    )
