@@ -243,7 +243,8 @@ class CommandPipeline:
         elif misattributed:
             cause = Cause("misattribution", (log_id,))
             clarifier, discovery = blamed, self._discovery(blamed)
-        elif provocation > intended:
+        elif isinstance(other, SpaceAssetAgent) and other.strategic and provocation > intended:
+            # Entanglement (Acton): an attack on early-warning or nuclear C3 satellites read as strategic.
             cause = Cause("entanglement", (log_id,))
             clarifier, discovery = asset.owner, self._discovery(asset.owner)
         elif ordered:

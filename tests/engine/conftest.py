@@ -1,101 +1,13 @@
-"""Fixtures for the compiled engine's tests: shipped scenarios and small scenarios that stress one path."""
+"""Fixtures for tests/engine. Helpers live in engine_scenarios.py: every test folder shares the module name
+`conftest`, so a helper imported from it would clash with another folder's."""
 
 from __future__ import annotations
 
-import copy
-from pathlib import Path
-
 import pytest
+from engine_scenarios import SCENARIOS, SHIPPED
 
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
-
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-
-DUEL = {
-    "metadata": {"name": "duel"},
-    "time": {"horizon_hours": 96, "tick_hours": 1},
-    "zones": {
-        "sea": {"kind": "theater"},
-        "geo": {"kind": "orbit", "regime": "GEO", "tracked_objects": 1000},
-    },
-    "actors": {
-        "BLU": {
-            "adversaries": ["RED"],
-            "ai": {"source": "frontier", "capability": 0.8},
-            "initial_rung": 1,
-            "operators": 1,
-            "commitments": ["hotline", "incidents_at_sea", "human_control_norm", "asat_test_moratorium"],
-        },
-        "RED": {
-            "ai": {"source": "frontier", "capability": 0.6},
-            "initial_rung": 1,
-            "operators": 1,
-            "autonomy": "on_the_loop",
-            "commitments": ["hotline", "incidents_at_sea", "human_control_norm"],
-        },
-    },
-    "assets": {
-        "blu_ships": {"kind": "naval_group", "owner": "BLU", "zone": "sea", "ships": 4},
-        "blu_swarm": {"kind": "drone_swarm", "owner": "BLU", "zone": "sea", "size": 40},
-        "red_swarm": {"kind": "drone_swarm", "owner": "RED", "zone": "sea", "size": 100},
-        "red_ships": {"kind": "naval_group", "owner": "RED", "zone": "sea", "ships": 3},
-        "blu_ew": {"kind": "space_asset", "owner": "BLU", "zone": "geo", "role": "early_warning"},
-        "red_asat": {"kind": "space_asset", "owner": "RED", "zone": "geo", "role": "co_orbital_asat"},
-    },
-    "parameters": {
-        "encounters": {"rate_per_day": {"drone_swarm": 6.0, "naval_group": 3.0, "space_asset": 2.0}},
-        "space": {"early_warning_false_alarms_per_year": 60.0, "collision_coefficient_per_day": 1e-7},
-    },
-}
-"""A busy two-actor crisis: one operator each (queues and lapsed reviews), all three autonomy paths."""
-
-VARIANTS = {
-    "busy": {},
-    "queues": {
-        "parameters": {
-            "command": {"engagement_window_minutes": 2.0, "review_minutes": {"low": 1, "mode": 5, "high": 9}}
-        }
-    },
-    "policies": {
-        "policy": {
-            "incidents_at_sea": {"enabled": True},
-            "human_control_norm": {"enabled": True},
-            "asat_test_moratorium": {"enabled": True, "compliance": 0.5},
-            "hotline": {"latency_hours": 0.2, "reliability": 0.8},
-        }
-    },
-    "injects": {
-        "injects": [
-            {"kind": "false_alarm", "at_hours": 3, "actor": "BLU", "blamed": "RED", "description": "a phantom"},
-            {"kind": "asat_test", "at_hours": 5, "actor": "BLU", "zone": "geo", "debris": 40000},
-            {"kind": "collision_at_sea", "at_hours": 7.5, "assets": ["blu_ships", "red_ships"]},
-            {"kind": "attack", "at_hours": 9, "attacker": "red_asat", "target": "blu_ew"},
-            {"kind": "attack", "at_hours": 10, "attacker": "red_ships", "target": "blu_swarm"},
-            {"kind": "autonomy_change", "at_hours": 12, "actor": "BLU", "autonomy": "out_of_the_loop"},
-            {"kind": "autonomy_change", "at_hours": 30, "actor": "RED", "autonomy": "in_the_loop"},
-        ]
-    },
-    "short_ticks": {"time": {"horizon_hours": 50, "tick_hours": 0.7}},
-}
-"""Small scenarios, each stressing one part of the model (the 'busy' duel with changes deep-merged)."""
-
-
-def merge(base: dict, changes: dict) -> dict:
-    """Deep-merge ``changes`` into a copy of ``base``."""
-    out = copy.deepcopy(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def variant(name: str) -> Scenario:
-    """One of :data:`VARIANTS` as a validated scenario."""
-    return Scenario.model_validate(merge(DUEL, VARIANTS[name]))
 
 
 @pytest.fixture(scope="session")

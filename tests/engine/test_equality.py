@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHIPPED, VARIANTS, variant
+from engine_scenarios import SHIPPED, VARIANTS, variant
 
 from sim.experiments.run import outcome_of
 from sim.kernels.engine import compile_scenario, run_compiled, run_many

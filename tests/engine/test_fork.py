@@ -4,7 +4,7 @@ reference continued with the same draws; the reproduced future's log equals the 
 from __future__ import annotations
 
 import pytest
-from conftest import variant
+from engine_scenarios import variant
 
 from sim.experiments.run import outcome_of, run_once
 from sim.kernels.engine.fork import continue_from, run_future, snapshot

@@ -22,7 +22,8 @@ SEED = 20260101
 
 def golden_summary(name: str) -> dict:
     """The numbers a golden file pins down for one shipped scenario."""
-    result = run_monte_carlo(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), runs=RUNS, seed=SEED)
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    result = run_monte_carlo(scenario, runs=RUNS, seed=SEED, engine="reference")
     outcomes = result.outcomes
     return {
         "scenario": name,

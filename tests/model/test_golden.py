@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED
+from model_scenarios import SHIPPED
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "golden"))
 from golden import GOLDEN_DIR, golden_summary

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import duel
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_scenarios import duel
 
 from sim.experiments.run import outcome_of
 from sim.model import EscalationModel

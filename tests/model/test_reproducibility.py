@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mesa
-from conftest import duel
+from model_scenarios import duel
 
 from sim.experiments.monte_carlo import run_monte_carlo
 from sim.experiments.run import outcome_of, run_once
@@ -29,16 +29,16 @@ def test_run_index_and_seed_change_the_draws(shipped):
 
 def test_one_and_two_workers_give_identical_results(shipped):
     scenario = shipped["south_china_sea"]
-    serial = run_monte_carlo(scenario, runs=16, seed=9, workers=1)
-    parallel = run_monte_carlo(scenario, runs=16, seed=9, workers=2, chunk_size=3)
+    serial = run_monte_carlo(scenario, runs=16, seed=9, workers=1, engine="reference")
+    parallel = run_monte_carlo(scenario, runs=16, seed=9, workers=2, chunk_size=3, engine="reference")
     assert serial.outcomes == parallel.outcomes
     assert serial.summary.to_dict() == parallel.summary.to_dict()
 
 
 def test_extending_a_monte_carlo_reuses_the_same_runs(shipped):
     scenario = shipped["proliferation"]
-    whole = run_monte_carlo(scenario, runs=10, seed=4).outcomes
-    tail = run_monte_carlo(scenario, runs=4, seed=4, first_run=6).outcomes
+    whole = run_monte_carlo(scenario, runs=10, seed=4, engine="reference").outcomes
+    tail = run_monte_carlo(scenario, runs=4, seed=4, first_run=6, engine="reference").outcomes
     assert whole[6:] == tail
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import duel
+from model_scenarios import duel
 
 from sim.model import EscalationModel
 from sim.model.narrative import narrate

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import duel
+from model_scenarios import duel
 
 from sim.model.wargame import Wargame
 from sim.scenario.schema import Autonomy, FalseAlarmInject

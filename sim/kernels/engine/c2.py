@@ -247,7 +247,7 @@ def engage(ta, w, asset, other, hostile, cause_id, how, ordered):
         root, node = ly.ROOT_MISATTRIBUTION, chain1(w, log_id)
         clarifier = blamed
         discovery = _discovery(ta, w, blamed)
-    elif provocation > intended:
+    elif ta.assets[other].strategic != 0 and provocation > intended:
         root, node = ly.ROOT_ENTANGLEMENT, chain1(w, log_id)
         clarifier = owner
         discovery = _discovery(ta, w, owner)
