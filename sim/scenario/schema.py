@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.scenario import limits
 
@@ -458,9 +458,25 @@ class Triangular(Strict):
         return self
 
 
+NonNegativeRate = Annotated[float, Field(ge=0.0, le=1000.0)]
+
+DEFAULT_RATE_PER_DAY = {"drone_swarm": 0.12, "naval_group": 0.08, "space_asset": 0.02}
+DEFAULT_LATENCY_FACTOR = {Autonomy.IN_THE_LOOP: 1.0, Autonomy.ON_THE_LOOP: 0.5, Autonomy.OUT_OF_THE_LOOP: 0.1}
+DEFAULT_CATCH_FALSE_ALARM = {Autonomy.IN_THE_LOOP: 0.95, Autonomy.ON_THE_LOOP: 0.8, Autonomy.OUT_OF_THE_LOOP: 0.3}
+
+
+def _with_defaults(defaults: dict):
+    """A validator that completes a partial map from its defaults (a map names only what it changes)."""
+
+    def complete(value: dict) -> dict:
+        return {**defaults, **value}
+
+    return complete
+
+
 class EncounterParameters(Strict):
-    rate_per_day: dict[Literal["drone_swarm", "naval_group", "space_asset"], float] = Field(
-        default_factory=lambda: {"drone_swarm": 0.12, "naval_group": 0.08, "space_asset": 0.02},
+    rate_per_day: dict[Literal["drone_swarm", "naval_group", "space_asset"], NonNegativeRate] = Field(
+        default_factory=lambda: dict(DEFAULT_RATE_PER_DAY),
         description="Contacts per asset per day with adversary assets in reach, at rung 0, by asset kind.",
     )
     posture_gain_per_rung: float = Field(
@@ -472,6 +488,8 @@ class EncounterParameters(Strict):
     hostile_share_per_rung: float = Field(
         default=0.04, ge=0.0, le=1.0, description="Added share of hostile contacts per rung of the other side."
     )
+    _complete_rates = field_validator("rate_per_day")(_with_defaults(DEFAULT_RATE_PER_DAY))
+
     threshold_shift_per_rung: float = Field(
         default=0.15, ge=0.0, le=2.0, description="Drop of the ROE criterion lambda per rung of the owner."
     )
@@ -503,14 +521,12 @@ class CommandParameters(Strict):
         le=10.0,
         description="Automation bias: catch probability is divided by 1 + this x (alerts waiting per operator).",
     )
-    response_latency_factor: dict[Autonomy, float] = Field(
-        default_factory=lambda: {
-            Autonomy.IN_THE_LOOP: 1.0,
-            Autonomy.ON_THE_LOOP: 0.5,
-            Autonomy.OUT_OF_THE_LOOP: 0.1,
-        },
+    response_latency_factor: dict[Autonomy, NonNegativeRate] = Field(
+        default_factory=lambda: dict(DEFAULT_LATENCY_FACTOR),
         description="Multiplier on the decision latency of a response, by the autonomy of the attacked asset.",
     )
+    _complete_latency = field_validator("response_latency_factor")(_with_defaults(DEFAULT_LATENCY_FACTOR))
+
     error_discovery_hours: float = Field(
         default=1.0, gt=0.0, le=168.0, description="Mean time for a side to learn its engagement was a mistake, hours."
     )
@@ -538,6 +554,8 @@ class SpaceParameters(Strict):
     fragments_per_collision: int = Field(
         default=1000, ge=0, le=100_000, description="Trackable fragments from one catastrophic collision."
     )
+    _complete_catch = field_validator("catch_false_alarm")(_with_defaults(DEFAULT_CATCH_FALSE_ALARM))
+
     early_warning_false_alarms_per_year: float = Field(
         default=2.7,
         ge=0.0,
@@ -545,11 +563,7 @@ class SpaceParameters(Strict):
         description="Serious early-warning false alarms per owner per year (1979-80: 4 in 18 months).",
     )
     catch_false_alarm: dict[Autonomy, Probability] = Field(
-        default_factory=lambda: {
-            Autonomy.IN_THE_LOOP: 0.95,
-            Autonomy.ON_THE_LOOP: 0.8,
-            Autonomy.OUT_OF_THE_LOOP: 0.3,
-        },
+        default_factory=lambda: dict(DEFAULT_CATCH_FALSE_ALARM),
         description="Probability an early-warning false alarm is recognised before leaders act, by autonomy.",
     )
 

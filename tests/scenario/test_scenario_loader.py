@@ -318,3 +318,10 @@ def test_attack_inject_by_an_unarmed_satellite() -> None:
     assert any(
         "injects[1].attacker: 'blue_sat' is a" in line and "only a co_orbital_asat attacks" in line for line in lines
     )
+
+
+def test_partial_parameter_maps_keep_the_other_defaults_and_reject_negatives() -> None:
+    scenario = load_scenario_text(VALID, "s.yaml", ("parameters.encounters.rate_per_day={drone_swarm: 3}",))
+    assert scenario.parameters.encounters.rate_per_day == {"drone_swarm": 3.0, "naval_group": 0.08, "space_asset": 0.02}
+    lines = error_lines(VALID, ("parameters.command.response_latency_factor={out_of_the_loop: -1}",))
+    assert lines[0].startswith("--set:1:") and "response_latency_factor.out_of_the_loop" in lines[0], lines
