@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.common import MAX_SEED, fmt_interval, job_running, launch, require_scenario, show_progress
 from sim.app.levers import AUTONOMY_LEVELS
-from sim.app.odds import ENGINE_NOTE, odds_from_here, options_for
+from sim.app.odds import COMPILED_NOTE, odds_from_here, options_for
 from sim.app.session import GameSession, why
 from sim.experiments.outcome import N_RUNGS, RUNG_NAMES
 from sim.model.narrative import clock
@@ -107,7 +107,7 @@ if session.player is not None:
 # ------------------------------------------------------------------ odds from here
 st.subheader("Odds from here")
 with st.container(border=True):
-    st.caption(ENGINE_NOTE)
+    st.caption(COMPILED_NOTE)
     decision_id = decisions[0].id if decisions else None
     provocation = decisions[0].provocation_rung if decisions else 0
     o1, o2, o3 = st.columns(3)
@@ -118,7 +118,7 @@ with st.container(border=True):
         disabled=decision_id is None,
         key=f"odds_rungs_{decision_id}",
     )
-    futures = o2.number_input("Futures per option", 10, 5000, value=50, step=50, key="odds_futures")
+    futures = o2.number_input("Futures per option", 10, 20000, value=2000, step=500, key="odds_futures")
     remaining = max(model.horizon_hours - game.hours, 1.0)
     horizon = o3.number_input(
         "Look ahead (hours)", 1.0, float(model.horizon_hours), value=float(remaining), key="odds_horizon"
@@ -126,7 +126,7 @@ with st.container(border=True):
     if st.button("Odds from here", icon=":material/query_stats:", disabled=session.finished or job_running("odds_job")):
         options = options_for(game, decision_id, sorted(respond_rungs))
         record, n, h = session.record, int(futures), float(horizon)
-        w = 1  # measured: on 2 shared cores, spawning workers costs more than it saves at these sizes
+        w = 1  # the compiled futures run on numba threads; worker processes only serve the reference fallback
         st.session_state["odds_at"] = (len(session.actions), game.hours)
         launch(
             "odds_job",
@@ -145,6 +145,7 @@ with st.container(border=True):
             f"From {clock(odds.start_hours)}, looking {odds.horizon_hours:g} h ahead: {odds.futures:,} futures per "
             f"option in {odds.seconds:.1f} s." + (" :orange[(the game has moved on since)]" if stale else "")
         )
+        st.caption(odds.engine)
         table = pd.DataFrame(odds.table()).set_index("option")
         st.dataframe(table.style.format("{:.3f}"))
         k = st.select_slider("Crisis level k", list(range(1, N_RUNGS)), value=3, key="odds_k")

@@ -34,7 +34,17 @@ from sim.experiments.stats import PairedDifference, paired_difference
 from sim.experiments.summary import Proportion
 from sim.model.wargame import Wargame
 
-__all__ = ["ENGINE_NOTE", "OddsResult", "Option", "fork_key", "future_outcome", "odds_from_here", "options_for"]
+__all__ = [
+    "COMPILED_NOTE",
+    "ENGINE_NOTE",
+    "OddsResult",
+    "Option",
+    "compiled_odds",
+    "fork_key",
+    "future_outcome",
+    "odds_from_here",
+    "options_for",
+]
 
 ENGINE_NOTE = (
     "Reference engine, forked from the exact current state: each future replays the game's recorded "
@@ -101,7 +111,8 @@ def future_outcome(record: GameRecord, option: Option, future: int, horizon_hour
     """Play one future of one option.
 
     Returns:
-        (highest crisis level from now to the horizon, whether an inadvertent step reached rung >= 3 in it).
+        (highest crisis level from now to the horizon, whether an inadvertent step reached rung >= 3 in the
+        crisis up to the horizon, the steps before the fork included).
     """
     game = record.replay()
     model = game.model
@@ -118,10 +129,64 @@ def future_outcome(record: GameRecord, option: Option, future: int, horizon_hour
         _model_decides(game, other)
     while model.running and model.now < end - 1e-9:
         model.step()
-    future_changes = [c for c in model.rung_changes[start_changes:] if c.hours <= end + 1e-9]
-    level = max([start_level, *(c.crisis_after for c in future_changes)])
-    inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in future_changes)
+    changes = [c for c in model.rung_changes if c.hours <= end + 1e-9]
+    level = max([start_level, *(c.crisis_after for c in changes[start_changes:])])
+    # counted over the crisis so far and the window, as the compiled futures' outcome records do
+    inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in changes)
     return level, inadvertent
+
+
+COMPILED_NOTE = (
+    "Compiled engine, forked from the exact current state: the game is replayed to now, the option is "
+    "applied, the state is handed to the numba engine, and future i draws its random numbers from its own "
+    "run index (the same under every option, so options are paired); after the fork the model decides for "
+    "every actor, the player's included. Levels are read at the end of each tick and at the first time a "
+    "level is reached; once the crisis has had an inadvertent step to rung >= 3, every future counts it."
+)
+
+
+def compiled_odds(
+    record: GameRecord,
+    options: Sequence[Option],
+    futures: int,
+    horizon_hours: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> OddsResult:
+    """Odds from here with the compiled engine: one snapshot per option, ``futures`` numba futures each.
+
+    Raises:
+        NotImplementedError: If the compiled engine cannot fork this state (the caller falls back).
+    """
+    from sim.kernels.engine.fork import continue_from, snapshot
+    from sim.kernels.engine.loop import OI_INADVERTENT
+
+    t0 = time.perf_counter()
+    levels = np.zeros((len(options), futures), dtype=np.int8)
+    inadvertent = np.zeros((len(options), futures), dtype=bool)
+    now = horizon = 0.0
+    for j, option in enumerate(options):
+        game = record.replay()
+        model = game.model
+        now, tick = model.now, model.tick_hours
+        remaining = model.horizon_hours - now
+        horizon = remaining if horizon_hours is None else min(float(horizon_hours), remaining)
+        start_level = model.crisis_level
+        past_inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in model.rung_changes)
+        model.player = None
+        if option.decision_id is not None and not option.doctrine:
+            game.decide(option.decision_id, option.rung)
+        batch = continue_from(snapshot(model), futures, seed=record.seed, first_run=fork_key(record.run, 0))
+        first_tick, end_tick = model.steps, min(model.n_ticks, model.steps + round(horizon / tick))
+        window = batch.trajectories[:, first_tick:end_tick]
+        in_window_max = window.max(axis=1) if window.shape[1] else np.zeros(futures, dtype=np.int8)
+        first = batch.floats[:, :N_RUNGS]
+        reached = (first >= now) & (first <= now + horizon + 1e-9)
+        firsts = np.where(reached, np.arange(N_RUNGS), 0).max(axis=1)
+        levels[j] = np.maximum(np.maximum(in_window_max, firsts), start_level)
+        inadvertent[j] = past_inadvertent | (batch.ints[:, OI_INADVERTENT] != 0)
+        if progress:
+            progress((j + 1) * futures, len(options) * futures)
+    return OddsResult(tuple(options), levels, inadvertent, now, horizon, time.perf_counter() - t0, COMPILED_NOTE)
 
 
 def _chunk(record: GameRecord, option: Option, futures: range, horizon_hours: float) -> tuple[int, list]:
@@ -187,6 +252,7 @@ def odds_from_here(
     workers: int = 1,
     chunk_size: int = 25,
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "compiled",
 ) -> OddsResult:
     """Fork the recorded game's current state into ``futures`` futures per option.
 
@@ -198,6 +264,8 @@ def odds_from_here(
         workers: Worker processes (1: in this process).
         chunk_size: Futures per unit of work.
         progress: Called with (futures done, futures in all).
+        engine: "compiled" (numba futures from a snapshot of the state; falls back to the reference
+            engine for a state it cannot fork yet, e.g. after a facilitator's inject) or "reference".
 
     Returns:
         The futures' outcomes; identical for any ``workers`` and ``chunk_size``.
@@ -206,6 +274,11 @@ def odds_from_here(
         raise ValueError("at least one option is needed")
     if not 1 <= futures <= MAX_FUTURES:
         raise ValueError(f"futures must be between 1 and {MAX_FUTURES}")
+    if engine == "compiled":
+        try:
+            return compiled_odds(record, options, futures, horizon_hours, progress)
+        except NotImplementedError:
+            pass
     t0 = time.perf_counter()
     now = record.replay().hours
     remaining = record.scenario.time.horizon_hours - now

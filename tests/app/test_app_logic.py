@@ -117,10 +117,10 @@ def test_forked_futures_start_from_now_and_differ(taiwan):
     session = _game_at_decision(taiwan)
     record, decision = session.record, session.game.open_decisions()[0]
     hold = Option("hold", decision.id, None)
-    outcomes = [future_outcome(record, hold, i, 100.0) for i in range(12)]
+    outcomes = [future_outcome(record, hold, i, 336.0) for i in range(12)]
     assert all(level >= session.game.model.crisis_level for level, _ in outcomes)
     assert len(set(outcomes)) > 1
-    assert future_outcome(record, hold, 3, 100.0) == outcomes[3]
+    assert future_outcome(record, hold, 3, 336.0) == outcomes[3]
     assert fork_key(5, 0) != fork_key(5, 1) != fork_key(6, 0)
 
 
@@ -155,3 +155,22 @@ def test_debrief_zip_members(taiwan):
         } <= names
         assert z.read("figures/fan_chart.png").startswith(b"\x89PNG")
         assert validate_text(z.read("scenario.yaml"), "scenario.yaml").scenario == taiwan
+
+
+def test_compiled_odds_equal_the_reference_futures(taiwan):
+    """The compiled fork and the reference replay give the same futures for hold and respond options."""
+    session = _game_at_decision(taiwan)
+    options = options_for(session.game, session.game.open_decisions()[0].id, [4])[:2]
+    compiled = odds_from_here(session.record, options, futures=8, engine="compiled")
+    reference = odds_from_here(session.record, options, futures=8, engine="reference")
+    assert compiled.engine != reference.engine
+    assert np.array_equal(compiled.inadvertent, reference.inadvertent)
+    assert np.array_equal(compiled.levels, reference.levels)
+
+
+def test_compiled_odds_give_two_thousand_futures(taiwan):
+    session = _game_at_decision(taiwan)
+    result = odds_from_here(session.record, options_for(session.game), futures=2000)
+    assert result.levels.shape == (1, 2000)
+    assert 0.0 <= result.p_at_least(0, 4).p <= 1.0
+    assert len(set(result.levels[0].tolist())) > 1  # the futures differ
