@@ -1,0 +1,31 @@
+"""Session set-up shared by every test folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_engine_cache() -> None:
+    """Compile the numba engine once, up front, into NUMBA_CACHE_DIR.
+
+    On a fresh machine the first compile takes minutes. Doing it here, before any test starts a
+    subprocess (the CLI, worker processes, the Streamlit server of the browser test), lets every
+    later process load the compiled code from the cache instead of compiling it again, each on its own.
+    """
+    from sim.kernels.engine import run_compiled, run_many
+    from sim.kernels.engine.fork import continue_from, snapshot
+    from sim.model import EscalationModel
+    from sim.scenario.loader import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "taiwan_strait.yaml")
+    run_many(scenario, seed=1, runs=2)
+    run_compiled(scenario, seed=1, run=0, log=True)
+    model = EscalationModel(scenario, seed=1, run=0)
+    for _ in range(3):
+        model.step()
+    continue_from(snapshot(model), runs=2)
