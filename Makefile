@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 run: venv
-	$(VENV)/bin/flashpoint run scenarios/taiwan_strait.yaml --workers 2 --out out
+	$(VENV)/bin/flashpoint run scenarios/taiwan_strait.yaml --out out
 
 test: venv
 	$(PY) -m pytest -q

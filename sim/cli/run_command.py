@@ -23,7 +23,12 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     parser.add_argument("--runs", type=int, help="replications (default: the scenario's monte_carlo.runs)")
     parser.add_argument("--seed", type=int, help="master seed (default: the scenario's monte_carlo.seed)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default 1: one process runs the compiled engine on every core via Numba threads)",
+    )
     add_set_option(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     parser.add_argument(
