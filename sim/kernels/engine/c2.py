@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from sim.kernels import combat, perception, space
@@ -395,6 +396,28 @@ def false_alarm(ta, w, actor, blamed, autonomy, inject):
     )
 
 
+@njit(cache=True, _nrt=False, inline="always")
+def collision_odds(p, n):
+    """A zone's collision rate (per day) with ``n`` tracked objects and its chance within a tick."""
+    rate = space.collision_rate_per_day(p.collision_k, n)
+    return rate, -math.expm1(-rate * p.tick / 24.0)
+
+
+@njit(cache=True)
+def collision_table(params, zones):
+    """``collision_odds`` of every zone at its initial tracked count, computed once per scenario.
+
+    The same arithmetic as in :func:`orbital_collisions`, so the cached values are bit-identical;
+    shape ``(n_zones, 2)``: rate, probability.
+    """
+    out = np.zeros((zones.shape[0], 2), np.float64)
+    for z in range(zones.shape[0]):
+        rate, p_hit = collision_odds(params[0], zones[z].tracked)
+        out[z, 0] = rate
+        out[z, 1] = p_hit
+    return out
+
+
 @njit(cache=True, _nrt=False)
 def orbital_collisions(ta, w):
     """Once per tick and orbit zone: a catastrophic collision with probability 1 − exp(−½kN²Δt)."""
@@ -404,9 +427,12 @@ def orbital_collisions(ta, w):
         if zone.orbit == 0:
             continue
         n = w.tracked[z]
-        rate = space.collision_rate_per_day(p.collision_k, n)
+        if n == zone.tracked:
+            rate, p_hit = ta.collisions[z, 0], ta.collisions[z, 1]
+        else:
+            rate, p_hit = collision_odds(p, n)
         entity = zone_entity(ta, z)
-        if rate <= 0.0 or not bernoulli(draw(w, entity, ly.P_COLLISION), -math.expm1(-rate * p.tick / 24.0)):
+        if rate <= 0.0 or not bernoulli(draw(w, entity, ly.P_COLLISION), p_hit):
             continue
         w.tracked[z] += p.fragments
         w.iscal[IS_DEBRIS] += p.fragments

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from sim.kernels import perception, response
@@ -68,13 +69,13 @@ def deliberate_step(ta, w, actor):
     a = ta.actors[actor]
     threat = max_adversary_rung(ta, w, actor)
     rung = w.rung[actor]
-    up_rate = response.escalation_hazard_per_day(p.escalation_base, a.resolve, rung, threat, p.spiral_gain)
     top = top_adversary(ta, w, actor)
     linked = top >= 0 and hotline_links(ta, actor, top)
-    bonus = p.hotline_reliability if linked else 0.0
-    down_rate = response.de_escalation_hazard_per_day(p.de_escalation_base, a.resolve, rung, threat, bonus)
-    p_up = response.hazard_probability(up_rate, p.tick)
-    p_down = response.hazard_probability(down_rate, p.tick)
+    if 0 <= rung < ly.N_RUNGS and 0 <= threat < ly.N_RUNGS:
+        cached = ta.hazards[actor, rung, threat, 1 if linked else 0]
+        up_rate, p_up, p_down = cached[0], cached[1], cached[2]
+    else:
+        up_rate, p_up, p_down = hazards(p, a, rung, threat, linked)
     if p_up + p_down <= 0.0:
         return
     u = draw(w, actor, ly.P_HAZARD)
@@ -84,6 +85,37 @@ def deliberate_step(ta, w, actor):
     elif u < p_up + p_down:
         log_id = record(w, ly.L_DECIDE_DEESCALATE, -1, actor, 0, 0, 0, 0, 0)
         change_rung(ta, w, actor, w.rung[actor] - 1, ly.ROOT_DELIBERATE, chain1(w, log_id), ly.WHY_DEESCALATION, -1)
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def hazards(p, a, rung, threat, linked):
+    """``deliberate_step``'s rates: ``(up_rate, p_up, p_down)`` of an actor at ``rung`` facing ``threat``."""
+    up_rate = response.escalation_hazard_per_day(p.escalation_base, a.resolve, rung, threat, p.spiral_gain)
+    bonus = p.hotline_reliability if linked else 0.0
+    down_rate = response.de_escalation_hazard_per_day(p.de_escalation_base, a.resolve, rung, threat, bonus)
+    p_up = response.hazard_probability(up_rate, p.tick)
+    p_down = response.hazard_probability(down_rate, p.tick)
+    return up_rate, p_up, p_down
+
+
+@njit(cache=True)
+def hazard_table(params, actors):
+    """``hazards`` of every actor, rung, adversary rung and hotline link, computed once per scenario.
+
+    The same kernel calls with the same arguments as :func:`hazards` in :func:`deliberate_step`, so
+    the cached values are bit-identical; shape ``(n_actors, N_RUNGS, N_RUNGS, 2, 3)``.
+    """
+    p = params[0]
+    out = np.zeros((actors.shape[0], ly.N_RUNGS, ly.N_RUNGS, 2, 3), np.float64)
+    for i in range(actors.shape[0]):
+        for rung in range(ly.N_RUNGS):
+            for threat in range(ly.N_RUNGS):
+                for linked in range(2):
+                    up_rate, p_up, p_down = hazards(p, actors[i], rung, threat, linked != 0)
+                    out[i, rung, threat, linked, 0] = up_rate
+                    out[i, rung, threat, linked, 1] = p_up
+                    out[i, rung, threat, linked, 2] = p_down
+    return out
 
 
 @njit(cache=True, _nrt=False)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+N_RUNGS = 8
+"""Rungs 0..7 of the escalation ladder (``sim.kernels.response.MAX_RUNG`` + 1)."""
+
 # --------------------------------------------------------------------------- simpy event priorities
 
 URGENT = 0

@@ -27,7 +27,7 @@ from sim.kernels.engine.c2 import (
     resume_inject,
     trigger_put,
 )
-from sim.kernels.engine.core import capped_autonomy, crisis_level, draw, schedule, spawn
+from sim.kernels.engine.core import capped_autonomy, crisis_level, draw, spawn
 from sim.kernels.engine.escalation import deliberate_step, resume_clarify, resume_respond
 from sim.kernels.engine.heap import heap_pop
 from sim.kernels.engine.workspace import (
@@ -132,15 +132,25 @@ def resume(ta, w, slot):
 
 @njit(cache=True, _nrt=False)
 def run_until(ta, w, end):
-    """simpy ``env.run(until=end)``: schedule the urgent stop event, then process events up to it."""
-    schedule(w, end - w.fscal[FS_NOW], ly.URGENT, ly.EV_STOP, 0)
+    """simpy ``env.run(until=end)``: schedule the urgent stop event, then process events up to it.
+
+    The stop event is not pushed into the heap: it takes its key ``(now + (end - now), URGENT, next
+    sequence id)`` as simpy's would, and the loop stops when the heap's smallest event does not come
+    before that key, i.e. exactly when simpy would pop the stop event.
+    """
+    stop_time = w.fscal[FS_NOW] + (end - w.fscal[FS_NOW])
+    stop_seq = w.h_meta[1]
+    w.h_meta[1] = stop_seq + 1
     while w.iscal[IS_STATUS] == ly.OK:
+        if w.h_meta[0] == 0 or not (
+            w.h_time[0] < stop_time or (w.h_time[0] == stop_time and w.h_prio[0] == ly.URGENT and w.h_seq[0] < stop_seq)
+        ):
+            w.fscal[FS_NOW] = stop_time
+            return
         i = heap_pop(w.h_time, w.h_prio, w.h_seq, w.h_kind, w.h_slot, w.h_meta)
         w.fscal[FS_NOW] = w.h_time[i]
         kind = w.h_kind[i]
         slot = w.h_slot[i]
-        if kind == ly.EV_STOP:
-            return
         if kind == ly.EV_INIT or kind == ly.EV_TIMEOUT:
             resume(ta, w, slot)
         elif kind == ly.EV_REQUEST or kind == ly.EV_WINDOW:

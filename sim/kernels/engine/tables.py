@@ -17,6 +17,8 @@ import numpy as np
 
 from sim.kernels import technology as tech
 from sim.kernels.engine import layout as ly
+from sim.kernels.engine.c2 import collision_table
+from sim.kernels.engine.escalation import hazard_table
 from sim.scenario.schema import (
     AUTONOMY_ORDER,
     AISource,
@@ -45,6 +47,8 @@ Tables = namedtuple(
         "targets",
         "target_incsea",
         "satellites",
+        "hazards",
+        "collisions",
     ],
 )
 """The arrays the kernels read (never write): see the module docstring."""
@@ -368,6 +372,8 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         ints(targets),
         ints(target_incsea),
         ints(satellites),
+        hazard_table(params, actors),
+        collision_table(params, zones),
     )
     return CompiledScenario(
         scenario=scenario,
