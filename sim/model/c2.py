@@ -142,18 +142,20 @@ class CommandPipeline:
             return
         what = "hostile" if hostile else "hostile (misidentification: it was not)"
         log_id = model.record("classification", f"{asset.describe()} classifies {other.describe()} as {what}")
-        self.env.process(self._engagement_decision(asset, other, hostile, log_id))
+        # Bayes with the base rate: what a human supervising the machine can know of its call.
+        posterior = perception.posterior_hostile(p_hostile, asset.d_prime, lam)
+        self.env.process(self._engagement_decision(asset, other, hostile, log_id, posterior))
 
     # ------------------------------------------------------------------ autonomy paths
 
-    def _engagement_decision(self, asset: AssetAgent, other: AssetAgent, hostile: bool, log_id: int):
+    def _engagement_decision(self, asset: AssetAgent, other: AssetAgent, hostile: bool, log_id: int, posterior: float):
         if asset.autonomy == Autonomy.OUT_OF_THE_LOOP:
             yield self.env.timeout(self.params.command.machine_latency_seconds / 3600.0)
             approved, how = True, "no human in the loop"
         elif asset.autonomy == Autonomy.ON_THE_LOOP:
-            approved, how = yield from self._veto_window(asset, hostile)
+            approved, how = yield from self._veto_window(asset, hostile, posterior)
         else:
-            approved, how = yield from self._operator_review(asset, other, hostile)
+            approved, how = yield from self._operator_review(asset, other, hostile, posterior)
         if not approved:
             self.model.record("c2", f"{asset.describe()}: engagement of {other.describe()} not made ({how})", (log_id,))
             return
@@ -165,20 +167,27 @@ class CommandPipeline:
         resource = self.operators[actor.key]
         return len(resource.queue) / resource.capacity
 
-    def _veto_window(self, asset: AssetAgent, hostile: bool):
-        """On the loop: the machine engages unless a free operator vetoes within the window."""
+    def _veto_window(self, asset: AssetAgent, hostile: bool, posterior: float):
+        """On the loop: the machine engages unless a free operator vetoes within the window.
+
+        The operator doubts a call in proportion to 1 − P(hostile | flag) (Bayes with the base rate).
+        """
         cmd = self.params.command
         resource = self.operators[asset.owner.key]
         free = resource.count < resource.capacity
-        p_veto = perception.catch_probability(cmd.catch_on_loop, cmd.automation_bias_per_alert, self._load(asset.owner))
+        doubt = cmd.catch_on_loop * (1.0 - posterior)
+        p_veto = perception.catch_probability(doubt, cmd.automation_bias_per_alert, self._load(asset.owner))
         vetoed = free and not hostile and bernoulli(self.model.draws.u(asset.index, Purpose.VETO), p_veto)
         yield self.env.timeout(cmd.veto_window_seconds / 3600.0)
         if vetoed:
             return False, "vetoed by the supervising operator"
         return True, "human on the loop, no veto" if free else "human on the loop, no operator free to veto"
 
-    def _operator_review(self, asset: AssetAgent, other: AssetAgent, hostile: bool):
-        """In the loop: wait for a free operator within the engagement window, then a human review."""
+    def _operator_review(self, asset: AssetAgent, other: AssetAgent, hostile: bool, posterior: float):
+        """In the loop: wait for a free operator within the engagement window, then a human review.
+
+        The reviewer catches a misidentification with a probability scaled by 1 − P(hostile | flag).
+        """
         model, cmd = self.model, self.params.command
         resource = self.operators[asset.owner.key]
         review = PendingReview(
@@ -201,7 +210,9 @@ class CommandPipeline:
         load = self._load(asset.owner)
         t = cmd.review_minutes
         minutes = triangular(model.draws.u(asset.index, Purpose.REVIEW_TIME), t.low, t.mode, t.high)
-        p_catch = perception.catch_probability(cmd.catch_in_loop, cmd.automation_bias_per_alert, load)
+        p_catch = perception.catch_probability(
+            cmd.catch_in_loop * (1.0 - posterior), cmd.automation_bias_per_alert, load
+        )
         caught = not hostile and bernoulli(model.draws.u(asset.index, Purpose.OPERATOR_CATCH), p_catch)
         yield self.env.timeout(minutes / 60.0)
         resource.release(request)

@@ -65,11 +65,17 @@ def test_better_classifier_lowers_false_engagements(shipped):
     assert false_good < 0.75 * false_poor, (false_poor, false_good)
 
 
-# Not taiwan_strait: there the inadvertent steps are mostly between pairs with no hotline (PRC-TWN,
-# DPRK-JPN), so the effect is real but too small to show with 120 runs.
-@pytest.mark.parametrize("name", ["south_china_sea", "orbital_standoff"])
-def test_hotline_lowers_inadvertent_escalation(shipped, name):
-    base = shipped[name]
+def commit_everyone_to_the_hotline(scenario: Scenario) -> None:
+    for actor in scenario.actors.values():
+        if "hotline" not in actor.commitments:
+            actor.commitments = [*actor.commitments, "hotline"]
+
+
+# taiwan_strait as shipped has no hotline between the pairs where most inadvertent steps happen
+# (PRC-TWN, DPRK-JPN): there the lever is tested with every actor committed to it.
+@pytest.mark.parametrize(("name", "everyone"), [("south_china_sea", False), ("taiwan_strait", True)])
+def test_hotline_lowers_inadvertent_escalation(shipped, name, everyone):
+    base = changed(shipped[name], commit_everyone_to_the_hotline) if everyone else shipped[name]
     off = outcomes(changed(base, lambda s: setattr(s.policy.hotline, "enabled", False)))
     on = outcomes(changed(base, lambda s: setattr(s.policy.hotline, "enabled", True)))
     assert p_inadvertent(on) < p_inadvertent(off), (p_inadvertent(on), p_inadvertent(off))

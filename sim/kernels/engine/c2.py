@@ -90,7 +90,9 @@ def _contact(ta, w, asset, other, incsea):
         return
     h = 1 if hostile else 0
     log_id = record(w, ly.L_CLASSIFY, -1, asset, other, h, 0, 0, 0)
-    spawn(w, ly.PROC_DECISION, asset, other, h, log_id)
+    posterior = perception.posterior_hostile(p_hostile, a.d_prime, lam)
+    slot = spawn(w, ly.PROC_DECISION, asset, other, h, log_id)
+    w.proc_f[slot, ly.PF_Z] = posterior
 
 
 # --------------------------------------------------------------------------- autonomy paths
@@ -144,7 +146,8 @@ def resume_decision(ta, w, slot):
             schedule(w, p.machine_seconds / 3600.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
         elif autonomy == ly.AUT_ON:
             free = w.users[owner] < ta.actors[owner].operators
-            p_veto = perception.catch_probability(p.catch_on_loop, p.automation_bias, _load(ta, w, owner))
+            doubt = p.catch_on_loop * (1.0 - w.proc_f[slot, ly.PF_Z])
+            p_veto = perception.catch_probability(doubt, p.automation_bias, _load(ta, w, owner))
             vetoed = free and not hostile and bernoulli(draw(w, entity, ly.P_VETO), p_veto)
             row[ly.PI_E] = (1 if vetoed else 0) + (2 if free else 0)
             row[ly.PI_STATE] = ly.ST_VETO
@@ -195,7 +198,7 @@ def condition_processed(ta, w, slot):
     entity = asset_entity(ta, asset)
     load = _load(ta, w, owner)
     minutes = triangular(draw(w, entity, ly.P_REVIEW_TIME), p.review_low, p.review_mode, p.review_high)
-    p_catch = perception.catch_probability(p.catch_in_loop, p.automation_bias, load)
+    p_catch = perception.catch_probability(p.catch_in_loop * (1.0 - w.proc_f[slot, ly.PF_Z]), p.automation_bias, load)
     caught = not hostile and bernoulli(draw(w, entity, ly.P_OPERATOR_CATCH), p_catch)
     row[ly.PI_E] = 1 if caught else 0
     w.proc_f[slot, ly.PF_X] = minutes

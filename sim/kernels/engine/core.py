@@ -79,6 +79,7 @@ def spawn(w, kind, a, b, c, d):
     row[ly.PI_D] = d
     w.proc_f[slot, 0] = 0.0
     w.proc_f[slot, 1] = 0.0
+    w.proc_f[slot, 2] = 0.0
     schedule(w, 0.0, ly.URGENT, ly.EV_INIT, slot)
     return slot
 

@@ -189,6 +189,7 @@ class _Builder:
             row[ly.PI_KIND] = ly.PROC_DECISION
             row[ly.PI_A], row[ly.PI_B] = self.asset[f["asset"].key], self.asset[f["other"].key]
             row[ly.PI_C], row[ly.PI_D] = int(f["hostile"]), f["log_id"]
+            w.proc_f[slot, ly.PF_Z] = f["posterior"]
             sub = gen.gi_yieldfrom
             if not started:
                 pass

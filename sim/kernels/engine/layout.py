@@ -89,7 +89,9 @@ PF_X = 0
 """Respond: latency. Clarify: discovery hours, then message latency. Decision: review minutes."""
 PF_Y = 1
 """Decision in the loop: time of request. Clarify: time the message was sent."""
-N_PF = 2
+PF_Z = 2
+"""Decision: P(hostile | flag), the posterior of the classifier's call."""
+N_PF = 3
 
 REQ_WAITING = 0
 REQ_GRANTED = 1
