@@ -205,3 +205,30 @@ def test_event_log_reads_as_a_narrative():
     assert text.splitlines()[0].startswith("#0")
     assert "day 1 " in text or "day 2 " in text
     assert "RED swarm red_swarm classifies BLU naval group blu_ships as hostile" in text
+
+
+def test_operators_weigh_the_base_rate_bayes():
+    """With no hostile contacts around, a reviewer who always catches errors catches every one; when
+    half the contacts are hostile the machine's flags are more often right, and the reviewer defers to them."""
+
+    def false_engagements(hostile_share: float) -> tuple[int, int]:
+        scn = duel(
+            actors={"RED": {"roe_threshold": -1.0, "autonomy": "in_the_loop", "operators": 50}},
+            parameters={
+                "encounters": {
+                    "hostile_share_base": hostile_share,
+                    "hostile_share_per_rung": 0.0,
+                    "rate_per_day": {"drone_swarm": 20.0},
+                },
+                "command": {"catch_in_loop": 1.0, "automation_bias_per_alert": 0.0},
+                "engagement": {"swarm_salvo_fraction": 0.001},
+            },
+            assets={"red_swarm": {"size": 5000}, "blu_ships": {"ships": 100}},
+        )
+        model = run(scn)
+        caught = sum("operator caught the misidentification" in e.text for e in kinds(model, "c2"))
+        return model.counts["engagements_false"], caught
+
+    assert false_engagements(0.0)[0] == 0
+    made, caught = false_engagements(0.5)
+    assert made > 0 and caught > 0
