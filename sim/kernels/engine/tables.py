@@ -19,9 +19,9 @@ from sim.kernels import technology as tech
 from sim.kernels.engine import layout as ly
 from sim.kernels.engine.c2 import collision_table
 from sim.kernels.engine.escalation import hazard_table
+from sim.model.technology import actor_technology
 from sim.scenario.schema import (
     AUTONOMY_ORDER,
-    AISource,
     AsatTestInject,
     AttackInject,
     AutonomyChangeInject,
@@ -94,27 +94,9 @@ def _autonomy_code(level) -> int:
 
 
 def _technology(scenario: Scenario, actor_id: str) -> tuple[float, float]:
-    """(d', fleet fraction) of an actor: the same kernel calls as :func:`sim.model.technology.actor_technology`."""
-    layer = scenario.technology
-    actor = scenario.actors[actor_id]
-    if actor.ai.source == AISource.DISTILLED and actor.ai.capability is None:
-        d = layer.distillation
-        capability = float(
-            tech.distilled_capability(layer.frontier_capability, d.fidelity, d.lag_months, d.frontier_growth_per_month)
-        )
-    else:
-        capability = float(actor.ai.capability)
-    share = float(
-        tech.compute_share(
-            actor.compute.frontier_chip_access,
-            actor.compute.export_controlled,
-            layer.export_control_strength,
-            layer.domestic_chip_capacity.get(actor_id, 0.0),
-        )
-    )
-    effective = float(tech.effective_capability(capability, share, layer.compute_capability_floor))
-    d_prime = float(tech.d_prime(effective, layer.dprime_at_full_capability))
-    return d_prime, float(tech.fleet_fraction(share, layer.compute_fleet_floor))
+    """(d', fleet fraction) of an actor, from the reference engine's technology layer."""
+    layer = actor_technology(scenario, actor_id)
+    return layer.d_prime, layer.fleet_fraction
 
 
 def _describe(key: str, spec, owner: str) -> str:
