@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-from pathlib import Path
+from scenario_builders import SCENARIOS, SHIPPED, merge
 
 from sim.scenario.schema import Scenario
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+__all__ = ["DUEL", "SCENARIOS", "SHIPPED", "VARIANTS", "merge", "variant"]
 
 DUEL = {
     "metadata": {"name": "duel"},
@@ -77,17 +75,6 @@ VARIANTS = {
     "short_ticks": {"time": {"horizon_hours": 50, "tick_hours": 0.7}},
 }
 """Small scenarios, each stressing one part of the model (the 'busy' duel with changes deep-merged)."""
-
-
-def merge(base: dict, changes: dict) -> dict:
-    """Deep-merge ``changes`` into a copy of ``base``."""
-    out = copy.deepcopy(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 def variant(name: str) -> Scenario:
