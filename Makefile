@@ -2,9 +2,10 @@
 PYTHON_VERSION ?= 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
-# numba invalidates a cached function only when its own file changes, not the kernels it calls:
-# key the cache on the kernel sources so an edit to any kernel starts a fresh cache.
-KERNELS_HASH := $(shell cat sim/kernels/*.py sim/kernels/*/*.py 2>/dev/null | sha1sum | cut -c1-12)
+# numba invalidates a cached function only when its own file changes, not the kernels it calls nor the
+# constants it reads: key the cache on every source that jitted code uses (the kernels, the engines,
+# the vocabulary) so an edit to any of them starts a fresh cache.
+KERNELS_HASH := $(shell cat sim/kernels/*.py sim/engines/*/*.py sim/vocabulary.py 2>/dev/null | sha1sum | cut -c1-12)
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba_cache/$(KERNELS_HASH)
 
 .PHONY: run test lint format app clean venv
@@ -29,7 +30,7 @@ test: venv
 	$(PY) -m pytest -q
 
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .

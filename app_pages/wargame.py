@@ -7,8 +7,6 @@ from app_pages.common import MAX_SEED, fmt_interval, job_running, launch, requir
 from sim.app.levers import AUTONOMY_LEVELS
 from sim.app.odds import COMPILED_NOTE, odds_from_here, options_for
 from sim.app.session import GameSession, why
-from sim.experiments.outcome import N_RUNGS, RUNG_NAMES
-from sim.model.narrative import clock
 from sim.scenario.schema import (
     AsatTestInject,
     AttackInject,
@@ -16,6 +14,7 @@ from sim.scenario.schema import (
     CollisionAtSeaInject,
     FalseAlarmInject,
 )
+from sim.vocabulary import N_RUNGS, RUNG_NAMES, clock
 
 st.title("Wargame (live)")
 current = require_scenario()

@@ -39,7 +39,7 @@ print(time.perf_counter() - t0)
 PEAK_MEMORY = """
 import resource
 from sim.scenario.loader import load_scenario
-from sim.kernels.engine import run_many
+from sim.engines.compiled import run_many
 batch = run_many(load_scenario({scenario!r}), 1, range({runs}), trajectories=False)
 assert len(batch) == {runs}
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     n_ref, n_comp, n_mem = (5, 1000, 10_000) if args.quick else (40, 10_000, 100_000)
 
+    from sim.engines.compiled import compile_scenario, run_many
     from sim.experiments.monte_carlo import run_monte_carlo
     from sim.experiments.run import run_once
-    from sim.kernels.engine import compile_scenario, run_many
     from sim.scenario.loader import load_scenario
 
     scenario = load_scenario(SCENARIO)

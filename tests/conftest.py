@@ -17,9 +17,9 @@ def compiled_engine_cache() -> None:
     subprocess (the CLI, worker processes, the Streamlit server of the browser test), lets every
     later process load the compiled code from the cache instead of compiling it again, each on its own.
     """
-    from sim.kernels.engine import run_compiled, run_many
-    from sim.kernels.engine.fork import continue_from, snapshot
-    from sim.model import EscalationModel
+    from sim.engines.compiled import run_compiled, run_many
+    from sim.engines.compiled.fork import continue_from, snapshot
+    from sim.engines.reference import EscalationModel
     from sim.scenario.loader import load_scenario
 
     scenario = load_scenario(ROOT / "scenarios" / "taiwan_strait.yaml")

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from sim.app.editing import resolved_yaml
 from sim.app.odds import OddsResult
 from sim.app.results import FIGURE_BUILDERS, McRequest, figure_png, summary_json
+from sim.engines import Wargame
 from sim.experiments.monte_carlo import MonteCarloResult
-from sim.model.narrative import narrate
-from sim.model.wargame import Wargame
 from sim.report.figures import FIGURE_FILES
 from sim.scenario.schema import Scenario
+from sim.vocabulary import narrate
 
 __all__ = ["DebriefInput", "build_debrief", "debrief_members"]
 

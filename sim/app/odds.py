@@ -29,10 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.app.session import GameRecord
-from sim.experiments.outcome import N_RUNGS
+from sim.engines import Wargame, continue_from, snapshot
 from sim.experiments.stats import PairedDifference, paired_difference
 from sim.experiments.summary import Proportion
-from sim.model.wargame import Wargame
+from sim.vocabulary import N_RUNGS, OF_FIRST_HOURS, OI_INADVERTENT
 
 __all__ = [
     "COMPILED_NOTE",
@@ -157,9 +157,6 @@ def compiled_odds(
     Raises:
         NotImplementedError: If the compiled engine cannot fork this state (the caller falls back).
     """
-    from sim.kernels.engine.fork import continue_from, snapshot
-    from sim.kernels.engine.loop import OI_INADVERTENT
-
     t0 = time.perf_counter()
     levels = np.zeros((len(options), futures), dtype=np.int8)
     inadvertent = np.zeros((len(options), futures), dtype=bool)
@@ -179,7 +176,7 @@ def compiled_odds(
         first_tick, end_tick = model.steps, min(model.n_ticks, model.steps + round(horizon / tick))
         window = batch.trajectories[:, first_tick:end_tick]
         in_window_max = window.max(axis=1) if window.shape[1] else np.zeros(futures, dtype=np.int8)
-        first = batch.floats[:, :N_RUNGS]
+        first = batch.floats[:, OF_FIRST_HOURS : OF_FIRST_HOURS + N_RUNGS]
         reached = (first >= now) & (first <= now + horizon + 1e-9)
         firsts = np.where(reached, np.arange(N_RUNGS), 0).max(axis=1)
         levels[j] = np.maximum(np.maximum(in_window_max, firsts), start_level)

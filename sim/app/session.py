@@ -1,4 +1,4 @@
-"""A live game as the app plays it: a :class:`~sim.model.wargame.Wargame` plus the record of what was done.
+"""A live game as the app plays it: a :class:`~sim.engines.reference.wargame.Wargame` plus the record of what was done.
 
 Everything the facilitator and the players do is recorded in order (ticks stepped, decisions,
 hotline calls, autonomy changes, injects). A wargame is fully determined by its scenario, seed,
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.model.narrative import clock
-from sim.model.wargame import Wargame
+from sim.engines import Wargame
 from sim.scenario.schema import Scenario
+from sim.vocabulary import clock
 
 __all__ = ["Action", "GameRecord", "GameSession", "why"]
 

@@ -116,17 +116,16 @@ def _write_outputs(result: MonteCarloResult, out: Path, meta: dict) -> list[Path
 
 
 def _print_log(scenario, seed: int, run: int) -> int:
-    from sim.experiments.run import outcome_of
-    from sim.model import EscalationModel
-    from sim.model.narrative import narrate
+    from sim.engines import run_one
+    from sim.vocabulary import narrate
 
     if run < 0:
         report([LocatedError("--log", 1, 1, "log", f"must be a run index >= 0 (got {run})")])
         return EXIT_BAD_INPUT
-    model = EscalationModel(scenario, seed=seed, run=run).run()
-    outcome = outcome_of(model)
+    result = run_one(scenario, seed, run, engine="reference", log=True)
+    outcome = result.outcome
     print(f"{scenario.metadata.name} — run {run}, seed {seed}")
-    print(narrate(model.log, with_causes=True))
+    print(narrate(result.log, with_causes=True))
     print(
         f"max rung {outcome.max_rung}, root cause {outcome.root_cause}, inadvertent {outcome.inadvertent}, "
         f"engagements {outcome.engagements_true} true / {outcome.engagements_false} false"

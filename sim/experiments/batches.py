@@ -8,17 +8,16 @@ every point sees the same seed and run indices, i.e. common random numbers.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
-from functools import cache
 
 import pyarrow as pa
 
+from sim.engines import check_engine
 from sim.experiments.executors import Executor, SerialExecutor
 from sim.experiments.monte_carlo import chunk_runs, run_chunk
-from sim.experiments.outcome import RunOutcome
 from sim.experiments.storage import _schema, frame_to_outcomes, outcomes_to_frame
 from sim.scenario.schema import Scenario
+from sim.vocabulary import RunOutcome
 
 __all__ = [
     "DEFAULT_ENGINE",
@@ -37,36 +36,13 @@ DEFAULT_ENGINE = "compiled"
 ProgressCallback = Callable[[int, int], None]
 
 
-def check_engine(engine: str) -> str:
-    """Return ``engine`` if this version has it.
-
-    Raises:
-        ValueError: Naming the engines there are.
-    """
-    engines = _engines()
-    if engine not in engines:
-        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(engines)})")
-    return engine
-
-
-@cache
-def _engines() -> tuple[str, ...]:
-    from sim.experiments import monte_carlo
-
-    if "engine" not in inspect.signature(run_chunk).parameters:
-        return ("reference",)
-    return tuple(getattr(monte_carlo, "ENGINES", ("compiled", "reference")))
-
-
 def run_outcomes(scenario: Scenario, seed: int, runs: Sequence[int], engine: str = DEFAULT_ENGINE) -> list[RunOutcome]:
     """Run the given replications with the named engine (equal outcomes from either engine).
 
     Raises:
-        ValueError: If the engine is not available in this version.
+        ValueError: If no engine has that name.
     """
-    if check_engine(engine) == "reference" and _engines() == ("reference",):
-        return run_chunk(scenario, seed, runs)
-    return run_chunk(scenario, seed, runs, engine=engine)  # type: ignore[call-arg]
+    return run_chunk(scenario, seed, runs, engine=check_engine(engine))
 
 
 def default_chunk_size(engine: str) -> int:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.experiments.outcome import N_RUNGS
+from sim.vocabulary import N_RUNGS
 
 __all__ = ["COMPARE_METRICS", "PROBABILITY_METRICS", "check_metric", "is_probability", "metric_label", "metric_values"]
 

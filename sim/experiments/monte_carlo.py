@@ -1,8 +1,7 @@
 """Monte Carlo over either engine, on a local process pool.
 
 Runs are split into chunks of consecutive run indices; each chunk is a plain function call
-(:func:`sim.experiments.run.run_once` per run for the reference engine, one batch of the compiled
-engine, :func:`sim.kernels.engine.run_many`), and outcomes are put back in run order, so the
+(:func:`sim.engines.run_many` on either engine), and outcomes are put back in run order, so the
 results do not depend on the engine, the number of workers or threads, or which worker finished first.
 """
 
@@ -13,10 +12,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from sim.experiments.outcome import RunOutcome
-from sim.experiments.run import run_once
+from sim import engines
 from sim.experiments.summary import MonteCarloSummary, summarize
 from sim.scenario.schema import Scenario
+from sim.vocabulary import RunOutcome
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (runs done, runs in all) as chunks finish."""
@@ -30,10 +29,6 @@ class MonteCarloResult:
     seed: int
     outcomes: tuple[RunOutcome, ...]
     summary: MonteCarloSummary
-
-
-ENGINES = ("compiled", "reference")
-"""The two engines: the compiled twin (default) and the Mesa + simpy reference; their outcomes are equal."""
 
 
 def run_chunk(
@@ -51,13 +46,7 @@ def run_chunk(
     Returns:
         One outcome per run, in the order of ``runs``.
     """
-    if engine == "compiled":
-        from sim.kernels.engine import run_many
-
-        return run_many(scenario, seed, list(runs), threads=threads).outcomes()
-    if engine != "reference":
-        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
-    return [run_once(scenario, seed, run) for run in runs]
+    return engines.run_many(scenario, seed, list(runs), engine=engine, threads=threads)
 
 
 def chunk_runs(first: int, count: int, chunk_size: int) -> list[range]:
@@ -96,8 +85,7 @@ def run_monte_carlo(
     seed = scenario.monte_carlo.seed if seed is None else seed
     if runs < 1 or workers < 1:
         raise ValueError("runs and workers must be at least 1")
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+    engines.check_engine(engine)
     largest = 250 if engine == "reference" else 20_000
     chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
     chunks = chunk_runs(first_run, runs, chunk_size)
@@ -113,9 +101,7 @@ def run_monte_carlo(
 def _run_serial(scenario, seed, chunks, total, progress, engine) -> list[RunOutcome]:
     outcomes: list[RunOutcome] = []
     if engine == "compiled":
-        from sim.kernels.engine import compile_scenario
-
-        scenario = compile_scenario(scenario)
+        scenario = engines.compile_scenario(scenario)
     for chunk in chunks:
         outcomes.extend(run_chunk(scenario, seed, chunk, engine))
         if progress:

@@ -2,53 +2,21 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from sim.experiments.outcome import RunOutcome
-from sim.model.model import EscalationModel
+from sim import engines
 from sim.scenario.schema import Scenario
+from sim.vocabulary import RunOutcome
 
 
-def run_once(scenario: Scenario, seed: int, run: int) -> RunOutcome:
-    """Run one replication of the reference engine to the horizon.
+def run_once(scenario: Scenario, seed: int, run: int, engine: str = "reference") -> RunOutcome:
+    """Run one replication to the horizon.
 
     Args:
         scenario: A validated scenario (overrides already applied).
         seed: Master seed of the Monte Carlo.
         run: Replication index.
+        engine: "reference" (the Mesa model) or "compiled" (the Numba twin); both give the same outcome.
 
     Returns:
         The run's outcome record.
     """
-    return outcome_of(EscalationModel(scenario, seed=seed, run=run).run())
-
-
-def outcome_of(model: EscalationModel) -> RunOutcome:
-    """Reduce a finished (or paused) model to its outcome record."""
-    initial = max(actor.spec.initial_rung for actor in model.actors.values())
-    max_rung = max(k for k, hours in enumerate(model.first_hours) if not math.isnan(hours))
-    root = "none"
-    if max_rung > initial:
-        first = next(c for c in model.rung_changes if c.crisis_after >= max_rung > c.crisis_before)
-        root = first.cause.root
-    inadvertent = any(
-        c.crisis_after > c.crisis_before and c.crisis_after >= 3 and c.cause.inadvertent for c in model.rung_changes
-    )
-    return RunOutcome(
-        run=model.run_index,
-        seed=model.seed,
-        max_rung=int(max_rung),
-        first_hours=tuple(float(h) for h in model.first_hours),
-        inadvertent=inadvertent,
-        root_cause=root,
-        engagements_true=model.counts["engagements_true"],
-        engagements_false=model.counts["engagements_false"],
-        drones_lost=model.total_losses("drones"),
-        ships_lost=model.total_losses("ships"),
-        satellites_lost=model.total_losses("satellites"),
-        debris=model.counts["debris"],
-        severity=float(model.severity),
-        crisis_level=np.asarray(model.crisis_level_history, dtype=np.int8),
-    )
+    return engines.run_one(scenario, seed, run, engine=engine).outcome

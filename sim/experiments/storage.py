@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.outcome import N_RUNGS, ROOT_CAUSES, RunOutcome
+from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
 
 if TYPE_CHECKING:
     from sim.experiments.summary import MonteCarloSummary

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments.outcome import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 from sim.experiments.stats import KMCurve, json_float, json_floats, kaplan_meier, normal_quantile, wilson_interval
+from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 
 __all__ = [
     "KM_RUNGS",

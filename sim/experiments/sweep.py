@@ -50,7 +50,6 @@ from sim.experiments.chunks_store import ChunkStore, atomic_path
 from sim.experiments.designs import Design, Parameter, make_design, parse_parameters, validate_parameters
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.monte_carlo import chunk_runs
-from sim.experiments.outcome import N_RUNGS, ROOT_CAUSES
 from sim.experiments.provenance import scenario_sha256
 from sim.experiments.storage import METADATA_KEY, _dumps
 from sim.experiments.summary import LOSS_FIELDS, MonteCarloSummary, summarize
@@ -58,6 +57,7 @@ from sim.scenario.errors import format_path
 from sim.scenario.loader import load_scenario, load_scenario_data
 from sim.scenario.overrides import Override
 from sim.scenario.schema import Scenario
+from sim.vocabulary import N_RUNGS, ROOT_CAUSES
 
 __all__ = [
     "SweepResult",

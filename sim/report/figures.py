@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.experiments.outcome import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES
 from sim.experiments.summary import MonteCarloSummary
+from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES
 
 __all__ = [
     "FIGURE_FILES",

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sim.experiments.outcome import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES
 from sim.experiments.stats import wilson_interval
 from sim.experiments.summary import KM_RUNGS, LOSS_FIELDS, MonteCarloSummary
+from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES
 
 __all__ = ["escalation_table", "measures_table", "root_cause_table", "time_to_rung_table", "to_markdown"]
 

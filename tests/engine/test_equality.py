@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from engine_scenarios import SHIPPED, VARIANTS, variant
 
-from sim.experiments.run import outcome_of
-from sim.kernels.engine import compile_scenario, run_compiled, run_many
-from sim.model import EscalationModel
+from sim.engines import outcome_of
+from sim.engines.compiled import compile_scenario, run_compiled, run_many
+from sim.engines.reference import EscalationModel
 
 SEED = 20260101
 RUNS = 200

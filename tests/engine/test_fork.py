@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from engine_scenarios import variant
 
-from sim.experiments.run import outcome_of, run_once
-from sim.kernels.engine.fork import continue_from, run_future, snapshot
-from sim.kernels.engine.logtext import render_log
-from sim.model import EscalationModel
+from sim.engines import outcome_of
+from sim.engines.compiled.fork import continue_from, run_future, snapshot
+from sim.engines.compiled.logtext import render_log
+from sim.engines.reference import EscalationModel
+from sim.experiments.run import run_once
 
 SEED = 7
 

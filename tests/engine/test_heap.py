@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.kernels.engine.heap import heap_pop, heap_push
+from sim.engines.compiled.heap import heap_pop, heap_push
 
 # an operation: push (time from a small set so ties happen, priority), or pop (None)
 operations = st.lists(
@@ -52,8 +52,8 @@ def test_full_heap_refuses_a_push():
 
 
 def test_draw_purposes_are_the_reference_engines():
-    from sim.kernels.engine import layout
-    from sim.model.draws import Purpose
+    from sim.engines.compiled import layout
+    from sim.engines.shared.purposes import Purpose
 
     for purpose in Purpose:
         if hasattr(layout, f"P_{purpose.name}"):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from sim.engines.compiled import run_many
 from sim.experiments.monte_carlo import run_monte_carlo
-from sim.kernels.engine import run_many
 
 
 def test_one_and_two_threads_identical(shipped):

@@ -12,7 +12,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.experiments.outcome import N_RUNGS, ROOT_CAUSES, RunOutcome
 from sim.experiments.storage import (
     METADATA_KEY,
     first_hours_columns,
@@ -23,6 +22,7 @@ from sim.experiments.storage import (
     write_summary_json,
 )
 from sim.experiments.summary import summarize
+from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
 
 
 def make_runs(n: int = 6, n_ticks: int = 12) -> list[RunOutcome]:

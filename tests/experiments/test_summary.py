@@ -10,9 +10,9 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.experiments.outcome import N_RUNGS, ROOT_CAUSES, RunOutcome
 from sim.experiments.stats import wilson_interval
 from sim.experiments.summary import KM_RUNGS, LOSS_FIELDS, MonteCarloSummary, summarize, summary_table
+from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
 
 TICK = 1.0
 N_TICKS = 48

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_scenarios import duel
 
-from sim.experiments.run import outcome_of
-from sim.model import EscalationModel
-from sim.model.agents import DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
+from sim.engines import outcome_of
+from sim.engines.reference import EscalationModel
+from sim.engines.reference.agents import DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
 from sim.scenario.schema import AUTONOMY_ORDER
 
 levers = st.fixed_dictionaries(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import mesa
 from model_scenarios import duel
 
+from sim.engines import outcome_of
+from sim.engines.reference import EscalationModel
+from sim.engines.reference.agents import ActorAgent, DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
 from sim.experiments.monte_carlo import run_monte_carlo
-from sim.experiments.run import outcome_of, run_once
-from sim.model import EscalationModel
-from sim.model.agents import ActorAgent, DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
+from sim.experiments.run import run_once
 
 
 def test_same_seed_same_outcome_and_event_log(shipped):

@@ -11,8 +11,8 @@ import itertools
 import pytest
 from model_scenarios import duel
 
-from sim.model import EscalationModel
-from sim.model.narrative import narrate
+from sim.engines.reference import EscalationModel
+from sim.vocabulary import narrate
 
 BENIGN_ONLY = {
     "encounters": {"hostile_share_base": 0.0, "hostile_share_per_rung": 0.0, "threshold_shift_per_rung": 0.0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from model_scenarios import duel
 
-from sim.model.wargame import Wargame
+from sim.engines.reference.wargame import Wargame
 from sim.scenario.schema import Autonomy, FalseAlarmInject
 
 HOTLINE = {"enabled": True, "latency_hours": 0.5, "reliability": 1.0}

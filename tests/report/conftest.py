@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.experiments.outcome import N_RUNGS, ROOT_CAUSES, RunOutcome
 from sim.experiments.summary import MonteCarloSummary, summarize
+from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
 
 HORIZON_HOURS = 72.0
 TICK_HOURS = 1.0

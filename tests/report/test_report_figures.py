@@ -11,9 +11,9 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from sim.experiments.outcome import ROOT_CAUSES, RUNG_NAMES
 from sim.experiments.summary import MonteCarloSummary
 from sim.report import figures
+from sim.vocabulary import ROOT_CAUSES, RUNG_NAMES
 
 
 @pytest.fixture

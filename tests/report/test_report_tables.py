@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments.outcome import ROOT_CAUSES
 from sim.experiments.summary import KM_RUNGS, MonteCarloSummary
 from sim.report import tables
+from sim.vocabulary import ROOT_CAUSES
 
 
 @pytest.fixture

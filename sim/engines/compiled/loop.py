@@ -16,8 +16,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.c2 import (
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.c2 import (
     condition_check,
     condition_processed,
     orbital_collisions,
@@ -27,10 +27,10 @@ from sim.kernels.engine.c2 import (
     resume_inject,
     trigger_put,
 )
-from sim.kernels.engine.core import capped_autonomy, crisis_level, draw, spawn
-from sim.kernels.engine.escalation import deliberate_step, resume_clarify, resume_respond
-from sim.kernels.engine.heap import heap_pop
-from sim.kernels.engine.workspace import (
+from sim.engines.compiled.core import capped_autonomy, crisis_level, draw, spawn
+from sim.engines.compiled.escalation import deliberate_step, resume_clarify, resume_respond
+from sim.engines.compiled.heap import heap_pop
+from sim.engines.compiled.workspace import (
     FS_NOW,
     FS_SEVERITY,
     IS_DEBRIS,
@@ -44,21 +44,21 @@ from sim.kernels.engine.workspace import (
     IS_TICK,
     slice_of,
 )
-
-# outcome columns
-OI_MAX_RUNG = 0
-OI_INADVERTENT = 1
-OI_ROOT = 2
-OI_ENG_TRUE = 3
-OI_ENG_FALSE = 4
-OI_DRONES = 5
-OI_SHIPS = 6
-OI_SATELLITES = 7
-OI_DEBRIS = 8
-OI_STATUS = 9
-N_OI = 10
-OF_SEVERITY = 8
-N_OF = 9
+from sim.vocabulary import (
+    N_OF,
+    N_OI,
+    OF_SEVERITY,
+    OI_DEBRIS,
+    OI_DRONES,
+    OI_ENG_FALSE,
+    OI_ENG_TRUE,
+    OI_INADVERTENT,
+    OI_MAX_RUNG,
+    OI_ROOT,
+    OI_SATELLITES,
+    OI_SHIPS,
+    OI_STATUS,
+)
 
 
 @njit(cache=True, _nrt=False)
@@ -241,7 +241,7 @@ def run_batch(ta, stack, seed, runs, level, out_i, out_f, out_traj):
 
     Args:
         ta: Scenario tables.
-        stack: Stacked workspaces (:func:`~sim.kernels.engine.workspace.stacked_workspaces`), one per slice.
+        stack: Stacked workspaces (:func:`~sim.engines.compiled.workspace.stacked_workspaces`), one per slice.
         seed: Master seed.
         runs: Run index of each row (int64).
         level: Crisis level at the start (:func:`initial_crisis_level`).

@@ -7,43 +7,10 @@ numbers (BRIEF §5).
 
 from __future__ import annotations
 
-from enum import IntEnum
-
+from sim.engines.shared.purposes import Purpose
 from sim.kernels.rng import uniform
 
-
-class Purpose(IntEnum):
-    """What a draw is for; part of its hash, so purposes never share a stream."""
-
-    ENCOUNTER_WAIT = 1
-    ENCOUNTER_TARGET = 2
-    ENCOUNTER_HOSTILE = 3
-    INCSEA_THINNING = 4
-    CLASSIFY = 5
-    REVIEW_TIME = 6
-    OPERATOR_CATCH = 7
-    VETO = 8
-    SALVO_INTERCEPT = 9
-    SALVO_HIT = 10
-    ATTRITION = 11
-    ASAT_KILL = 12
-    ATTRIBUTION = 13
-    ATTRIBUTION_PICK = 14
-    RESPONSE_LATENCY = 15
-    RESPONSE_RUNG = 16
-    ERROR_DISCOVERY = 17
-    HOTLINE_LATENCY = 18
-    HOTLINE_DELIVERY = 19
-    FALSE_ALARM_WAIT = 20
-    FALSE_ALARM_CATCH = 21
-    FALSE_ALARM_BLAMED = 22
-    HAZARD = 23
-    HAZARD_COMPONENT = 24
-    COLLISION = 25
-    COLLISION_TARGET = 26
-    NORM_COMPLIANCE = 27
-    MORATORIUM = 28
-    PLAYER_HOTLINE = 29
+__all__ = ["Draws", "Purpose"]
 
 
 class Draws:

@@ -15,7 +15,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from sim.kernels.engine.layout import N_LOG_ARGS, N_PF, N_PI, N_PURPOSES
+from sim.engines.compiled.layout import N_LOG_ARGS, N_PF, N_PI, N_PURPOSES
 
 Workspace = namedtuple(
     "Workspace",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.model.agents import DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
-from sim.model.model import EscalationModel
-from sim.model.narrative import clock
-from sim.model.records import LogEntry, PlayerChoice
+from sim.engines.reference.agents import DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
+from sim.engines.reference.model import EscalationModel
+from sim.engines.reference.records import LogEntry, PlayerChoice
 from sim.scenario.schema import Autonomy, Scenario
+from sim.vocabulary import clock
 
 
 @dataclass(frozen=True)

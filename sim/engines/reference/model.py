@@ -2,14 +2,14 @@
 
 One Mesa step is one tick of the scenario (``time.tick_hours``). Inside a step, a simpy
 environment runs every event of the tick at its exact time: encounters, classification, operator
-reviews, engagements, responses, hotline messages and injects (:mod:`sim.model.c2`,
-:mod:`sim.model.escalation`). At the end of the tick each actor takes its tick-level deliberate
+reviews, engagements, responses, hotline messages and injects (:mod:`sim.engines.reference.c2`,
+:mod:`sim.engines.reference.escalation`). At the end of the tick each actor takes its tick-level deliberate
 decision (Mesa ``step`` of the actors, in actor order), orbits are checked for collisions, and the
 DataCollector records the state.
 
 Simultaneous events resolve deterministically: simpy orders its heap by (time, priority, event
 sequence), processes are started in scenario order, and every random draw is counter-based
-(:mod:`sim.model.draws`), so the same scenario and seed give the same run everywhere.
+(:mod:`sim.engines.reference.draws`), so the same scenario and seed give the same run everywhere.
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from pathlib import Path
 import mesa
 import simpy
 
-from sim.experiments.outcome import N_RUNGS
-from sim.kernels import technology as tech
-from sim.model.agents import (
+from sim.engines.reference.agents import (
     ActorAgent,
     AssetAgent,
     DroneSwarmAgent,
@@ -30,12 +28,14 @@ from sim.model.agents import (
     SpaceAssetAgent,
     autonomy_min,
 )
-from sim.model.c2 import CommandPipeline
-from sim.model.draws import Draws, Purpose
-from sim.model.escalation import Escalation
-from sim.model.records import DecisionPoint, LogEntry, PendingWork, RungChange
-from sim.model.technology import actor_technology
+from sim.engines.reference.c2 import CommandPipeline
+from sim.engines.reference.draws import Draws, Purpose
+from sim.engines.reference.escalation import Escalation
+from sim.engines.reference.records import DecisionPoint, LogEntry, PendingWork, RungChange
+from sim.engines.shared.technology import actor_technology
+from sim.kernels import technology as tech
 from sim.scenario.schema import Autonomy, Commitment, DroneSwarm, NavalGroup, Scenario
+from sim.vocabulary import N_RUNGS
 
 
 class EscalationModel(mesa.Model):
@@ -47,7 +47,7 @@ class EscalationModel(mesa.Model):
         run: Replication index; with ``seed`` it fixes every random draw.
         overrides: ``PATH=VALUE`` overrides, applied when ``scenario`` is a path.
         player: Id of an actor whose response decisions wait for a human player (see
-            :mod:`sim.model.wargame`); ``None`` lets the model decide for every actor.
+            :mod:`sim.engines.reference.wargame`); ``None`` lets the model decide for every actor.
     """
 
     def __init__(

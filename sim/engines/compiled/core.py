@@ -1,16 +1,16 @@
 """Basic operations of the compiled engine: draws, scheduling, processes, the log and cause chains.
 
 Every function takes the scenario tables ``ta`` and/or the workspace ``w`` and mirrors one
-operation of the reference engine (:mod:`sim.model`) or of simpy.
+operation of the reference engine (:mod:`sim.engines.reference`) or of simpy.
 """
 
 from __future__ import annotations
 
 from numba import njit
 
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.heap import heap_push
-from sim.kernels.engine.workspace import (
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.heap import heap_push
+from sim.engines.compiled.workspace import (
     FS_NOW,
     IS_LOG,
     IS_NLOG,

@@ -1,7 +1,7 @@
 """The command-and-control pipeline of the compiled engine: encounters, classification, the autonomy
 paths with the operator queue, engagements, false alarms, orbital collisions and injects.
 
-Each ``resume_*`` function continues one simpy process of :class:`sim.model.c2.CommandPipeline`
+Each ``resume_*`` function continues one simpy process of :class:`sim.engines.reference.c2.CommandPipeline`
 from the ``yield`` it was suspended at (its state), exactly as the generator would.
 """
 
@@ -12,9 +12,8 @@ import math
 import numpy as np
 from numba import njit
 
-from sim.kernels import combat, perception, space
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.core import (
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.core import (
     asset_entity,
     capped_autonomy,
     chain1,
@@ -28,8 +27,9 @@ from sim.kernels.engine.core import (
     spawn,
     zone_entity,
 )
-from sim.kernels.engine.escalation import attribute, schedule_response
-from sim.kernels.engine.workspace import FS_NOW, IS_COLLISIONS, IS_DEBRIS, IS_ENG_FALSE, IS_ENG_TRUE
+from sim.engines.compiled.escalation import attribute, schedule_response
+from sim.engines.compiled.workspace import FS_NOW, IS_COLLISIONS, IS_DEBRIS, IS_ENG_FALSE, IS_ENG_TRUE
+from sim.kernels import combat, perception, space
 from sim.kernels.rng import bernoulli, choice_index, exponential, triangular
 
 # --------------------------------------------------------------------------- encounters

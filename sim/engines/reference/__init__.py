@@ -1,5 +1,5 @@
 """The reference engine: a Mesa model of the crisis with a simpy command-and-control pipeline."""
 
-from sim.model.model import EscalationModel
+from sim.engines.reference.model import EscalationModel
 
 __all__ = ["EscalationModel"]

@@ -1,6 +1,6 @@
 """Escalation: attribution, response decisions racing hotline clarifications, hazards, rung changes.
 
-Every rung change carries a :class:`~sim.model.records.Cause` whose root says whether the step is
+Every rung change carries a :class:`~sim.engines.reference.records.Cause` whose root says whether the step is
 deliberate or inadvertent (BRIEF §3.7, §3.8, §3.11).
 """
 
@@ -9,26 +9,23 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.engines.reference.draws import Purpose
+from sim.engines.reference.records import (
+    Cause,
+    DecisionPoint,
+    HotlineMessage,
+    PendingResponse,
+    PlayerChoice,
+    RungChange,
+)
 from sim.kernels import perception, response
 from sim.kernels.rng import bernoulli, choice_index, exponential
-from sim.model.draws import Purpose
-from sim.model.records import Cause, DecisionPoint, HotlineMessage, PendingResponse, PlayerChoice, RungChange
 from sim.scenario.schema import Autonomy, Commitment
+from sim.vocabulary import RUNG_NAMES
 
 if TYPE_CHECKING:
-    from sim.model.agents import ActorAgent, AssetAgent
-    from sim.model.model import EscalationModel
-
-RUNG_WORDS = (
-    "competition",
-    "gray-zone pressure",
-    "show of force",
-    "limited kinetic incident",
-    "theater conventional strikes",
-    "strategic non-nuclear",
-    "nuclear signaling",
-    "nuclear use",
-)
+    from sim.engines.reference.agents import ActorAgent, AssetAgent
+    from sim.engines.reference.model import EscalationModel
 
 
 class Escalation:
@@ -50,7 +47,7 @@ class Escalation:
         verb = "escalates" if new_rung > old else "de-escalates"
         log_id = model.record(
             "rung_change",
-            f"{actor.key} {verb} to rung {new_rung} ({RUNG_WORDS[new_rung]}): {why} [root: {cause.root}]",
+            f"{actor.key} {verb} to rung {new_rung} ({RUNG_NAMES[new_rung]}): {why} [root: {cause.root}]",
             cause.chain,
         )
         actor.rung = new_rung

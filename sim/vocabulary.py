@@ -1,11 +1,20 @@
-"""The outcome record of one replication: what a run is, reduced to what Monte Carlo needs."""
+"""The model's vocabulary, shared by both engines, the experiments, the report and the app.
+
+The escalation ladder (rungs and their names), the root causes of a rung change and which of them
+are inadvertent, the outcome record of one replication (:class:`RunOutcome`) and the column layout
+the compiled engine writes it in, and the event log (:class:`LogEntry`, :func:`clock`,
+:func:`narrate`). This module is the bottom of the package: it imports nothing of ``sim``.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 import numpy as np
+
+# --------------------------------------------------------------------------- the escalation ladder
 
 N_RUNGS = 8
 """Rungs 0..7 of the escalation ladder (BRIEF §3.1)."""
@@ -21,6 +30,8 @@ RUNG_NAMES = (
     "nuclear use",
 )
 
+# --------------------------------------------------------------------------- causes
+
 ROOT_CAUSES = (
     "none",
     "deliberate",
@@ -34,6 +45,8 @@ ROOT_CAUSES = (
 
 INADVERTENT_CAUSES = frozenset({"misidentification", "false_alarm", "misattribution", "entanglement", "accident"})
 """Roots that make a step inadvertent (BRIEF §3.11; a collision at sea, "accident", counts too)."""
+
+# --------------------------------------------------------------------------- the outcome record
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,3 +99,61 @@ class RunOutcome:
 
     def __hash__(self) -> int:
         return hash(self.key())
+
+
+# Column layout of a batch of outcomes as the compiled engine writes them: int64 columns ``OI_*``
+# and float64 columns ``OF_*`` (first hours at rungs 0..7, then the severity score).
+OI_MAX_RUNG = 0
+OI_INADVERTENT = 1
+OI_ROOT = 2
+"""Index into :data:`ROOT_CAUSES`."""
+OI_ENG_TRUE = 3
+OI_ENG_FALSE = 4
+OI_DRONES = 5
+OI_SHIPS = 6
+OI_SATELLITES = 7
+OI_DEBRIS = 8
+OI_STATUS = 9
+"""0 when the replication finished; anything else is an engine-internal status."""
+N_OI = 10
+OF_FIRST_HOURS = 0
+"""First of the eight first-hours columns (rung k is column ``OF_FIRST_HOURS + k``)."""
+OF_SEVERITY = 8
+N_OF = 9
+
+# --------------------------------------------------------------------------- the event log
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the event log.
+
+    Attributes:
+        id: Sequence number in the log, from 0.
+        hours: Simulated time, hours from crisis start.
+        kind: Machine-readable kind (contact, engagement, response, rung_change, hotline, ...).
+        text: Plain-language description for facilitators.
+        cause_chain: Ids of the log entries that caused this one (empty for roots).
+    """
+
+    id: int
+    hours: float
+    kind: str
+    text: str
+    cause_chain: tuple[int, ...] = ()
+
+
+def clock(hours: float) -> str:
+    """Simulated time as 'day D HH:MM' (day 1 starts at hour 0)."""
+    minutes = round(hours * 60.0)
+    day, rest = divmod(minutes, 24 * 60)
+    return f"day {day + 1} {rest // 60:02d}:{rest % 60:02d}"
+
+
+def narrate(entries: Iterable[LogEntry], with_causes: bool = False) -> str:
+    """The event log as text, one line per entry (optionally with the ids of its causes)."""
+    lines = []
+    for entry in entries:
+        cause = f"  ← #{', #'.join(map(str, entry.cause_chain))}" if with_causes and entry.cause_chain else ""
+        lines.append(f"#{entry.id:<4d} {clock(entry.hours)} — {entry.text}{cause}")
+    return "\n".join(lines)

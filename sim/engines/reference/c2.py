@@ -13,11 +13,19 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.engines.reference.agents import ActorAgent, AssetAgent, DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
+from sim.engines.reference.draws import Purpose
+from sim.engines.reference.records import Cause, PendingReview
+from sim.engines.shared.provocations import (
+    PROVOCATION_ASAT_TEST,
+    PROVOCATION_COLLISION,
+    PROVOCATION_HARASSMENT,
+    PROVOCATION_KINETIC,
+    PROVOCATION_SPACE,
+    PROVOCATION_STRATEGIC,
+)
 from sim.kernels import combat, perception, space
 from sim.kernels.rng import bernoulli, choice_index, exponential, triangular
-from sim.model.agents import ActorAgent, AssetAgent, DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
-from sim.model.draws import Purpose
-from sim.model.records import Cause, PendingReview
 from sim.scenario.schema import (
     AsatTestInject,
     AttackInject,
@@ -30,20 +38,7 @@ from sim.scenario.schema import (
 )
 
 if TYPE_CHECKING:
-    from sim.model.model import EscalationModel
-
-PROVOCATION_HARASSMENT = 2
-"""An attack that destroys nothing reads as a show of force."""
-PROVOCATION_KINETIC = 3
-"""An attack with losses reads as a limited kinetic incident."""
-PROVOCATION_SPACE = 4
-"""Disabling an ISR or communications satellite reads as a theater-level strike."""
-PROVOCATION_STRATEGIC = 5
-"""An attack on early-warning or nuclear C3 satellites reads as strategic (entanglement)."""
-PROVOCATION_ASAT_TEST = 2
-"""A destructive ASAT test reads as a show of force."""
-PROVOCATION_COLLISION = 2
-"""A collision at sea reads as gray-zone coercion turned show of force (Hainan 2001)."""
+    from sim.engines.reference.model import EscalationModel
 
 
 class CommandPipeline:

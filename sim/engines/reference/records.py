@@ -10,7 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.experiments.outcome import INADVERTENT_CAUSES
+from sim.vocabulary import INADVERTENT_CAUSES, LogEntry
+
+__all__ = [
+    "Cause",
+    "DecisionPoint",
+    "HotlineMessage",
+    "LogEntry",
+    "PendingResponse",
+    "PendingReview",
+    "PendingWork",
+    "PlayerChoice",
+    "RungChange",
+]
 
 
 @dataclass(frozen=True)
@@ -18,7 +30,7 @@ class Cause:
     """Why something happened: the root of the chain and the event ids that lead to it.
 
     Attributes:
-        root: One of :data:`sim.experiments.outcome.ROOT_CAUSES` (not "none").
+        root: One of :data:`sim.vocabulary.ROOT_CAUSES` (not "none").
         chain: Event-log ids from the root event to the latest one.
     """
 
@@ -33,25 +45,6 @@ class Cause:
     def extended(self, event_id: int) -> Cause:
         """The same root, with one more event in the chain."""
         return Cause(self.root, (*self.chain, event_id))
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One line of the event log.
-
-    Attributes:
-        id: Sequence number in the log, from 0.
-        hours: Simulated time, hours from crisis start.
-        kind: Machine-readable kind (contact, engagement, response, rung_change, hotline, ...).
-        text: Plain-language description for facilitators.
-        cause_chain: Ids of the log entries that caused this one (empty for roots).
-    """
-
-    id: int
-    hours: float
-    kind: str
-    text: str
-    cause_chain: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,25 @@
 """Codes and record layouts shared by the compiled engine's kernels and its Python wrappers.
 
 Everything here is a plain constant or a numpy dtype: event kinds and priorities (as simpy orders
-them), process kinds and states, draw purposes (the reference engine's
-:class:`sim.model.draws.Purpose` values), cause roots, log record codes, and the dtypes of the
-scenario tables (:mod:`sim.kernels.engine.tables`).
+them), process kinds and states, draw purposes (the codes of
+:class:`sim.engines.shared.purposes.Purpose`), cause roots, log record codes, and the dtypes of the
+scenario tables (:mod:`sim.engines.compiled.tables`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-N_RUNGS = 8
-"""Rungs 0..7 of the escalation ladder (``sim.kernels.response.MAX_RUNG`` + 1)."""
+from sim.engines.shared.provocations import (  # noqa: F401 (re-exported for the kernels)
+    PROVOCATION_ASAT_TEST,
+    PROVOCATION_COLLISION,
+    PROVOCATION_HARASSMENT,
+    PROVOCATION_KINETIC,
+    PROVOCATION_SPACE,
+    PROVOCATION_STRATEGIC,
+)
+from sim.engines.shared.purposes import Purpose
+from sim.vocabulary import N_RUNGS, ROOT_CAUSES  # noqa: F401 (N_RUNGS re-exported)
 
 # --------------------------------------------------------------------------- simpy event priorities
 
@@ -99,36 +107,37 @@ REQ_CANCELLED = 2
 
 # --------------------------------------------------------------------------- draw purposes
 
-P_ENCOUNTER_WAIT = 1
-P_ENCOUNTER_TARGET = 2
-P_ENCOUNTER_HOSTILE = 3
-P_INCSEA_THINNING = 4
-P_CLASSIFY = 5
-P_REVIEW_TIME = 6
-P_OPERATOR_CATCH = 7
-P_VETO = 8
-P_SALVO_INTERCEPT = 9
-P_SALVO_HIT = 10
-P_ATTRITION = 11
-P_ASAT_KILL = 12
-P_ATTRIBUTION = 13
-P_ATTRIBUTION_PICK = 14
-P_RESPONSE_LATENCY = 15
-P_RESPONSE_RUNG = 16
-P_ERROR_DISCOVERY = 17
-P_HOTLINE_LATENCY = 18
-P_HOTLINE_DELIVERY = 19
-P_FALSE_ALARM_WAIT = 20
-P_FALSE_ALARM_CATCH = 21
-P_FALSE_ALARM_BLAMED = 22
-P_HAZARD = 23
-P_HAZARD_COMPONENT = 24
-P_COLLISION = 25
-P_COLLISION_TARGET = 26
-P_NORM_COMPLIANCE = 27
-P_MORATORIUM = 28
+P_ENCOUNTER_WAIT = int(Purpose.ENCOUNTER_WAIT)
+P_ENCOUNTER_TARGET = int(Purpose.ENCOUNTER_TARGET)
+P_ENCOUNTER_HOSTILE = int(Purpose.ENCOUNTER_HOSTILE)
+P_INCSEA_THINNING = int(Purpose.INCSEA_THINNING)
+P_CLASSIFY = int(Purpose.CLASSIFY)
+P_REVIEW_TIME = int(Purpose.REVIEW_TIME)
+P_OPERATOR_CATCH = int(Purpose.OPERATOR_CATCH)
+P_VETO = int(Purpose.VETO)
+P_SALVO_INTERCEPT = int(Purpose.SALVO_INTERCEPT)
+P_SALVO_HIT = int(Purpose.SALVO_HIT)
+P_ATTRITION = int(Purpose.ATTRITION)
+P_ASAT_KILL = int(Purpose.ASAT_KILL)
+P_ATTRIBUTION = int(Purpose.ATTRIBUTION)
+P_ATTRIBUTION_PICK = int(Purpose.ATTRIBUTION_PICK)
+P_RESPONSE_LATENCY = int(Purpose.RESPONSE_LATENCY)
+P_RESPONSE_RUNG = int(Purpose.RESPONSE_RUNG)
+P_ERROR_DISCOVERY = int(Purpose.ERROR_DISCOVERY)
+P_HOTLINE_LATENCY = int(Purpose.HOTLINE_LATENCY)
+P_HOTLINE_DELIVERY = int(Purpose.HOTLINE_DELIVERY)
+P_FALSE_ALARM_WAIT = int(Purpose.FALSE_ALARM_WAIT)
+P_FALSE_ALARM_CATCH = int(Purpose.FALSE_ALARM_CATCH)
+P_FALSE_ALARM_BLAMED = int(Purpose.FALSE_ALARM_BLAMED)
+P_HAZARD = int(Purpose.HAZARD)
+P_HAZARD_COMPONENT = int(Purpose.HAZARD_COMPONENT)
+P_COLLISION = int(Purpose.COLLISION)
+P_COLLISION_TARGET = int(Purpose.COLLISION_TARGET)
+P_NORM_COMPLIANCE = int(Purpose.NORM_COMPLIANCE)
+P_MORATORIUM = int(Purpose.MORATORIUM)
 N_PURPOSES = 32
-"""Columns of the per-(entity, purpose) counter table (purposes are 1..28, with room to spare)."""
+"""Columns of the per-(entity, purpose) counter table (purpose codes, with room to spare)."""
+assert max(Purpose) < N_PURPOSES
 
 # --------------------------------------------------------------------------- kinds, roles, autonomy
 
@@ -156,23 +165,15 @@ INJ_AUTONOMY_CHANGE = 4
 
 # --------------------------------------------------------------------------- causes
 
-ROOT_NONE = 0
+ROOT_NONE = ROOT_CAUSES.index("none")
 """No cause (an actor's ``last_cause is None``); otherwise the index in ``ROOT_CAUSES``."""
-ROOT_DELIBERATE = 1
-ROOT_MISIDENTIFICATION = 2
-ROOT_FALSE_ALARM = 3
-ROOT_MISATTRIBUTION = 4
-ROOT_ENTANGLEMENT = 5
-ROOT_ACCIDENT = 6
-
-# --------------------------------------------------------------------------- provocation rungs
-
-PROVOCATION_HARASSMENT = 2
-PROVOCATION_KINETIC = 3
-PROVOCATION_SPACE = 4
-PROVOCATION_STRATEGIC = 5
-PROVOCATION_ASAT_TEST = 2
-PROVOCATION_COLLISION = 2
+ROOT_DELIBERATE = ROOT_CAUSES.index("deliberate")
+ROOT_MISIDENTIFICATION = ROOT_CAUSES.index("misidentification")
+ROOT_FALSE_ALARM = ROOT_CAUSES.index("false_alarm")
+ROOT_MISATTRIBUTION = ROOT_CAUSES.index("misattribution")
+ROOT_ENTANGLEMENT = ROOT_CAUSES.index("entanglement")
+ROOT_ACCIDENT = ROOT_CAUSES.index("accident")
+"""Roots from ``ROOT_MISIDENTIFICATION`` on are the inadvertent ones."""
 
 # --------------------------------------------------------------------------- how an engagement decision ended
 

@@ -1,6 +1,6 @@
 """Escalation in the compiled engine: rung changes, deliberate hazards, attribution, responses, hotline.
 
-Each function mirrors the method of :class:`sim.model.escalation.Escalation` with the same name,
+Each function mirrors the method of :class:`sim.engines.reference.escalation.Escalation` with the same name,
 draw for draw and operation for operation.
 """
 
@@ -11,9 +11,8 @@ import math
 import numpy as np
 from numba import njit
 
-from sim.kernels import perception, response
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.core import (
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.core import (
     chain1,
     crisis_level,
     draw,
@@ -26,7 +25,7 @@ from sim.kernels.engine.core import (
     spawn,
     top_adversary,
 )
-from sim.kernels.engine.workspace import (
+from sim.engines.compiled.workspace import (
     FS_NOW,
     FS_SEVERITY,
     IS_INADVERTENT,
@@ -38,6 +37,7 @@ from sim.kernels.engine.workspace import (
     RI_PROVOCATION,
     RI_ROOT,
 )
+from sim.kernels import perception, response
 from sim.kernels.rng import bernoulli, choice_index, exponential
 
 

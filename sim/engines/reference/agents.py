@@ -1,7 +1,7 @@
 """Mesa agents: state actors (and third parties), drone swarms, naval groups and space assets.
 
-Agents hold state; the command-and-control pipeline (:mod:`sim.model.c2`) and the escalation
-logic (:mod:`sim.model.escalation`) act on it. An actor's ``step`` is its tick-level deliberate
+Agents hold state; the command-and-control pipeline (:mod:`sim.engines.reference.c2`) and the escalation
+logic (:mod:`sim.engines.reference.escalation`) act on it. An actor's ``step`` is its tick-level deliberate
 decision (escalate, de-escalate or hold); everything faster happens in simpy events.
 """
 
@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.model.records import Cause
-from sim.model.technology import ActorTechnology
+from sim.engines.reference.records import Cause
+from sim.engines.shared.technology import ActorTechnology
 from sim.scenario.schema import AUTONOMY_ORDER, Actor, Autonomy, Doctrine, DroneSwarm, NavalGroup, SpaceAsset
 
 if TYPE_CHECKING:
-    from sim.model.model import EscalationModel
+    from sim.engines.reference.model import EscalationModel
 
 DOCTRINE_CODE = {Doctrine.RESTRAINED: 0, Doctrine.PROPORTIONAL: 1, Doctrine.ESCALATE_TO_DOMINATE: 2}
 

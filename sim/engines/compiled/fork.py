@@ -1,6 +1,6 @@
 """Forking: a reference-engine model paused at a tick, continued as many compiled futures.
 
-:func:`snapshot` reads a paused :class:`~sim.model.model.EscalationModel` — its agents, draw
+:func:`snapshot` reads a paused :class:`~sim.engines.reference.model.EscalationModel` — its agents, draw
 counters, outcome bookkeeping, pending responses, operator queues and every event in simpy's queue
 (by inspecting the suspended process generators) — into a :class:`ModelState`: the compiled
 engine's workspace at that moment. :func:`continue_from` runs futures from it.
@@ -17,20 +17,18 @@ the model at the moment of the fork.
 from __future__ import annotations
 
 import inspect
-import math
 from dataclasses import dataclass, field
 
 import numba
 import numpy as np
 from numba import njit, prange
 
-from sim.experiments.outcome import ROOT_CAUSES
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.api import BatchOutcomes, as_compiled, numba_threads
-from sim.kernels.engine.heap import heap_push
-from sim.kernels.engine.loop import initial_crisis_level, outcome_arrays, run_ticks, write_outcome
-from sim.kernels.engine.tables import CompiledScenario
-from sim.kernels.engine.workspace import (
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.api import BatchOutcomes, as_compiled, numba_threads
+from sim.engines.compiled.heap import heap_push
+from sim.engines.compiled.loop import initial_crisis_level, outcome_arrays, run_ticks, write_outcome
+from sim.engines.compiled.tables import CompiledScenario
+from sim.engines.compiled.workspace import (
     CAP_HEAP,
     CAP_LOG,
     CAP_NODES,
@@ -65,6 +63,7 @@ from sim.kernels.engine.workspace import (
     new_workspace,
     slice_of,
 )
+from sim.vocabulary import OI_STATUS, ROOT_CAUSES
 
 _AUTONOMY = {"in_the_loop": ly.AUT_IN, "on_the_loop": ly.AUT_ON, "out_of_the_loop": ly.AUT_OUT}
 
@@ -80,7 +79,7 @@ class ModelState:
         tick: Ticks completed (Mesa ``steps``).
         hours: Simulated time, hours.
         log_length: Entries in the original's log (ids of new entries continue from here).
-        arrays: The workspace at the fork, field by field (see :mod:`sim.kernels.engine.workspace`).
+        arrays: The workspace at the fork, field by field (see :mod:`sim.engines.compiled.workspace`).
         caps: The capacities the arrays were allocated with.
     """
 
@@ -243,7 +242,8 @@ def snapshot(model, caps: tuple[int, ...] | None = None) -> ModelState:
     """Read a reference model paused at a tick boundary into a :class:`ModelState`.
 
     Args:
-        model: An :class:`~sim.model.model.EscalationModel` after some ``step()`` calls (not past the horizon).
+        model: An :class:`~sim.engines.reference.model.EscalationModel` after some ``step()`` calls
+            (not past the horizon).
         caps: Table capacities (default: large enough for the state, with room to grow).
 
     Returns:
@@ -361,7 +361,6 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         w.proc_i[slot, ly.PI_STATE] = ly.ST_WAIT
         w.proc_i[slot, ly.PI_A] = b.response(point.pending)
         b.push(model.env.now, ly.NORMAL, ly.EV_TIMEOUT, slot)
-    _ = math
 
 
 def _actor_of(model, resource) -> str:
@@ -471,8 +470,6 @@ def continue_from(
         One outcome per future (row i: run ``first_run + i``); with the original's seed, the row whose
         run index is the original's equals the original run to the horizon.
     """
-    from sim.kernels.engine.loop import OI_STATUS
-
     if runs < 1:
         raise ValueError("runs must be at least 1")
     seed = state.seed if seed is None else int(seed)
@@ -503,7 +500,7 @@ def run_future(state: ModelState, run: int, seed: int | None = None, log: bool =
         out: Optional ``(ints, floats, trajectories, row)`` to write the outcome into.
 
     Returns:
-        The workspace at the horizon (render its log with :func:`sim.kernels.engine.logtext.render_log`
+        The workspace at the horizon (render its log with :func:`sim.engines.compiled.logtext.render_log`
         and ``first_id=state.log_length``).
     """
     seed = state.seed if seed is None else int(seed)

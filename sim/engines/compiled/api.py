@@ -7,7 +7,6 @@ tables, so capacities never change results.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,10 +14,18 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.experiments.outcome import ROOT_CAUSES, RunOutcome
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.loop import (
-    N_OF,
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.loop import (
+    initial_crisis_level,
+    outcome_arrays,
+    run_batch,
+    run_replication,
+    write_outcome,
+)
+from sim.engines.compiled.tables import CompiledScenario, compile_scenario
+from sim.engines.compiled.workspace import DEFAULT_CAPS, IS_STATUS, new_workspace, stacked_workspaces
+from sim.scenario.schema import Scenario
+from sim.vocabulary import (
     OF_SEVERITY,
     OI_DEBRIS,
     OI_DRONES,
@@ -30,17 +37,9 @@ from sim.kernels.engine.loop import (
     OI_SATELLITES,
     OI_SHIPS,
     OI_STATUS,
-    initial_crisis_level,
-    outcome_arrays,
-    run_batch,
-    run_replication,
-    write_outcome,
+    ROOT_CAUSES,
+    RunOutcome,
 )
-from sim.kernels.engine.tables import CompiledScenario, compile_scenario
-from sim.kernels.engine.workspace import DEFAULT_CAPS, IS_STATUS, new_workspace, stacked_workspaces
-from sim.scenario.schema import Scenario
-
-_ = N_OF
 
 
 def as_compiled(scenario: Scenario | CompiledScenario) -> CompiledScenario:
@@ -85,7 +84,7 @@ class BatchOutcomes:
         return int(self.runs.shape[0])
 
     def outcome(self, i: int) -> RunOutcome:
-        """Row ``i`` as a :class:`~sim.experiments.outcome.RunOutcome`."""
+        """Row ``i`` as a :class:`~sim.vocabulary.RunOutcome`."""
         r, f = self.ints[i], self.floats[i]
         return RunOutcome(
             run=int(self.runs[i]),
@@ -105,7 +104,7 @@ class BatchOutcomes:
         )
 
     def outcomes(self) -> list[RunOutcome]:
-        """Every row as a :class:`~sim.experiments.outcome.RunOutcome`, in row order."""
+        """Every row as a :class:`~sim.vocabulary.RunOutcome`, in row order."""
         return [self.outcome(i) for i in range(len(self))]
 
 
@@ -188,7 +187,7 @@ def run_compiled(
         scenario: A validated (or already compiled) scenario.
         seed: Master seed (defaults to the scenario's).
         run: Replication index.
-        log: Also return the event log (:class:`~sim.model.records.LogEntry` list, equal to the
+        log: Also return the event log (:class:`~sim.engines.reference.records.LogEntry` list, equal to the
             reference engine's).
 
     Returns:
@@ -209,10 +208,7 @@ def run_compiled(
     outcome = BatchOutcomes(seed, np.asarray([run], np.int64), out_i, out_f, out_traj).outcome(0)
     entries = []
     if log:
-        from sim.kernels.engine.logtext import render_log
+        from sim.engines.compiled.logtext import render_log
 
         entries = render_log(cs, w)
     return CompiledRun(outcome, entries)
-
-
-_ = math

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.c2 import collision_table
+from sim.engines.compiled.escalation import hazard_table
+from sim.engines.shared.technology import actor_technology
 from sim.kernels import technology as tech
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.c2 import collision_table
-from sim.kernels.engine.escalation import hazard_table
-from sim.model.technology import actor_technology
 from sim.scenario.schema import (
     AUTONOMY_ORDER,
     AsatTestInject,

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.experiments.outcome import ROOT_CAUSES
-from sim.kernels.engine import layout as ly
-from sim.kernels.engine.tables import CompiledScenario
-from sim.model.records import LogEntry
+from sim.engines.compiled import layout as ly
+from sim.engines.compiled.tables import CompiledScenario
 from sim.scenario.schema import AUTONOMY_ORDER
-
-RUNG_WORDS = (
-    "competition",
-    "gray-zone pressure",
-    "show of force",
-    "limited kinetic incident",
-    "theater conventional strikes",
-    "strategic non-nuclear",
-    "nuclear signaling",
-    "nuclear use",
-)
+from sim.vocabulary import ROOT_CAUSES, RUNG_NAMES, LogEntry
 
 _KIND = {
     ly.L_CLASSIFY: "classification",
@@ -106,7 +94,7 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
             "deliberate de-escalation",
             f"response against {actor[a[4]] if a[4] >= 0 else ''}",
         )[why]
-        return f"{actor[a[0]]} {verb} to rung {new} ({RUNG_WORDS[new]}): {reason} [root: {ROOT_CAUSES[a[5]]}]"
+        return f"{actor[a[0]]} {verb} to rung {new} ({RUNG_NAMES[new]}): {reason} [root: {ROOT_CAUSES[a[5]]}]"
     if code == ly.L_DECIDE_ESCALATE:
         return f"{actor[a[0]]} leadership chooses to escalate"
     if code == ly.L_DECIDE_SPIRAL:
@@ -125,7 +113,7 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
 
 
 def render_log(cs: CompiledScenario, w, first_id: int = 0) -> list[LogEntry]:
-    """The log records held in a workspace, as :class:`~sim.model.records.LogEntry` objects.
+    """The log records held in a workspace, as :class:`~sim.engines.reference.records.LogEntry` objects.
 
     Args:
         cs: The compiled scenario.
@@ -135,7 +123,7 @@ def render_log(cs: CompiledScenario, w, first_id: int = 0) -> list[LogEntry]:
     Returns:
         One entry per record, equal to the reference engine's entries.
     """
-    from sim.kernels.engine.workspace import IS_NLOG
+    from sim.engines.compiled.workspace import IS_NLOG
 
     entries = []
     for i in range(first_id, int(w.iscal[IS_NLOG])):

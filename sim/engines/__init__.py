@@ -1,0 +1,157 @@
+"""Two engines, one model: the public entry to both.
+
+- The **reference engine** (:mod:`sim.engines.reference`) is the readable statement of the model: a
+  Mesa model whose command-and-control pipeline runs as simpy processes.
+- The **compiled engine** (:mod:`sim.engines.compiled`) is its Numba twin: the same events, draws and
+  arithmetic as a discrete-event loop over arrays, about a hundred times faster.
+
+Both call the pure math of :mod:`sim.kernels` and speak the vocabulary of :mod:`sim.vocabulary`; for the
+same scenario, seed and run they give the same outcome and the same event log. Everything outside
+``sim/engines`` (experiments, the app, the CLI) uses the engines through this module only:
+
+- :func:`run_one` and :func:`run_many`: replications to the horizon, on either engine;
+- :class:`EscalationModel` and :class:`Wargame`: a reference model to step, inspect or play;
+- :func:`snapshot` and :func:`continue_from`: fork a paused reference model into compiled futures.
+
+Importing this module loads neither engine (no Mesa, simpy or numba import): each is imported when
+first used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.vocabulary import LogEntry, RunOutcome
+
+if TYPE_CHECKING:
+    from sim.engines.compiled.api import BatchOutcomes
+    from sim.engines.compiled.fork import ModelState
+    from sim.engines.compiled.tables import CompiledScenario
+    from sim.engines.reference.model import EscalationModel
+    from sim.engines.reference.wargame import Wargame
+    from sim.scenario.schema import Scenario
+
+__all__ = [
+    "ENGINES",
+    "BatchOutcomes",
+    "CompiledScenario",
+    "EngineRun",
+    "EscalationModel",
+    "ModelState",
+    "Wargame",
+    "check_engine",
+    "compile_scenario",
+    "continue_from",
+    "outcome_of",
+    "render_future_log",
+    "run_future",
+    "run_many",
+    "run_one",
+    "snapshot",
+]
+
+ENGINES = ("compiled", "reference")
+"""The two engines: the compiled twin (the default for many runs) and the Mesa + simpy reference."""
+
+_LAZY = {
+    "EscalationModel": ("sim.engines.reference.model", "EscalationModel"),
+    "Wargame": ("sim.engines.reference.wargame", "Wargame"),
+    "outcome_of": ("sim.engines.reference.outcome", "outcome_of"),
+    "BatchOutcomes": ("sim.engines.compiled.api", "BatchOutcomes"),
+    "CompiledScenario": ("sim.engines.compiled.tables", "CompiledScenario"),
+    "ModelState": ("sim.engines.compiled.fork", "ModelState"),
+    "compile_scenario": ("sim.engines.compiled.tables", "compile_scenario"),
+    "snapshot": ("sim.engines.compiled.fork", "snapshot"),
+    "continue_from": ("sim.engines.compiled.fork", "continue_from"),
+    "run_future": ("sim.engines.compiled.fork", "run_future"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the engine a name belongs to on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'sim.engines' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def check_engine(engine: str) -> str:
+    """Return ``engine`` if it names one of :data:`ENGINES`; raise ``ValueError`` otherwise."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+    return engine
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    """One replication: its outcome record and, when asked for, its event log."""
+
+    outcome: RunOutcome
+    log: list[LogEntry]
+
+
+def run_one(
+    scenario: Scenario | CompiledScenario, seed: int, run: int, engine: str = "compiled", log: bool = False
+) -> EngineRun:
+    """Run one replication to the horizon on either engine.
+
+    Args:
+        scenario: A validated scenario (or, for the compiled engine, an already compiled one).
+        seed: Master seed.
+        run: Replication index.
+        engine: "compiled" or "reference"; both give the same outcome and log.
+        log: Also return the event log.
+
+    Returns:
+        The outcome, and the log (empty unless asked for).
+    """
+    if check_engine(engine) == "compiled":
+        from sim.engines.compiled.api import run_compiled
+
+        result = run_compiled(scenario, seed, run, log=log)
+        return EngineRun(result.outcome, result.log)
+    from sim.engines.reference.model import EscalationModel
+    from sim.engines.reference.outcome import outcome_of
+
+    model = EscalationModel(scenario, seed=seed, run=run).run()
+    return EngineRun(outcome_of(model), list(model.log) if log else [])
+
+
+def run_many(
+    scenario: Scenario | CompiledScenario,
+    seed: int,
+    runs: Sequence[int],
+    engine: str = "compiled",
+    threads: int | None = None,
+) -> list[RunOutcome]:
+    """Run the given replications on either engine; outcomes in the order of ``runs``.
+
+    Args:
+        scenario: A validated scenario (or, for the compiled engine, an already compiled one).
+        seed: Master seed.
+        runs: Run indices.
+        engine: "compiled" (one parallel batch over numba threads) or "reference" (one Mesa model after
+            another).
+        threads: numba threads for the compiled engine (default: numba's setting).
+
+    Returns:
+        One outcome per run, identical for either engine and any number of threads.
+    """
+    if check_engine(engine) == "compiled":
+        from sim.engines.compiled.api import run_many as run_compiled_batch
+
+        return run_compiled_batch(scenario, seed, list(runs), threads=threads).outcomes()
+    return [run_one(scenario, seed, run, engine="reference").outcome for run in runs]
+
+
+def render_future_log(state: ModelState, workspace: Any) -> list[LogEntry]:
+    """The event log a forked future wrote after the fork (see :func:`run_future` with ``log=True``)."""
+    from sim.engines.compiled.logtext import render_log
+
+    return render_log(state.compiled, workspace, first_id=state.log_length)
