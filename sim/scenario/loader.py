@@ -123,6 +123,18 @@ def load_scenario_data(
     return _validate(_Parsed(filename, document), overrides)
 
 
+def parse_yaml(text: str, filename: str = "<string>") -> Any:
+    """A YAML document as plain data (dicts, lists, str, int, float, bool, None), read as the loader reads it.
+
+    Raises:
+        ScenarioError: With every problem found while reading (syntax, duplicate keys, limits).
+    """
+    parsed = _parse(text.removeprefix("\ufeff"), filename)
+    if parsed.errors:
+        raise ScenarioError(parsed.errors)
+    return parsed.document
+
+
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario document, for editors and other tools."""
     schema = Scenario.model_json_schema()
@@ -301,15 +313,16 @@ class _Builder:
         self._attach(value, start, 0, scalar=True)
 
     def _construct(self, event: ScalarEvent, start: Position, path: Path) -> Any:
-        tag = str(event.tag or self.yaml.resolver.resolve(ScalarNode, event.value, event.implicit))
+        text = _scalar_text(event)
+        tag = str(event.tag or self.yaml.resolver.resolve(ScalarNode, text, event.implicit))
         build = self.constructor.yaml_constructors.get(tag) if tag.startswith(_YAML_TAG) else None
         if build is None:
             self._drop(start, path, f"YAML tag '{tag}' is not supported")
             return None
         try:
-            value = build(self.constructor, ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+            value = build(self.constructor, ScalarNode(tag, text, event.start_mark, event.end_mark))
         except (YAMLError, ValueError, TypeError, ArithmeticError) as exc:
-            self._drop(start, path, f"cannot read {show(event.value)} as !!{tag.removeprefix(_YAML_TAG)}: {exc}")
+            self._drop(start, path, f"cannot read {show(text)} as !!{tag.removeprefix(_YAML_TAG)}: {exc}")
             return None
         return self._plain_scalar(value, start, path)
 
@@ -424,6 +437,17 @@ class _Builder:
                         frame.container[key] = item
                         if frame.record:
                             self.parsed.positions[(*frame.path, key)] = (key_start, key_start, False)
+
+
+def _scalar_text(event: ScalarEvent) -> str:
+    """The scalar's text as YAML defines it.
+
+    ruamel's round-trip scanner marks each line fold of a folded (``>``) scalar with U+0007 (BEL) so
+    that it can write the folds back; its own round-trip constructor removes them, and so must we.
+    """
+    if event.style == ">":
+        return event.value.replace("\a", "")
+    return event.value
 
 
 def _start(event: NodeEvent | DocumentStartEvent) -> Position:
