@@ -22,7 +22,7 @@ Usage::
 
     .venv/bin/python benchmarks/calibrate_icb.py [--runs 10000] [--detail-runs 1000] [--workers 2]
         [--seed S] [--engine compiled|reference] [--scenario scenarios/taiwan_strait.yaml]
-        [--icb /work/shared/data/icb1v14.csv]
+        [--icb ../shared/data/icb1v14.csv]
 """
 
 from __future__ import annotations
@@ -42,17 +42,18 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.engines import outcome_of  # noqa: E402
+from sim.engines.reference import EscalationModel  # noqa: E402
+from sim.engines.reference.c2 import CommandPipeline  # noqa: E402
 from sim.experiments.monte_carlo import run_monte_carlo  # noqa: E402
-from sim.experiments.outcome import N_RUNGS, RunOutcome  # noqa: E402
-from sim.experiments.run import outcome_of  # noqa: E402
 from sim.experiments.stats import wilson_interval  # noqa: E402
 from sim.experiments.summary import summarize  # noqa: E402
-from sim.model import EscalationModel  # noqa: E402
-from sim.model.c2 import CommandPipeline  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
 from sim.scenario.schema import Scenario, SpaceRole  # noqa: E402
+from sim.vocabulary import N_RUNGS, RunOutcome  # noqa: E402
 
-DEFAULT_ICB = Path("/work/shared/data/icb1v14.csv")
+DEFAULT_ICB = ROOT.parent / "shared" / "data" / "icb1v14.csv"
+"""The ICB crisis-level file beside the product brief (``../shared/data`` from the repository root)."""
 DEFAULT_SCENARIO = ROOT / "scenarios" / "taiwan_strait.yaml"
 
 VIOL_LABELS = {1: "no violence", 2: "minor clashes", 3: "serious clashes", 4: "full-scale war"}

@@ -37,7 +37,7 @@ from sim.kernels.rng import (
     uniform,
     uniform_py,
 )
-from sim.kernels.space import asat_kill, collision_rate_per_day, next_collision_hours, satellite_hit_index
+from sim.kernels.space import asat_kill, collision_rate_per_day, satellite_hit_index
 from sim.kernels.technology import (
     compute_share,
     d_prime,
@@ -73,7 +73,6 @@ __all__ = [
     "hazard_probability",
     "misattribution_probability",
     "mix64",
-    "next_collision_hours",
     "norm_cdf",
     "p_detect",
     "p_false_alarm",

@@ -150,7 +150,7 @@ def uniform_py(seed: int, run: int, entity: int, purpose: int, counter: int) -> 
 
     Kept as an executable, dependency-free statement of the hash (and for contexts without numba). It is
     about 10x *slower* than calling the jitted :func:`uniform` from Python (~3.3 us vs ~0.3 us per call,
-    see docs/model_kernels.md), so engines should call :func:`uniform`.
+    see docs/model.md §20), so engines should call :func:`uniform`.
 
     Args:
         seed: Experiment seed.

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from numba import njit
 
-from sim.kernels.rng import exponential
-
-__all__ = ["asat_kill", "collision_rate_per_day", "next_collision_hours", "satellite_hit_index"]
+__all__ = ["asat_kill", "collision_rate_per_day", "satellite_hit_index"]
 
 
 @njit(cache=True)
@@ -24,28 +20,6 @@ def collision_rate_per_day(k, n_objects):
     """
     n = float(n_objects)
     return 0.5 * k * n * n
-
-
-@njit(cache=True)
-def next_collision_hours(u, k, n_objects):
-    """Waiting time to the next collision: exponential with mean ``24 / rate`` hours, by inversion at ``u``.
-
-    Args:
-        u: Uniform in [0, 1).
-        k: Pairwise collision coefficient (per pair per day).
-        n_objects: Objects in the regime.
-
-    Returns:
-        Hours until the next collision; ``inf`` when the rate is 0 (or so small that ``24 / rate``
-        overflows).
-    """
-    rate = collision_rate_per_day(k, n_objects)
-    if rate <= 0.0:
-        return math.inf
-    mean_hours = 24.0 / rate
-    if math.isinf(mean_hours):  # rate so small the mean overflows: treat as zero rate
-        return math.inf
-    return exponential(u, mean_hours)
 
 
 @njit(cache=True)

@@ -33,33 +33,6 @@ def test_collision_rate_quadratic(k, n):
 
 
 @CHECK
-@given(UNIT, KCOEF, NOBJ)
-def test_next_collision_hours(u, k, n):
-    rate = 0.5 * k * float(n) * float(n)
-    got = sk.next_collision_hours(u, k, n)
-    if rate <= 0.0 or math.isinf(24.0 / rate):
-        assert got == math.inf
-    else:
-        assert got == pytest.approx(-(24.0 / rate) * math.log1p(-u), rel=1e-12, abs=0.0)
-        assert got >= 0.0
-        if math.isfinite(got):
-            assert got == pytest.approx(stats.expon.ppf(u, scale=24.0 / rate), rel=1e-12, abs=0.0)
-
-
-def test_next_collision_degenerate_rates():
-    assert sk.next_collision_hours(0.0, 0.0, 100) == math.inf
-    assert sk.next_collision_hours(0.5, 1e-3, 0) == math.inf
-    assert sk.next_collision_hours(0.0, 2.2250738585e-313, 1) == math.inf  # 24 / rate overflows
-    assert sk.next_collision_hours(0.0, 1e-6, 100) == 0.0
-
-
-def test_next_collision_mean():
-    k, n = 1e-6, 400  # rate 0.08/day -> mean 300 h
-    x = np.array([sk.next_collision_hours(uniform(1, 0, 0, 9, c), k, n) for c in range(40_000)])
-    assert x.mean() == pytest.approx(300.0, rel=0.03)
-
-
-@CHECK
 @given(UNIT, st.floats(0.0, 1.0))
 def test_asat_kill(u, p):
     assert sk.asat_kill(u, p) == (u < p)
