@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
+from sim.vocabulary import END_STATES, N_RUNGS, ROOT_CAUSES, RunOutcome
 
 if TYPE_CHECKING:
     from sim.experiments.summary import MonteCarloSummary
@@ -38,7 +38,7 @@ METADATA_KEY = b"flashpoint"
 """Parquet schema-metadata key holding the caller's metadata as JSON."""
 
 FORMAT_KEY = b"flashpoint_format"
-FORMAT = b"outcomes/1"
+FORMAT = b"outcomes/2"
 
 _SCALARS: tuple[tuple[str, pa.DataType], ...] = (
     ("run", pa.int64()),
@@ -50,11 +50,26 @@ _TAIL: tuple[tuple[str, pa.DataType], ...] = (
     ("root_cause", pa.dictionary(pa.int8(), pa.string())),
     ("engagements_true", pa.int64()),
     ("engagements_false", pa.int64()),
+    ("hostile_strikes", pa.int64()),
+    ("contacts", pa.int64()),
     ("drones_lost", pa.int64()),
     ("ships_lost", pa.int64()),
     ("satellites_lost", pa.int64()),
     ("debris", pa.int64()),
     ("severity", pa.float64()),
+    ("drawn_in", pa.int64()),
+    ("end_hours", pa.float64()),
+    ("end_state", pa.dictionary(pa.int8(), pa.string())),
+)
+_COUNTS = (
+    "engagements_true",
+    "engagements_false",
+    "hostile_strikes",
+    "contacts",
+    "drones_lost",
+    "ships_lost",
+    "satellites_lost",
+    "debris",
 )
 
 
@@ -81,9 +96,11 @@ def outcomes_to_frame(outcomes: Sequence[RunOutcome], trajectory: bool = True) -
     """One row per run.
 
     Columns, in order: ``run, seed, max_rung, first_hours_0..7, inadvertent, root_cause,
-    engagements_true, engagements_false, drones_lost, ships_lost, satellites_lost, debris, severity``
-    and, if ``trajectory``, ``crisis_level`` (an int8 array per row). ``root_cause`` is categorical
-    over ``ROOT_CAUSES``; never-reached rungs have NaN in ``first_hours_k``.
+    engagements_true, engagements_false, hostile_strikes, contacts, drones_lost, ships_lost,
+    satellites_lost, debris, severity, drawn_in, end_hours, end_state`` and, if ``trajectory``,
+    ``crisis_level`` (an int8 array per row). ``root_cause`` is categorical over ``ROOT_CAUSES`` and
+    ``end_state`` over ``END_STATES``; never-reached rungs have NaN in ``first_hours_k``, a crisis that
+    had not ended NaN in ``end_hours``.
 
     Args:
         outcomes: The runs.
@@ -113,9 +130,12 @@ def outcomes_to_frame(outcomes: Sequence[RunOutcome], trajectory: bool = True) -
         cols[name] = first[:, k]
     cols["inadvertent"] = np.array([bool(o.inadvertent) for o in outcomes], dtype=bool)
     cols["root_cause"] = pd.Categorical([o.root_cause for o in outcomes], categories=list(ROOT_CAUSES))
-    for name in ("engagements_true", "engagements_false", "drones_lost", "ships_lost", "satellites_lost", "debris"):
+    for name in _COUNTS:
         cols[name] = np.array([getattr(o, name) for o in outcomes], dtype=np.int64)
     cols["severity"] = np.array([o.severity for o in outcomes], dtype=np.float64)
+    cols["drawn_in"] = np.array([o.drawn_in for o in outcomes], dtype=np.int64)
+    cols["end_hours"] = np.array([o.end_hours for o in outcomes], dtype=np.float64)
+    cols["end_state"] = pd.Categorical([o.end_state for o in outcomes], categories=list(END_STATES))
     if trajectory:
         levels = pd.Series([np.asarray(o.crisis_level, dtype=np.int8) for o in outcomes], dtype=object)
         cols["crisis_level"] = levels
@@ -147,11 +167,16 @@ def frame_to_outcomes(frame: pd.DataFrame) -> list[RunOutcome]:
                 root_cause=str(row.root_cause),
                 engagements_true=int(row.engagements_true),
                 engagements_false=int(row.engagements_false),
+                hostile_strikes=int(row.hostile_strikes),
+                contacts=int(row.contacts),
                 drones_lost=int(row.drones_lost),
                 ships_lost=int(row.ships_lost),
                 satellites_lost=int(row.satellites_lost),
                 debris=int(row.debris),
                 severity=float(row.severity),
+                drawn_in=int(row.drawn_in),
+                end_hours=float(row.end_hours),
+                end_state=str(row.end_state),
                 crisis_level=np.asarray(row.crisis_level, dtype=np.int8),
             )
         )
