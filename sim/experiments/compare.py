@@ -31,6 +31,7 @@ import pyarrow as pa
 from sim import __version__
 from sim.experiments.batches import DEFAULT_ENGINE, run_points
 from sim.experiments.designs import _about_path, _split_values
+from sim.experiments.display import html_table, interval_text
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
 from sim.experiments.paired_proportions import paired_proportion_difference
@@ -194,7 +195,7 @@ class Difference:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ComparisonResult:
     """Arms, their estimates, and every difference against the baseline.
 
@@ -225,6 +226,37 @@ class ComparisonResult:
     def frame(self) -> pd.DataFrame:
         """Differences as a frame (one row per arm and metric)."""
         return pd.DataFrame([d.to_dict() for d in self.differences])
+
+    def __repr__(self) -> str:
+        shown = [d for d in self.differences if d.metric == "p_ge_3"]
+        headline = "; ".join(
+            f"{d.arm} − {d.baseline}: {metric_label(d.metric)} "
+            + interval_text(d.paired.diff, d.paired.lo, d.paired.hi, signed=True)
+            for d in shown
+        )
+        arms = ", ".join(a.name for a in self.arms)
+        tail = f", {headline}" if headline else ""
+        return f"ComparisonResult(arms=[{arms}], runs={self.runs}, seed={self.seed}{tail})"
+
+    def _repr_html_(self) -> str:
+        """Every difference against the baseline, paired and unpaired, as an HTML table."""
+        rows = []
+        for d in self.differences:
+            p = d.paired
+            rows.append(
+                [
+                    f"{d.arm} − {d.baseline}",
+                    metric_label(d.metric),
+                    interval_text(p.diff, p.lo, p.hi, signed=True),
+                    interval_text(p.diff, p.unpaired_lo, p.unpaired_hi, signed=True),
+                    f"{d.narrower:.1f}×" if math.isfinite(d.narrower) else "—",
+                    "" if p.a_only is None else f"{p.a_only} / {p.b_only}",
+                ]
+            )
+        name = self.metadata.get("scenario", "")
+        caption = f"{name}: paired comparison, {self.runs} runs per arm, seed {self.seed}, common random numbers"
+        header = ["difference", "metric", "paired 95%", "unpaired 95%", "narrower", "runs: arm only / baseline only"]
+        return html_table(caption, header, rows)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiments.display import summary_html, summary_line
 from sim.experiments.stats import KMCurve, json_float, json_floats, kaplan_meier, normal_quantile, wilson_interval
 from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 
@@ -25,6 +26,7 @@ __all__ = [
     "SeverityDistribution",
     "summarize",
     "summary_table",
+    "trajectory_grid",
 ]
 
 KM_RUNGS = tuple(range(1, N_RUNGS))
@@ -266,12 +268,11 @@ class MonteCarloSummary:
         }
 
     def __repr__(self) -> str:
-        p3 = self.max_rung_at_least[3]
-        return (
-            f"MonteCarloSummary(n_runs={self.n_runs}, horizon_hours={self.horizon_hours:g}, "
-            f"tick_hours={self.tick_hours:g}, p_max_rung_ge_3={p3.p:.3f} [{p3.lo:.3f}, {p3.hi:.3f}], "
-            f"p_inadvertent={self.inadvertent.p:.3f})"
-        )
+        return f"MonteCarloSummary({summary_line(self)})"
+
+    def _repr_html_(self) -> str:
+        """The headline probabilities as an HTML table (Jupyter shows it for a summary in a cell)."""
+        return summary_html(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MonteCarloSummary):
@@ -356,18 +357,31 @@ def _time_to_rung(outcomes: Sequence[RunOutcome], horizon: float) -> dict[int, K
     return curves
 
 
-def _fan(outcomes: Sequence[RunOutcome], tick_hours: float) -> tuple[np.ndarray, ...]:
-    """``P(crisis level >= k)`` at each tick end, shape (8, n_ticks), with Wilson bounds."""
-    levels = [np.asarray(o.crisis_level, dtype=np.int64).ravel() for o in outcomes]
+def trajectory_grid(outcomes: Sequence[RunOutcome]) -> np.ndarray:
+    """Crisis level at the end of each tick, shape (runs, ticks), int8.
+
+    A run that stopped early is held at its last level up to the longest run.
+
+    Raises:
+        ValueError: If a run has an empty trajectory.
+    """
+    levels = [np.asarray(o.crisis_level, dtype=np.int8).ravel() for o in outcomes]
     if any(lv.size == 0 for lv in levels):
         raise ValueError("every run needs a non-empty crisis_level trajectory")
-    n_ticks = max(lv.size for lv in levels)
-    grid = np.empty((len(levels), n_ticks), dtype=np.int64)
+    n_ticks = max((lv.size for lv in levels), default=0)
+    grid = np.empty((len(levels), n_ticks), dtype=np.int8)
     for i, lv in enumerate(levels):
         grid[i, : lv.size] = lv
         grid[i, lv.size :] = lv[-1]
+    return grid
+
+
+def _fan(outcomes: Sequence[RunOutcome], tick_hours: float) -> tuple[np.ndarray, ...]:
+    """``P(crisis level >= k)`` at each tick end, shape (8, n_ticks), with Wilson bounds."""
+    grid = trajectory_grid(outcomes)
+    n_ticks = grid.shape[1]
     counts = np.stack([(grid >= k).sum(axis=0) for k in range(N_RUNGS)])
-    n = len(levels)
+    n = len(outcomes)
     lo, hi = wilson_interval(counts, n, CONFIDENCE)
     time = (np.arange(n_ticks, dtype=float) + 1.0) * tick_hours
     return _readonly(time), _readonly(counts / n), _readonly(lo), _readonly(hi)
