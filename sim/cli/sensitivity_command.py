@@ -44,7 +44,7 @@ def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="point table of the Saltelli sweep (Parquet), resumable")
     parser.add_argument("--resume", action="store_true", help="finish an interrupted analysis from FILE.chunks/")
     parser.add_argument("--restart", action="store_true", help="discard FILE.chunks/ of an interrupted analysis")
-    parser.add_argument("--figures", metavar="DIR", help="write a tornado figure per output here")
+    parser.add_argument("--figures", metavar="DIR", help="write a tornado (or Morris) figure per output here")
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
@@ -93,14 +93,15 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     elapsed = time.perf_counter() - started
     figures = []
-    if args.figures and args.method == "sobol":
-        from sim.report.experiment_figures import DPI, tornado
+    if args.figures:
+        from sim.report.experiment_figures import DPI, morris_chart, tornado
 
         out = Path(args.figures)
         out.mkdir(parents=True, exist_ok=True)
+        chart, stem = (tornado, "tornado") if args.method == "sobol" else (morris_chart, "morris")
         for metric in result.metrics:
-            path = out / f"tornado_{metric}.png"
-            tornado(result, metric).savefig(path, dpi=DPI)
+            path = out / f"{stem}_{metric}.png"
+            chart(result, metric).savefig(path, dpi=DPI)
             figures.append(path)
     if args.json:
         data = result.to_dict()

@@ -170,7 +170,7 @@ def run_monte_carlo(
     else:
         outcomes = _run_pool(scenario, seed, chunks, runs, workers, progress, engine)
     outcomes.sort(key=lambda o: o.run)
-    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours)
+    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name)
     return MonteCarloResult(scenario, seed, tuple(outcomes), summary)
 
 

@@ -234,7 +234,9 @@ def run_to_precision(
             ex.close()
     table = pa.concat_tables(tables)
     values = metric_values(table, metric)
-    summary = summarize(table_outcomes(table), scenario.time.horizon_hours, scenario.time.tick_hours)
+    summary = summarize(
+        table_outcomes(table), scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name
+    )
     estimate = Proportion.of(int(values.sum()), int(values.size))
     return PrecisionResult(
         metric=metric,

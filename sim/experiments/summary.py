@@ -201,6 +201,7 @@ class MonteCarloSummary:
             run-clustered (delta-method) normal interval; NaN if there was no engagement.
         losses: Per-run means of ``LOSS_FIELDS`` (drones, ships, satellites lost; debris fragments).
         severity: Severity-score distribution.
+        scenario: Name of the scenario the runs came from (for titles; "" if not given).
     """
 
     n_runs: int
@@ -220,6 +221,7 @@ class MonteCarloSummary:
     false_positive_share: tuple[float, float, float]
     losses: dict[str, MeanEstimate]
     severity: SeverityDistribution
+    scenario: str = ""
 
     @property
     def n_ticks(self) -> int:
@@ -233,12 +235,13 @@ class MonteCarloSummary:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict with a fixed key order (NaN written as None).
 
-        Keys: ``n_runs, horizon_hours, tick_hours, n_ticks, confidence, rung_names, max_rung
-        {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements, losses,
-        severity``. Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by ``str(k)``.
+        Keys: ``scenario, n_runs, horizon_hours, tick_hours, n_ticks, confidence, rung_names,
+        max_rung {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements,
+        losses, severity``. Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by ``str(k)``.
         """
         fp, fp_lo, fp_hi = self.false_positive_share
         return {
+            "scenario": self.scenario,
             "n_runs": self.n_runs,
             "horizon_hours": self.horizon_hours,
             "tick_hours": self.tick_hours,
@@ -280,7 +283,9 @@ class MonteCarloSummary:
         return self.to_dict() == other.to_dict()
 
 
-def summarize(outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: float) -> MonteCarloSummary:
+def summarize(
+    outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: float, scenario: str = ""
+) -> MonteCarloSummary:
     """Summarise the replications of one Monte Carlo.
 
     Trajectories (``crisis_level``) may differ in length if a run stopped early: a shorter one is
@@ -290,6 +295,7 @@ def summarize(outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: 
         outcomes: One :class:`RunOutcome` per replication (at least one).
         horizon_hours: Simulated horizon, hours; runs that never reached a rung are censored here.
         tick_hours: Tick length, hours; tick i (0-based) ends at ``(i + 1) · tick_hours``.
+        scenario: Name of the scenario (kept for the titles of figures).
 
     Returns:
         The :class:`MonteCarloSummary`.
@@ -327,6 +333,7 @@ def summarize(outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: 
         false_positive_share=_ratio_interval(eng_false, eng_true + eng_false),
         losses={name: MeanEstimate.of(_column(outcomes, name)) for name in LOSS_FIELDS},
         severity=SeverityDistribution.of(_column(outcomes, "severity")),
+        scenario=str(scenario),
     )
 
 
