@@ -81,7 +81,8 @@ def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int) -> in
         out.mkdir(parents=True, exist_ok=True)
         (out / "precision.json").write_text(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n")
         frame = convergence(result.values)
-        convergence_figure(frame, label, args.precision).savefig(out / "convergence.png", dpi=DPI)
+        figure = convergence_figure(frame, label, args.precision, scenario.metadata.name)
+        figure.savefig(out / "convergence.png", dpi=DPI)
         print(f"wrote precision.json and convergence.png to {out}", file=sys.stderr)
     if args.json:
         print_json(result.to_dict())

@@ -1,4 +1,4 @@
-"""``flashpoint sensitivity``: Sobol' indices of escalation probabilities over a Saltelli sweep, and a tornado."""
+"""``flashpoint sensitivity``: Sobol' indices over a Saltelli sweep (and a tornado), or a Morris screening."""
 
 from __future__ import annotations
 
@@ -21,7 +21,16 @@ def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     add_param_option(parser)
     parser.add_argument(
-        "--n", type=int, default=64, help="base sample size, rounded up to a power of 2; the sweep has n·(d+2) points"
+        "--method",
+        choices=("sobol", "morris"),
+        default="sobol",
+        help="sobol: Sobol' indices with intervals (n·(d+2) points); morris: a cheaper screening of many "
+        "parameters by elementary effects (n·(d+1) points) (default sobol)",
+    )
+    parser.add_argument(
+        "--n",
+        type=int,
+        help="sobol: base sample size, rounded up to a power of 2 (default 64); morris: trajectories (default 10)",
     )
     add_execution_options(parser, "runs per design point (default 100)")
     parser.add_argument(
@@ -35,7 +44,7 @@ def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="point table of the Saltelli sweep (Parquet), resumable")
     parser.add_argument("--resume", action="store_true", help="finish an interrupted analysis from FILE.chunks/")
     parser.add_argument("--restart", action="store_true", help="discard FILE.chunks/ of an interrupted analysis")
-    parser.add_argument("--figures", metavar="DIR", help="write a tornado figure per output here")
+    parser.add_argument("--figures", metavar="DIR", help="write a tornado (or Morris) figure per output here")
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
@@ -44,16 +53,18 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
     runs = 100 if args.runs is None else args.runs
     args.runs = runs
+    args.n = (10 if args.method == "morris" else 64) if args.n is None else args.n
     if not check_counts(args, n=(args.n, 2, 65_536), **{"design-seed": (args.design_seed, 0, 2**63 - 1)}):
         return EXIT_BAD_INPUT
     if (args.resume or args.restart) and not args.out:
         fail("--resume", "needs --out (the chunks live beside the output file)")
         return EXIT_BAD_INPUT
     metrics = tuple(dict.fromkeys(args.metrics or SENSITIVITY_METRICS))
+    analyse = sensitivity if args.method == "sobol" else _morris
     started = time.perf_counter()
     try:
         with _progress_bar() as progress:
-            result = sensitivity(
+            result = analyse(
                 args.scenario,
                 args.params,
                 n=args.n,
@@ -83,18 +94,23 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     figures = []
     if args.figures:
-        from sim.report.experiment_figures import DPI, tornado
+        from sim.report.experiment_figures import DPI, morris_chart, tornado
 
         out = Path(args.figures)
         out.mkdir(parents=True, exist_ok=True)
+        chart, stem = (tornado, "tornado") if args.method == "sobol" else (morris_chart, "morris")
         for metric in result.metrics:
-            path = out / f"tornado_{metric}.png"
-            tornado(result, metric).savefig(path, dpi=DPI)
+            path = out / f"{stem}_{metric}.png"
+            chart(result, metric).savefig(path, dpi=DPI)
             figures.append(path)
     if args.json:
         data = result.to_dict()
         data["provenance"] = result.sweep.metadata if result.sweep else {}
         print_json(data)
+    elif args.method == "morris":
+        from sim.experiments.morris import morris_table
+
+        print(morris_table(result, runs))
     else:
         print(_table(result, runs))
     points = len(result.sweep.design) if result.sweep else 0
@@ -102,6 +118,13 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     if figures:
         print(f"wrote {len(figures)} figures to {args.figures}", file=sys.stderr)
     return EXIT_OK
+
+
+def _morris(scenario, params, *, n: int, **options):
+    """Morris screening with ``n`` trajectories (the Sobol' call's arguments otherwise)."""
+    from sim.experiments.morris import morris_screening
+
+    return morris_screening(scenario, params, trajectories=n, **options)
 
 
 def _fmt(v: float) -> str:

@@ -96,7 +96,8 @@ def run_sweep(args: argparse.Namespace) -> int:
     if args.figures:
         from sim.report.experiment_figures import save_sweep_figures
 
-        figures = save_sweep_figures(result.points, names, args.figures, grid=result.design.kind == "grid")
+        grid = result.design.kind == "grid"
+        figures = save_sweep_figures(result.points, names, args.figures, grid, result.metadata["scenario"])
     if args.json:
         print_json(
             {
