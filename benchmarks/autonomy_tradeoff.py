@@ -79,6 +79,7 @@ def _figure(result, name: str, runs: int, out: Path) -> None:
         hi = [e.hi - m for m, e in zip(mid, est, strict=True)]
         ax.errorbar(x, mid, yerr=[lo, hi], fmt="o-", color=color, capsize=4)
         ax.set_xticks(list(x), labels)
+        ax.set_xlim(-0.4, len(LEVELS) - 0.6)
         ax.set_title(title, fontsize=10)
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
