@@ -14,7 +14,7 @@ from sim.scenario import ScenarioError
 
 DEFAULT_ARMS = """baseline
 hotline_off: policy.hotline.enabled=false
-human_control: policy.human_control_norm.enabled=true, policy.human_control_norm.verification_probability=0.8
+human_control: policy.human_control_norm.enabled=true, policy.human_control_norm.verification=attestation
 """
 SHOWN = ("p_ge_3", "p_ge_4", "p_ge_5", "p_inadvertent", "severity")
 

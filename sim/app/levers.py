@@ -81,8 +81,8 @@ def levers_for(scenario: Scenario) -> list[Lever]:
         Lever("policy.incidents_at_sea.enabled", "Incidents-at-sea rules", "bool", "Norms and CBMs"),
         Lever("policy.human_control_norm.enabled", "Human-control norm", "bool", "Norms and CBMs"),
         Lever(
-            "policy.human_control_norm.verification_probability",
-            "Norm verification probability",
+            "policy.human_control_norm.baseline_compliance",
+            "Norm compliance without verification",
             "fraction",
             "Norms and CBMs",
         ),

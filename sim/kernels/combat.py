@@ -44,12 +44,11 @@ def defensive_round(threats, capacity, shots_per_threat, p_intercept, u_more, u_
 
 
 @njit(cache=True)
-def salvo_exchange(
-    shots, p_hit, ships, interceptors_per_ship, p_intercept, staying_power, shots_per_threat, u1, u2, u3, u4, u_hit
-):
+def salvo_exchange(shots, p_hit, ships, capacity, p_intercept, staying_power, shots_per_threat, u1, u2, u3, u4, u_hit):
     """One stochastic Hughes salvo of ``shots`` missiles or drones against a naval group (shoot-shoot-look).
 
-    The defence can fire ``capacity = ships * interceptors_per_ship`` interceptor shots. Round one
+    The defence can fire ``capacity`` interceptor shots (ships x interceptors per ship, or what is left in
+    the magazine). Round one
     (:func:`defensive_round`) spreads up to ``shots_per_threat`` shots over every threat; the defence
     then looks, and round two fires what capacity is left at the survivors the same way. Surplus
     interceptors are used, none is wasted while a threat survives. Then ``leakers = shots - killed``,
@@ -59,7 +58,7 @@ def salvo_exchange(
         shots: Incoming missiles or drones (>= 0).
         p_hit: Probability a leaker hits.
         ships: Ships in the defending group (>= 0).
-        interceptors_per_ship: Interceptor shots each ship can fire in this salvo (>= 0).
+        capacity: Interceptor shots the group can fire in this salvo (>= 0).
         p_intercept: Kill probability of one interceptor shot.
         staying_power: Hits needed to put a ship out of action (Hughes' y, > 0).
         shots_per_threat: Doctrine: most shots at one threat per round (2: shoot-shoot-look).
@@ -69,7 +68,6 @@ def salvo_exchange(
     Returns:
         ``(intercepted, hits, ships_lost, interceptor shots fired)`` as ints.
     """
-    capacity = ships * interceptors_per_ship
     killed1, fired1 = defensive_round(shots, capacity, shots_per_threat, p_intercept, u1, u2)
     killed2, fired2 = defensive_round(shots - killed1, capacity - fired1, shots_per_threat, p_intercept, u3, u4)
     intercepted = killed1 + killed2

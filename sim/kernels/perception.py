@@ -14,6 +14,7 @@ from numba import njit
 __all__ = [
     "HUMAN_MIN_D_PRIME",
     "HUMAN_PRIOR_CAP",
+    "effective_d_prime",
     "hostile_share",
     "human_criterion",
     "human_d_prime",
@@ -222,3 +223,27 @@ def p_human_approves(hostile, d_prime, criterion):
     if hostile:
         return norm_cdf(d_prime - criterion)
     return norm_cdf(-criterion)
+
+
+@njit(cache=True)
+def effective_d_prime(d_prime, isr_dependence, isr_lost, isr_total, blind_spot_severity):
+    """A classifier's d' in the crisis: blinded by lost ISR satellites and by the teacher's blind spots.
+
+    ``d' x (1 - dependence x lost / total) x (1 - severity)``, the ISR factor 1 when the owner has no ISR
+    satellites, the blind-spot factor applied only during an episode to a distilled student (pass 0
+    otherwise).
+
+    Args:
+        d_prime: The asset's d' at crisis start.
+        isr_dependence: Share of d' lost when every ISR satellite is lost.
+        isr_lost: The owner's ISR satellites lost so far.
+        isr_total: The owner's ISR satellites at crisis start.
+        blind_spot_severity: Share of d' lost to a blind-spot episode (0 when none applies).
+
+    Returns:
+        The effective d'.
+    """
+    sight = 1.0
+    if isr_total > 0:
+        sight = 1.0 - isr_dependence * isr_lost / isr_total
+    return d_prime * sight * (1.0 - blind_spot_severity)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from numba import njit
 
-__all__ = ["asat_kill", "collision_rate_per_day", "satellite_hit_index"]
+__all__ = [
+    "asat_kill",
+    "collision_rate_per_day",
+    "decayed_fragments",
+    "fragment_hit_probability",
+    "satellite_hit_index",
+]
 
 
 @njit(cache=True)
@@ -60,3 +68,33 @@ def satellite_hit_index(u, n_active, n_objects):
             i = n_active - 1
         return i
     return -1
+
+
+@njit(cache=True)
+def decayed_fragments(fragments, hours, lifetime_days):
+    """Fresh fragments left after ``hours`` of decay and dispersal: ``F exp(-hours / (24 lifetime))``.
+
+    Args:
+        fragments: Fresh fragments now.
+        hours: Elapsed time, hours.
+        lifetime_days: E-folding time, days.
+
+    Returns:
+        The fragments left (a float).
+    """
+    return fragments * math.exp(-hours / (24.0 * lifetime_days))
+
+
+@njit(cache=True)
+def fragment_hit_probability(hit_per_day, fragments, hours):
+    """Chance a satellite is destroyed by fresh fragments within ``hours``: ``1 - exp(-k F hours / 24)``.
+
+    Args:
+        hit_per_day: k, hazard per fragment per satellite per day.
+        fragments: F, fresh fragments in the satellite's orbit zone.
+        hours: Length of the step, hours.
+
+    Returns:
+        Probability in [0, 1).
+    """
+    return -math.expm1(-hit_per_day * fragments * hours / 24.0)

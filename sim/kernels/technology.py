@@ -7,12 +7,16 @@ import math
 from numba import njit
 
 __all__ = [
+    "balance_factor",
+    "capability_balance",
     "compute_share",
     "d_prime",
     "distilled_capability",
     "effective_capability",
     "fleet_fraction",
     "fleet_size",
+    "proliferated_capability",
+    "replenished",
 ]
 
 
@@ -115,3 +119,79 @@ def fleet_size(full_size, fraction):
     if n < 1:
         n = 1
     return n
+
+
+@njit(cache=True)
+def proliferated_capability(own_capability, distilled, level):
+    """A third party's capability with proliferated models: ``own + level * max(0, distilled - own)``.
+
+    Args:
+        own_capability: Capability of the model it would field on its own.
+        distilled: Capability of the distilled student that proliferates.
+        level: Proliferation level in [0, 1] (1: the student is fully available).
+
+    Returns:
+        The capability it fields.
+    """
+    gain = distilled - own_capability
+    if gain < 0.0:
+        gain = 0.0
+    return own_capability + level * gain
+
+
+@njit(cache=True)
+def capability_balance(strength, other_strength):
+    """Capability balance of an actor against another: ``(K - K_other) / (K + K_other)`` in [-1, 1] (0 if both 0).
+
+    Args:
+        strength: The actor's military-AI strength K (effective capability x fleet fraction).
+        other_strength: The other's.
+
+    Returns:
+        The balance.
+    """
+    total = strength + other_strength
+    if total <= 0.0:
+        return 0.0
+    return (strength - other_strength) / total
+
+
+@njit(cache=True)
+def balance_factor(gain, balance):
+    """Window of opportunity: ``max(0, 1 + gain * balance)`` multiplies the deliberate escalation hazard.
+
+    Args:
+        gain: Relative rise of the hazard per unit of balance.
+        balance: Capability balance in [-1, 1] (:func:`capability_balance`).
+
+    Returns:
+        The multiplier (an actor ahead escalates more readily, one behind less).
+    """
+    f = 1.0 + gain * balance
+    if f < 0.0:
+        f = 0.0
+    return f
+
+
+@njit(cache=True)
+def replenished(count, full, accrued, rate_per_day, compute_share, hours):
+    """Replenishment over ``hours``: ``accrued + rate * share * full * hours / 24`` units accrue; whole ones arrive.
+
+    Args:
+        count: Units now (drones, interceptor rounds).
+        full: Units fielded at start (the most there can be).
+        accrued: Fraction of a unit accrued so far.
+        rate_per_day: Share of ``full`` replaced per day at full compute.
+        compute_share: The owner's compute share in [0, 1].
+        hours: Length of the step.
+
+    Returns:
+        ``(new count, new accrued fraction)``; nothing accrues at full strength.
+    """
+    if count >= full:
+        return count, 0.0
+    total = accrued + rate_per_day * compute_share * full * hours / 24.0
+    whole = math.floor(total)
+    if count + whole >= full:
+        return full, 0.0
+    return count + whole, total - whole

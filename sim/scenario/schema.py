@@ -19,6 +19,16 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", min_length=1, max_length=limits.MAX_ID_LENGTH)]
 Rung = Annotated[int, Field(ge=0, le=7)]
+NonNegativeRate = Annotated[float, Field(ge=0.0, le=1000.0)]
+
+
+def _with_defaults(defaults: dict):
+    """A validator that completes a partial map from its defaults (a map names only what it changes)."""
+
+    def complete(value: dict) -> dict:
+        return {**defaults, **value}
+
+    return complete
 
 
 class Strict(BaseModel):
@@ -202,6 +212,14 @@ class ComputeAccess(Strict):
     )
 
 
+class DirectAscent(Strict):
+    zone: Identifier = Field(description="Id of the orbit zone its interceptors reach (usually LEO).")
+    kill_probability: Probability = Field(default=0.9, description="Probability one strike disables its target.")
+    debris: int = Field(
+        default=1500, ge=0, le=100_000, description="Trackable fragments one strike creates (0: non-destructive)."
+    )
+
+
 class Obligation(Strict):
     partner: Identifier = Field(description="Id of the actor this one is committed to defend.")
     rung: Rung = Field(
@@ -268,6 +286,11 @@ class Actor(Strict):
         max_length=limits.MAX_ACTORS,
         description="Alliance obligations: partners this actor steps in for when they are attacked.",
     )
+    direct_ascent_asat: DirectAscent | None = Field(
+        default=None,
+        description="A direct-ascent anti-satellite capability, used when the actor escalates to the counter-space "
+        "rung against an adversary (parameters.space.counterspace_rung).",
+    )
 
     @field_validator("rules_of_engagement")
     @classmethod
@@ -325,6 +348,13 @@ class NavalGroup(AssetBase):
     missiles_per_ship: int = Field(
         default=4, ge=0, le=200, description="Offensive missiles per ship per salvo when the group engages, count."
     )
+    magazine: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="Interceptor rounds aboard the group at crisis start (spent by defensive fire, replenished with "
+        "compute); omitted means four full salvos, 4 x ships x air_defense.",
+    )
     staying_power: float = Field(
         default=2.0, gt=0.0, le=50.0, description="Hits needed to put one ship out of action (Hughes' y)."
     )
@@ -357,6 +387,17 @@ Asset = Annotated[DroneSwarm | NavalGroup | SpaceAsset, Field(discriminator="kin
 
 
 class Distillation(Strict):
+    blind_spot_episodes_per_day: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=100.0,
+        description="Rate of episodes in which the teacher model's blind spots are exposed (a situation it "
+        "misreads); every distilled student misreads it too, at once, per day.",
+    )
+    blind_spot_hours: float = Field(default=12.0, gt=0.0, le=8760.0, description="Mean length of an episode, hours.")
+    blind_spot_severity: Fraction = Field(
+        default=0.5, description="Share of a distilled student's classifier d' lost during an episode."
+    )
     fidelity: Fraction = Field(
         default=0.85,
         description="Capability of a distilled student as a fraction of its teacher's (R1-distill: 0.71-0.91).",
@@ -410,6 +451,20 @@ class Technology(Strict):
     compute_fleet_floor: Fraction = Field(
         default=0.3, description="Share of the autonomous fleet fielded with no compute at all (assumption)."
     )
+    replenishment_per_day: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=10.0,
+        description="Drones and interceptor rounds replaced per day, as a share of what was fielded at start, at "
+        "full compute (scaled by the owner's compute share).",
+    )
+    balance_gain: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=10.0,
+        description="Window of opportunity: relative rise of an actor's deliberate escalation hazard per unit of "
+        "capability advantage over the adversary (balance in [-1, 1]).",
+    )
 
 
 # --------------------------------------------------------------------------- policy levers
@@ -441,19 +496,69 @@ class IncidentsAtSea(Strict):
     )
 
 
+class Verification(StrEnum):
+    """How violations of the human-control norm are detected."""
+
+    INSPECTION = "inspection"
+    TELEMETRY = "telemetry"
+    ATTESTATION = "attestation"
+
+
+DEFAULT_DETECTION_PER_DAY = {
+    Verification.INSPECTION: 0.02,
+    Verification.TELEMETRY: 0.2,
+    Verification.ATTESTATION: 1.0,
+}
+
+
 class HumanControlNorm(Strict):
     enabled: bool = Field(default=False, description="Whether a norm of human control over lethal force is in force.")
-    verification_probability: Probability = Field(
-        default=0.5, description="Probability a violation would be detected; compliance rises with it."
+    verification: Verification = Field(
+        default=Verification.TELEMETRY,
+        description="How violations are detected: on-site inspection, engagement telemetry, or attestation of "
+        "model provenance.",
     )
+    detection_per_day: dict[Verification, NonNegativeRate] = Field(
+        default_factory=lambda: dict(DEFAULT_DETECTION_PER_DAY),
+        description="Hazard that an ongoing violation is detected, per day, by verification method.",
+    )
+    _complete_detection = field_validator("detection_per_day")(_with_defaults(DEFAULT_DETECTION_PER_DAY))
+
     baseline_compliance: Probability = Field(
         default=0.5, description="Probability a committed actor complies with no verification at all."
+    )
+    escalation_pressure: Fraction = Field(
+        default=0.5,
+        description="Share of the compliance probability lost at rung 7 (linear in the actor's rung): the higher "
+        "a crisis climbs, the more a committed actor is tempted to take humans out of the loop.",
+    )
+    distrust: Fraction = Field(
+        default=0.3,
+        description="Multiplier on an actor's compliance once it has seen an adversary's violation detected.",
+    )
+    violation_rung: int = Field(
+        default=2, ge=0, le=7, description="Provocation rung an adversary reads into a detected violation."
+    )
+    hotline_penalty: Fraction = Field(
+        default=0.5,
+        description="Share of the hotline's reliability lost between a detected violator and others.",
     )
 
 
 class AsatMoratorium(Strict):
-    enabled: bool = Field(default=False, description="Whether a moratorium on destructive ASAT tests is in force.")
-    compliance: Probability = Field(default=0.9, description="Probability a committed actor forgoes a scheduled test.")
+    enabled: bool = Field(
+        default=False,
+        description="Whether a moratorium on destructive ASAT use (tests and debris-making strikes) is in force.",
+    )
+    compliance: Probability = Field(
+        default=0.9, description="Probability a committed actor forgoes a destructive test or strike."
+    )
+    breach_rung: int = Field(
+        default=3,
+        ge=0,
+        le=7,
+        description="Provocation rung the other committed actors read into a breach; a breach releases them.",
+    )
 
 
 class Policy(Strict):
@@ -525,21 +630,10 @@ class Triangular(Strict):
         return self
 
 
-NonNegativeRate = Annotated[float, Field(ge=0.0, le=1000.0)]
-
 DEFAULT_RATE_PER_DAY = {"drone_swarm": 0.12, "naval_group": 0.08, "space_asset": 0.02}
 DEFAULT_LATENCY_FACTOR = {Autonomy.IN_THE_LOOP: 1.0, Autonomy.ON_THE_LOOP: 0.5, Autonomy.OUT_OF_THE_LOOP: 0.1}
 DEFAULT_CONFERENCE_CATCH = {Autonomy.IN_THE_LOOP: 0.95, Autonomy.ON_THE_LOOP: 0.8, Autonomy.OUT_OF_THE_LOOP: 0.3}
 DEFAULT_OPERATOR_BIAS = {Autonomy.IN_THE_LOOP: 0.0, Autonomy.ON_THE_LOOP: -1.0}
-
-
-def _with_defaults(defaults: dict):
-    """A validator that completes a partial map from its defaults (a map names only what it changes)."""
-
-    def complete(value: dict) -> dict:
-        return {**defaults, **value}
-
-    return complete
 
 
 class EncounterParameters(Strict):
@@ -654,6 +748,31 @@ class EngagementParameters(Strict):
 
 
 class SpaceParameters(Strict):
+    fragment_hit_per_day: float = Field(
+        default=2e-6,
+        ge=0.0,
+        le=1e-2,
+        description="Hazard per day that one fresh fragment (made during the run) destroys a given satellite in its "
+        "orbit zone: fresh debris is concentrated near its parent's orbit.",
+    )
+    fragment_lifetime_days: float = Field(
+        default=180.0,
+        gt=0.0,
+        le=1e6,
+        description="E-folding time of fresh fragments (decay and dispersal out of the crowded shell), days.",
+    )
+    isr_dependence: Fraction = Field(
+        default=0.5,
+        description="Share of an actor's classifier d' lost when all its ISR satellites are lost (linear in the "
+        "share lost).",
+    )
+    counterspace_rung: int = Field(
+        default=4,
+        ge=1,
+        le=8,
+        description="Rung at which an actor with a direct-ascent ASAT strikes a satellite of the adversary it "
+        "escalates against (8: never).",
+    )
     collision_coefficient_per_day: float = Field(
         default=2.5e-12,
         ge=0.0,

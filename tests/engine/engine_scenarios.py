@@ -93,6 +93,35 @@ VARIANTS = {
         ]
     },
     "short_ticks": {"time": {"horizon_hours": 50, "tick_hours": 0.7}},
+    "levers": {
+        "actors": {
+            "BLU": {"autonomy": "out_of_the_loop", "direct_ascent_asat": {"zone": "geo", "debris": 2000}},
+            "RED": {
+                "ai": {"source": "distilled"},
+                "direct_ascent_asat": {"zone": "geo", "debris": 0, "kill_probability": 0.7},
+                "commitments": ["hotline", "human_control_norm", "asat_test_moratorium"],
+            },
+        },
+        "assets": {
+            "blu_isr": {"kind": "space_asset", "owner": "BLU", "zone": "geo", "role": "isr"},
+            "red_isr": {"kind": "space_asset", "owner": "RED", "zone": "geo", "role": "isr"},
+            "red_ships": {"magazine": 20},
+        },
+        "policy": {
+            "human_control_norm": {"enabled": True, "verification": "attestation", "baseline_compliance": 0.3},
+            "asat_test_moratorium": {"enabled": True, "compliance": 0.5},
+        },
+        "technology": {
+            "replenishment_per_day": 0.5,
+            "balance_gain": 2.0,
+            "distillation": {"blind_spot_episodes_per_day": 2.0, "blind_spot_hours": 6.0},
+        },
+        "parameters": {
+            "space": {"fragment_hit_per_day": 2e-4, "counterspace_rung": 3, "isr_dependence": 0.8},
+            "response": {"deliberate_escalation_per_day": 0.5},
+        },
+        "injects": [{"kind": "asat_test", "at_hours": 6, "actor": "BLU", "zone": "geo", "debris": 500}],
+    },
 }
 """Small scenarios, each stressing one part of the model (the 'busy' duel with changes deep-merged)."""
 

@@ -31,8 +31,7 @@ def ref_round(threats, capacity, per_threat, p_int, u_more, u_fewer):
     return killed, sum(counts)
 
 
-def ref_salvo(shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h):
-    capacity = ships * ipc
+def ref_salvo(shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h):
     k1, f1 = ref_round(shots, capacity, per_threat, p_int, u1, u2)
     k2, f2 = ref_round(shots - k1, capacity - f1, per_threat, p_int, u3, u4)
     hits = binomial(u_h, shots - k1 - k2, p_hit)
@@ -43,7 +42,7 @@ SALVO_ARGS = (
     COUNT,
     PROB,
     st.integers(0, 20),
-    st.integers(0, 10),
+    st.integers(0, 200),
     PROB,
     st.floats(min_value=0.25, max_value=10.0),
     st.integers(1, 4),
@@ -57,8 +56,8 @@ SALVO_ARGS = (
 
 @CHECK
 @given(*SALVO_ARGS)
-def test_salvo_matches_reference(shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h):
-    args = (shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h)
+def test_salvo_matches_reference(shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h):
+    args = (shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h)
     got = ck.salvo_exchange(*args)
     assert got == ref_salvo(*args)
     assert all(isinstance(v, int) for v in got)
@@ -66,12 +65,12 @@ def test_salvo_matches_reference(shots, p_hit, ships, ipc, p_int, staying, per_t
 
 @CHECK
 @given(*SALVO_ARGS)
-def test_salvo_conservation(shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h):
+def test_salvo_conservation(shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h):
     intercepted, hits, lost, fired = ck.salvo_exchange(
-        shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h
+        shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h
     )
     assert 0 <= intercepted <= min(shots, fired)
-    assert fired <= ships * ipc and fired <= 2 * per_threat * shots
+    assert fired <= capacity and fired <= 2 * per_threat * shots
     assert 0 <= hits <= shots - intercepted
     assert 0 <= lost <= ships
     assert lost <= hits / staying
@@ -80,21 +79,21 @@ def test_salvo_conservation(shots, p_hit, ships, ipc, p_int, staying, per_threat
 @CHECK
 @given(*SALVO_ARGS)
 def test_no_interceptor_is_wasted_while_a_threat_survives(
-    shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h
+    shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h
 ):
     intercepted, _, _, fired = ck.salvo_exchange(
-        shots, p_hit, ships, ipc, p_int, staying, per_threat, u1, u2, u3, u4, u_h
+        shots, p_hit, ships, capacity, p_int, staying, per_threat, u1, u2, u3, u4, u_h
     )
     if intercepted < shots:  # a leaker got through: the defence fired all it could at the survivors
-        survivors_after_one = shots - ck.defensive_round(shots, ships * ipc, per_threat, p_int, u1, u2)[0]
-        assert fired == min(ships * ipc, shots * per_threat + survivors_after_one * per_threat)
+        survivors_after_one = shots - ck.defensive_round(shots, capacity, per_threat, p_int, u1, u2)[0]
+        assert fired == min(capacity, shots * per_threat + survivors_after_one * per_threat)
 
 
 def test_salvo_edge_cases():
     # No defenders: nothing intercepted, every shot hits with p_hit = 1.
-    assert ck.salvo_exchange(10, 1.0, 0, 4, 0.9, 2.0, 2, 0.5, 0.5, 0.5, 0.5, 0.5) == (0, 10, 0, 0)
+    assert ck.salvo_exchange(10, 1.0, 0, 0, 0.9, 2.0, 2, 0.5, 0.5, 0.5, 0.5, 0.5) == (0, 10, 0, 0)
     # Perfect defence with enough interceptors: two shots at each of ten threats.
-    assert ck.salvo_exchange(10, 1.0, 5, 4, 1.0, 2.0, 2, 0.5, 0.5, 0.5, 0.5, 0.5) == (10, 0, 0, 20)
+    assert ck.salvo_exchange(10, 1.0, 5, 20, 1.0, 2.0, 2, 0.5, 0.5, 0.5, 0.5, 0.5) == (10, 0, 0, 20)
     # Saturation: 3 interceptors for 10 shots.
     assert ck.salvo_exchange(10, 1.0, 1, 3, 1.0, 2.0, 2, 0.5, 0.5, 0.5, 0.5, 0.5) == (3, 7, 1, 3)
     assert ck.salvo_exchange(0, 0.5, 3, 2, 0.5, 1.0, 2, 0.5, 0.5, 0.5, 0.5, 0.5) == (0, 0, 0, 0)
@@ -114,7 +113,7 @@ def test_small_salvo_has_the_distribution_computed_by_hand():
     for u2 in grid:
         for u3 in grid:
             for u4 in grid:
-                _, hits, lost, _ = ck.salvo_exchange(2, 1.0, 1, 5, 0.5, 1.0, 2, 0.3, u2, u3, u4, 0.5)
+                _, hits, lost, _ = ck.salvo_exchange(2, 1.0, 1, 5, 0.5, 1.0, 2, 0.3, u2, u3, u4, 0.5)  # capacity 5
                 assert lost == min(1, hits)
                 leakers[hits] += 1
     assert list(leakers / leakers.sum()) == [0.75, 7 / 32, 1 / 32]

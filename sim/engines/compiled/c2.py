@@ -12,7 +12,7 @@ from numba import njit
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import asset_entity, chain1, draw, operational, overflow, record, schedule, spawn
 from sim.engines.compiled.engagement import engage
-from sim.engines.compiled.workspace import FS_NOW, IS_CONTACTS
+from sim.engines.compiled.workspace import FS_NOW, IS_BLIND, IS_CONTACTS
 from sim.kernels import combat, perception
 from sim.kernels.rng import bernoulli, choice_index, exponential, triangular
 
@@ -80,17 +80,21 @@ def _contact(ta, w, asset, other, incsea):
         strike = spawn(w, ly.PROC_STRIKE, asset, other, 0, 0)
         w.proc_f[strike, ly.PF_X] = delay
     shift = p.incsea_shift if incsea else 0.0
-    criterion = 0.5 * a.d_prime + ta.actors[owner].roe
+    blind = p.blind_severity if w.iscal[IS_BLIND] != 0 and ta.actors[owner].distilled != 0 else 0.0
+    d_prime = perception.effective_d_prime(
+        a.d_prime, p.isr_dependence, w.isr_lost[owner], ta.actors[owner].isr_total, blind
+    )
+    criterion = 0.5 * d_prime + ta.actors[owner].roe
     lam = perception.roe_threshold(criterion, posture, p.shift_per_rung, shift)
     u = draw(w, entity, ly.P_CLASSIFY)
-    if not u < _p_flag(hostile, a.d_prime, lam):
+    if not u < _p_flag(hostile, d_prime, lam):
         return
-    identified = u < _p_flag(hostile, a.d_prime, lam + p.identification_margin)
+    identified = u < _p_flag(hostile, d_prime, lam + p.identification_margin)
     h = 1 if hostile else 0
     log_id = record(w, ly.L_CLASSIFY, -1, asset, other, h, 0, 0, 0)
     authority = ta.roe[owner, posture]
     if authority == ly.AUTH_FIRE_THREATENING or (authority == ly.AUTH_FIRE_IDENTIFIED and identified):
-        posterior = perception.posterior_hostile(p_hostile, a.d_prime, lam)
+        posterior = perception.posterior_hostile(p_hostile, d_prime, lam)
         slot = spawn(w, ly.PROC_DECISION, asset, other, h, log_id)
         w.proc_f[slot, ly.PF_Z] = posterior
         w.proc_i[slot, ly.PI_H] = strike
@@ -118,6 +122,27 @@ def resume_strike(ta, w, slot):
         return
     log_id = record(w, ly.L_STRIKE, -1, asset, other, 0, 0, 0, 0)
     engage(ta, w, other, asset, True, log_id, ly.HOW_STRIKE, False, True)
+
+
+@njit(cache=True, _nrt=False)
+def resume_blind_spots(ta, w, slot):
+    """``CommandPipeline._blind_spots``: episodes in which the teacher's blind spots are exposed."""
+    row = w.proc_i[slot]
+    p = ta.params[0]
+    entity = ta.actors.shape[0] + ta.assets.shape[0] + ta.zones.shape[0]
+    state = row[ly.PI_STATE]
+    if state == ly.ST_WAIT:
+        w.iscal[IS_BLIND] = 1
+        record(w, ly.L_BLIND_ON, -1, 0, 0, 0, 0, 0, 0)
+        row[ly.PI_STATE] = ly.ST_IN_TRANSIT
+        schedule(w, exponential(draw(w, entity, ly.P_BLIND_SPOT_LENGTH), p.blind_hours), ly.NORMAL, ly.EV_TIMEOUT, slot)
+        return
+    if state == ly.ST_IN_TRANSIT:
+        w.iscal[IS_BLIND] = 0
+        record(w, ly.L_BLIND_OFF, -1, 0, 0, 0, 0, 0, 0)
+    row[ly.PI_STATE] = ly.ST_WAIT
+    wait = exponential(draw(w, entity, ly.P_BLIND_SPOT_WAIT), 24.0 / p.blind_rate)
+    schedule(w, wait, ly.NORMAL, ly.EV_TIMEOUT, slot)
 
 
 # --------------------------------------------------------------------------- autonomy paths

@@ -9,10 +9,10 @@ from numba import njit
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import asset_entity, chain1, chain2, draw, extend, record
-from sim.engines.compiled.escalation import attribute, call_allies, schedule_response
-from sim.engines.compiled.workspace import IS_DEBRIS, IS_ENG_FALSE, IS_ENG_TRUE, IS_STRIKES
+from sim.engines.compiled.damage import add_fragments, disable_satellite, discovery_hours
+from sim.engines.compiled.responses import attribute, call_allies, schedule_response
+from sim.engines.compiled.workspace import IS_ENG_FALSE, IS_ENG_TRUE, IS_STRIKES
 from sim.kernels import combat, space
-from sim.kernels.rng import exponential
 
 
 @njit(cache=True, _nrt=False)
@@ -63,12 +63,6 @@ def engage(ta, w, asset, other, hostile, cause_id, how, ordered, strike):
     call_allies(ta, w, victim, blamed, provocation, root, node)
 
 
-@njit(cache=True, _nrt=False, inline="always")
-def discovery_hours(ta, w, actor):
-    """Time for a side to learn its act was a mistake (or that it was blamed), hours."""
-    return exponential(draw(w, actor, ly.P_ERROR_DISCOVERY), ta.params[0].discovery_hours)
-
-
 @njit(cache=True, _nrt=False)
 def _resolve(ta, w, asset, other):
     """Apply the attack's losses to ``other`` (and expended drones to ``asset``); return losses."""
@@ -91,7 +85,8 @@ def _resolve(ta, w, asset, other):
     if other_kind == ly.ASSET_NAVAL:
         shots = w.ships[asset] * a.missiles_per_ship
         return _salvo(ta, w, entity, shots, p.missile_hit_probability, other, u1, u2)
-    shots = w.ships[asset] * a.air_defense
+    shots = min(w.ships[asset] * a.air_defense, w.rounds[asset])
+    w.rounds[asset] -= shots
     return _drone_losses(ta, w, other, combat.drone_attrition(shots, w.drones[other], a.intercept_probability, u1))
 
 
@@ -101,11 +96,11 @@ def _salvo(ta, w, entity, shots, p_hit, other, u1, u2):
     u3 = draw(w, entity, ly.P_SALVO_INTERCEPT)
     u4 = draw(w, entity, ly.P_SALVO_INTERCEPT)
     u5 = draw(w, entity, ly.P_SALVO_INTERCEPT)
-    _, _, lost, _ = combat.salvo_exchange(
+    _, _, lost, fired = combat.salvo_exchange(
         shots,
         p_hit,
         w.ships[other],
-        s.air_defense,
+        min(w.ships[other] * s.air_defense, w.rounds[other]),
         s.intercept_probability,
         s.staying_power,
         ta.params[0].shots_per_threat,
@@ -116,6 +111,7 @@ def _salvo(ta, w, entity, shots, p_hit, other, u1, u2):
         u2,
     )
     lost = int(lost)
+    w.rounds[other] -= int(fired)
     w.ships[other] -= lost
     w.losses[s.owner, 1] += lost
     return lost
@@ -134,17 +130,8 @@ def _asat_attack(ta, w, asset, target, u):
     if not space.asat_kill(u, ta.assets[asset].kill_probability):
         return 0
     disable_satellite(ta, w, target)
-    debris = ta.assets[asset].debris_per_kill
-    w.tracked[ta.assets[target].zone] += debris
-    w.iscal[IS_DEBRIS] += debris
+    add_fragments(w, ta.assets[target].zone, ta.assets[asset].debris_per_kill)
     return 1
-
-
-@njit(cache=True, _nrt=False, inline="always")
-def disable_satellite(ta, w, target):
-    """Take a satellite out of action."""
-    w.disabled[target] = 1
-    w.losses[ta.assets[target].owner, 2] += 1
 
 
 @njit(cache=True, _nrt=False, inline="always")

@@ -20,11 +20,12 @@ from sim.engines.compiled.core import (
     extend,
     highest_posture,
     hotline_links,
-    new_response,
     record,
     schedule,
-    spawn,
 )
+from sim.engines.compiled.counterspace import direct_ascent_strike
+from sim.engines.compiled.norms import norm_decide
+from sim.engines.compiled.responses import KINETIC, reliability, schedule_response
 from sim.engines.compiled.workspace import (
     FS_END,
     FS_NOW,
@@ -44,10 +45,8 @@ from sim.engines.compiled.workspace import (
     RI_PROVOCATION,
     RI_ROOT,
 )
-from sim.kernels import perception, response
-from sim.kernels.rng import bernoulli, choice_index, exponential
-
-KINETIC = 3
+from sim.kernels import response
+from sim.kernels.rng import bernoulli, exponential
 
 
 @njit(cache=True, _nrt=False)
@@ -77,10 +76,16 @@ def change_posture(ta, w, actor, toward, new, root, node, why, aux):
     if old_rung < KINETIC <= w.rung[actor] and w.attacked[actor] == 0 and w.drawn[actor] == 0:
         w.drawn[actor] = 1
         w.iscal[IS_DRAWN_IN] += 1
-    if new > old and new >= ta.params[0].answer_from_rung and new > w.posture[toward, actor]:
-        schedule_response(
-            ta, w, toward, actor, new, root, w.last_node[actor, toward], ta.actors[toward].autonomy, -1, math.nan, -1
-        )
+    if new <= old:
+        return
+    p = ta.params[0]
+    step = w.last_node[actor, toward]
+    if ta.actors[actor].da != 0 and old < p.counterspace_rung <= new:
+        direct_ascent_strike(ta, w, actor, toward, root, step)
+    if new >= p.answer_from_rung and new > w.posture[toward, actor]:
+        schedule_response(ta, w, toward, actor, new, root, step, ta.actors[toward].autonomy, -1, math.nan, -1)
+    if w.rung[actor] > old_rung and ta.actors[actor].norm_bound != 0:
+        norm_decide(ta, w, actor, True)
 
 
 # --------------------------------------------------------------------------- deliberate hazards
@@ -91,25 +96,27 @@ def deliberate_step(ta, w, actor):
     """Tick-level hazards toward each adversary in turn: escalation (base + spiral) or de-escalation."""
     a = ta.actors[actor]
     for k in range(a.adv_start, a.adv_end):
-        _pair_step(ta, w, actor, ta.adversaries[k])
+        _pair_step(ta, w, actor, ta.adversaries[k], k)
 
 
 @njit(cache=True, _nrt=False)
-def _pair_step(ta, w, actor, other):
+def _pair_step(ta, w, actor, other, k):
     p = ta.params[0]
     own = w.posture[actor, other]
     theirs = w.posture[other, actor]
     linked = hotline_links(ta, actor, other)
-    if 0 <= own < ly.N_RUNGS and 0 <= theirs < ly.N_RUNGS:
-        cached = ta.hazards[actor, own, theirs, 1 if linked else 0]
+    plain = w.violated[actor] == 0 and w.violated[other] == 0
+    if plain and 0 <= own < ly.N_RUNGS and 0 <= theirs < ly.N_RUNGS:
+        cached = ta.hazards[k, own, theirs, 1 if linked else 0]
         up_rate, p_up, p_down = cached[0], cached[1], cached[2]
     else:
-        up_rate, p_up, p_down = hazards(p, ta.actors[actor], own, theirs, linked)
+        bonus = reliability(ta, w, actor, other) if linked else 0.0
+        up_rate, p_up, p_down = hazards(p, ta.actors[actor], own, theirs, bonus, ta.balance[k])
     if p_up + p_down <= 0.0:
         return
     u = draw(w, actor, ly.P_HAZARD)
     if u < p_up:
-        root, node = _escalation_cause(ta, w, actor, other, up_rate)
+        root, node = _escalation_cause(ta, w, actor, other, up_rate, ta.balance[k])
         change_posture(ta, w, actor, other, own + 1, root, node, ly.WHY_ESCALATION, 0)
     elif u < p_up + p_down:
         log_id = record(w, ly.L_DECIDE_DEESCALATE, -1, actor, other, 0, 0, 0, 0)
@@ -117,10 +124,13 @@ def _pair_step(ta, w, actor, other):
 
 
 @njit(cache=True, _nrt=False, inline="always")
-def hazards(p, a, own, theirs, linked):
-    """``_pair_step``'s rates: ``(up_rate, p_up, p_down)`` of an actor at ``own`` facing ``theirs``."""
+def hazards(p, a, own, theirs, bonus, balance):
+    """``_pair_step``'s rates: ``(up_rate, p_up, p_down)`` of an actor at ``own`` facing ``theirs``.
+
+    ``bonus`` is the hotline bonus (0 without a link), ``balance`` the window-of-opportunity factor.
+    """
     up_rate = response.escalation_hazard_per_day(p.escalation_base, p.onset, a.resolve, own, theirs, p.spiral_gain)
-    bonus = p.hotline_reliability if linked else 0.0
+    up_rate *= balance
     down_rate = response.de_escalation_hazard_per_day(p.de_escalation_base, a.resolve, own, theirs, bonus)
     p_up = response.hazard_probability(up_rate, p.tick)
     p_down = response.hazard_probability(down_rate, p.tick)
@@ -128,32 +138,35 @@ def hazards(p, a, own, theirs, linked):
 
 
 @njit(cache=True)
-def hazard_table(params, actors):
-    """``hazards`` of every actor, own posture, adversary posture and hotline link, once per scenario.
+def hazard_table(params, actors, adversaries, balance):
+    """``hazards`` of every actor–adversary pair, own posture, adversary posture and hotline link, once per scenario.
 
-    The same kernel calls with the same arguments as :func:`hazards` in :func:`_pair_step`, so the
-    cached values are bit-identical; shape ``(n_actors, N_RUNGS, N_RUNGS, 2, 3)``.
+    Row k is the pair (actor, ``adversaries[k]``) of the adversary lists; the same kernel calls with the
+    same arguments as :func:`hazards` in :func:`_pair_step` (with the full reliability as the bonus), so
+    the cached values are bit-identical; shape ``(n_pairs, N_RUNGS, N_RUNGS, 2, 3)``.
     """
     p = params[0]
-    out = np.zeros((actors.shape[0], ly.N_RUNGS, ly.N_RUNGS, 2, 3), np.float64)
+    out = np.zeros((adversaries.shape[0], ly.N_RUNGS, ly.N_RUNGS, 2, 3), np.float64)
     for i in range(actors.shape[0]):
-        for own in range(ly.N_RUNGS):
-            for theirs in range(ly.N_RUNGS):
-                for linked in range(2):
-                    up_rate, p_up, p_down = hazards(p, actors[i], own, theirs, linked != 0)
-                    out[i, own, theirs, linked, 0] = up_rate
-                    out[i, own, theirs, linked, 1] = p_up
-                    out[i, own, theirs, linked, 2] = p_down
+        for k in range(actors[i].adv_start, actors[i].adv_end):
+            for own in range(ly.N_RUNGS):
+                for theirs in range(ly.N_RUNGS):
+                    for linked in range(2):
+                        bonus = p.hotline_reliability * 1.0 * 1.0 if linked != 0 else 0.0
+                        up_rate, p_up, p_down = hazards(p, actors[i], own, theirs, bonus, balance[k])
+                        out[k, own, theirs, linked, 0] = up_rate
+                        out[k, own, theirs, linked, 1] = p_up
+                        out[k, own, theirs, linked, 2] = p_down
     return out
 
 
 @njit(cache=True, _nrt=False)
-def _escalation_cause(ta, w, actor, other, up_rate):
+def _escalation_cause(ta, w, actor, other, up_rate, balance):
     """Competing risks: the base hazard is deliberate; the spiral share inherits the other's root toward it."""
     p = ta.params[0]
     own = w.posture[actor, other]
     theirs = w.posture[other, actor]
-    base_rate = p.escalation_base * (0.5 + ta.actors[actor].resolve)
+    base_rate = p.escalation_base * (0.5 + ta.actors[actor].resolve) * balance
     u = draw(w, actor, ly.P_HAZARD_COMPONENT)
     if theirs <= own or w.last_root[other, actor] == ly.ROOT_NONE or u * up_rate < base_rate:
         log_id = record(w, ly.L_DECIDE_ESCALATE, -1, actor, other, 0, 0, 0, 0)
@@ -179,7 +192,7 @@ def crisis_ending(ta, w):
     other = 0
     while other == top or w.posture[top, other] != level:
         other += 1
-    bonus = p.hotline_reliability if hotline_links(ta, top, other) else 0.0
+    bonus = reliability(ta, w, top, other) if hotline_links(ta, top, other) else 0.0
     incidents = w.iscal[IS_ENG_TRUE] + w.iscal[IS_ENG_FALSE] + w.iscal[IS_STRIKES]
     rate = response.ending_hazard_per_day(p.end_base, p.end_decay, p.end_gain, level, incidents, bonus)
     p_end = response.hazard_probability(rate, p.tick)
@@ -198,77 +211,6 @@ def crisis_ending(ta, w):
 
 
 # --------------------------------------------------------------------------- attribution and responses
-
-
-@njit(cache=True, _nrt=False)
-def attribute(ta, w, attacker, victim):
-    """Who the victim blames for an attack by asset ``attacker``, and whether that is a misattribution."""
-    p = ta.params[0]
-    owner = ta.assets[attacker].owner
-    source = p.proliferation_source
-    recipient = ta.actors[owner].recipient != 0 and source >= 0 and source != owner and source != victim
-    p_mis = perception.misattribution_probability(
-        p.misattribution_base, p.misattribution_per_proliferation, p.proliferation_level, recipient
-    )
-    if not bernoulli(draw(w, victim, ly.P_ATTRIBUTION), p_mis):
-        return owner, False
-    if recipient:
-        return source, True
-    a = ta.actors[victim]
-    n_others = 0
-    for k in range(a.adv_start, a.adv_end):
-        if ta.adversaries[k] != owner:
-            n_others += 1
-    if n_others == 0:
-        return owner, False
-    pick = choice_index(draw(w, victim, ly.P_ATTRIBUTION_PICK), n_others)
-    for k in range(a.adv_start, a.adv_end):
-        if ta.adversaries[k] != owner:
-            if pick == 0:
-                return ta.adversaries[k], True
-            pick -= 1
-    return owner, False
-
-
-@njit(cache=True, _nrt=False)
-def schedule_response(ta, w, victim, blamed, provocation, root, node, autonomy, clarifier, discovery, obligation):
-    """Start the victim's response decision, and a hotline clarification racing it where one can.
-
-    ``clarifier`` is -1 and ``discovery`` NaN where the reference passes ``None``; ``obligation`` is -1
-    for the victim's own response, else the rung an ally rises to.
-    """
-    factor = ta.params[0].latency_factor[autonomy]
-    u = draw(w, victim, ly.P_RESPONSE_LATENCY)
-    latency = exponential(u, ta.actors[victim].decision_latency * factor)
-    r = new_response(w)
-    w.resp_i[r, RI_ACTOR] = victim
-    w.resp_i[r, RI_BLAMED] = blamed
-    w.resp_i[r, RI_PROVOCATION] = provocation
-    w.resp_i[r, RI_ROOT] = root
-    w.resp_i[r, RI_NODE] = node
-    w.resp_i[r, RI_CANCELLED] = 0
-    w.resp_i[r, RI_PENDING] = 1
-    w.resp_i[r, RI_OBLIGATION] = obligation
-    w.resp_f[r] = w.fscal[FS_NOW] + latency
-    slot = spawn(w, ly.PROC_RESPOND, r, 0, 0, 0)
-    w.proc_f[slot, ly.PF_X] = latency
-    if clarifier >= 0 and not math.isnan(discovery) and hotline_links(ta, clarifier, victim):
-        slot = spawn(w, ly.PROC_CLARIFY, r, clarifier, victim, 0)
-        w.proc_f[slot, ly.PF_X] = discovery
-
-
-@njit(cache=True, _nrt=False)
-def call_allies(ta, w, victim, blamed, provocation, root, node):
-    """Alliance obligations: each ally of a victim of a kinetic attack steps in against the blamed actor."""
-    if provocation < KINETIC:
-        return
-    for ally in range(ta.actors.shape[0]):
-        if ally in (blamed, victim):
-            continue
-        a = ta.actors[ally]
-        for k in range(a.ob_start, a.ob_end):
-            if ta.ob_partner[k] == victim:
-                schedule_response(ta, w, ally, blamed, provocation, root, node, a.autonomy, -1, math.nan, ta.ob_rung[k])
 
 
 @njit(cache=True, _nrt=False)
@@ -323,7 +265,7 @@ def resume_clarify(ta, w, slot):
     p = ta.params[0]
     if state == ly.ST_WAIT:
         latency = exponential(draw(w, sender, ly.P_HOTLINE_LATENCY), p.hotline_latency)
-        delivered = bernoulli(draw(w, sender, ly.P_HOTLINE_DELIVERY), p.hotline_reliability)
+        delivered = bernoulli(draw(w, sender, ly.P_HOTLINE_DELIVERY), reliability(ta, w, sender, receiver))
         row[ly.PI_H] = 1 if delivered else 0
         w.proc_f[slot, ly.PF_X] = latency
         w.proc_f[slot, ly.PF_Y] = w.fscal[FS_NOW]

@@ -39,6 +39,8 @@ from sim.engines.compiled.workspace import (
     FS_END,
     FS_NOW,
     FS_SEVERITY,
+    IS_BLIND,
+    IS_BROKEN,
     IS_COLLISIONS,
     IS_CONTACTS,
     IS_DEBRIS,
@@ -180,6 +182,10 @@ class _Builder:
             row[ly.PI_A], row[ly.PI_B] = self.asset[f["asset"].key], self.asset[f["other"].key]
             row[ly.PI_C] = ly.STRIKE_ENGAGED * int(contact.engaged) + ly.STRIKE_DETERRED * int(contact.deterred)
             w.proc_f[slot, ly.PF_X] = f["delay"]
+        elif name == "_blind_spots":
+            row[ly.PI_KIND] = ly.PROC_BLIND_SPOTS
+            if started:
+                row[ly.PI_STATE] = ly.ST_IN_TRANSIT if self.model.blind_spot else ly.ST_WAIT
         elif name == "_chain":
             if not started:
                 raise NotImplementedError("cannot fork a warning chain that has not started")
@@ -333,6 +339,9 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         w.complies[i] = int(a.complies_with_norm)
         w.attacked[i] = int(a.has_attacked)
         w.drawn[i] = int(key in model.drawn_in)
+        w.trust[i] = a.trust
+        w.isr_lost[i] = a.isr_lost
+        w.violated[i] = int(a.violation_detected)
         w.losses[i] = (a.losses["drones"], a.losses["ships"], a.losses["satellites"])
         for j in range(len(cs.actor_keys)):
             w.posture[i, j] = model.posture[i][j]
@@ -348,8 +357,14 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         w.ships[i] = getattr(a, "ships", 0)
         w.disabled[i] = int(getattr(a, "disabled", False))
         w.autonomy[i] = _AUTONOMY[a.autonomy.value]
+        w.wanted[i] = _AUTONOMY[a.wanted_autonomy.value]
+        w.rounds[i] = getattr(a, "rounds", 0)
+        w.accrued[i] = getattr(a, "accrued", 0.0)
     for z, key in enumerate(cs.zone_keys):
         w.tracked[z] = model.tracked_objects[key]
+        w.fresh[z] = model.fresh_fragments[key]
+    w.iscal[IS_BLIND] = int(model.blind_spot)
+    w.iscal[IS_BROKEN] = int(model.moratorium_broken)
     w.first_hours[:] = model.first_hours
     level0 = int(initial_crisis_level(t))
     for change in model.rung_changes:
@@ -444,6 +459,9 @@ def _copy(dst, src):
     _copy2(dst.last_node, src.last_node)
     _copy1(dst.attacked, src.attacked)
     _copy1(dst.drawn, src.drawn)
+    _copy1(dst.trust, src.trust)
+    _copy1(dst.isr_lost, src.isr_lost)
+    _copy1(dst.violated, src.violated)
     _copy2(dst.losses, src.losses)
     _copy1(dst.complies, src.complies)
     _copy1(dst.users, src.users)
@@ -453,7 +471,11 @@ def _copy(dst, src):
     _copy1(dst.ships, src.ships)
     _copy1(dst.disabled, src.disabled)
     _copy1(dst.autonomy, src.autonomy)
+    _copy1(dst.wanted, src.wanted)
+    _copy1(dst.rounds, src.rounds)
+    _copy1(dst.accrued, src.accrued)
     _copy1(dst.tracked, src.tracked)
+    _copy1(dst.fresh, src.fresh)
     _copy1(dst.first_hours, src.first_hours)
     _copy1(dst.root_first, src.root_first)
     _copy2(dst.proc_i, src.proc_i)

@@ -7,12 +7,13 @@ import math
 from numba import njit
 
 from sim.engines.compiled import layout as ly
-from sim.engines.compiled.core import capped_autonomy, chain1, draw, operational, record, schedule
-from sim.engines.compiled.engagement import discovery_hours, engage
-from sim.engines.compiled.escalation import schedule_response
+from sim.engines.compiled.core import capped_autonomy, chain1, operational, record, schedule
+from sim.engines.compiled.counterspace import breach, forgoes, moratorium_bound
+from sim.engines.compiled.damage import add_fragments, discovery_hours
+from sim.engines.compiled.engagement import engage
+from sim.engines.compiled.responses import schedule_response
 from sim.engines.compiled.warning import false_alarm, first_warning
-from sim.engines.compiled.workspace import FS_NOW, IS_DEBRIS
-from sim.kernels.rng import bernoulli
+from sim.engines.compiled.workspace import FS_NOW
 
 
 @njit(cache=True, _nrt=False)
@@ -44,6 +45,7 @@ def resume_inject(ta, w, slot):
     elif kind == ly.INJ_AUTONOMY_CHANGE:
         for asset in range(ta.assets.shape[0]):
             if ta.assets[asset].owner == inject.actor:
+                w.wanted[asset] = inject.autonomy
                 w.autonomy[asset] = capped_autonomy(ta, w, asset, inject.autonomy)
         record(w, ly.L_INJECT_AUTONOMY, -1, inject.actor, inject.autonomy, index, 0, 0, 0)
 
@@ -53,12 +55,15 @@ def _asat_test(ta, w, index):
     inject = ta.injects[index]
     actor = inject.actor
     a = ta.actors[actor]
-    if a.moratorium != 0 and bernoulli(draw(w, actor, ly.P_MORATORIUM), ta.params[0].moratorium_compliance):
+    destructive = inject.debris > 0
+    bound = moratorium_bound(ta, w, actor)
+    if forgoes(ta, w, actor, destructive):
         record(w, ly.L_INJECT_FORGO, -1, actor, index, 0, 0, 0, 0)
         return
-    w.tracked[inject.zone] += inject.debris
-    w.iscal[IS_DEBRIS] += inject.debris
+    add_fragments(w, inject.zone, inject.debris)
     log_id = record(w, ly.L_INJECT_ASAT, -1, actor, inject.zone, index, 0, 0, 0)
+    if destructive and bound:
+        breach(ta, w, actor, log_id)
     for k in range(a.adv_start, a.adv_end):
         adversary = ta.adversaries[k]
         schedule_response(

@@ -55,6 +55,7 @@ PROC_RESPOND = 4
 PROC_CLARIFY = 5
 PROC_STRIKE = 6
 PROC_WARNING = 7
+PROC_BLIND_SPOTS = 8
 
 # process states (where a process is suspended)
 ST_START = 0
@@ -151,7 +152,12 @@ P_CORROBORATION = int(Purpose.CORROBORATION)
 P_CONFERENCE_TIME = int(Purpose.CONFERENCE_TIME)
 P_ENDING = int(Purpose.ENDING)
 P_LEADERS_ACT = int(Purpose.LEADERS_ACT)
-N_PURPOSES = 40
+P_NORM_DETECTION = int(Purpose.NORM_DETECTION)
+P_DEBRIS_HIT = int(Purpose.DEBRIS_HIT)
+P_ASAT_STRIKE = int(Purpose.ASAT_STRIKE)
+P_BLIND_SPOT_WAIT = int(Purpose.BLIND_SPOT_WAIT)
+P_BLIND_SPOT_LENGTH = int(Purpose.BLIND_SPOT_LENGTH)
+N_PURPOSES = 48
 """Columns of the per-(entity, purpose) counter table (purpose codes, with room to spare)."""
 assert max(Purpose) < N_PURPOSES
 
@@ -237,7 +243,7 @@ L_ATTRIBUTION = 3  # victim, blamed
 L_FALSE_ALARM = 4  # actor, blamed, inject (-1: none)
 L_FALSE_ALARM_CAUGHT = 5  # actor
 L_DEBRIS_COLLISION = 6  # zone, fragments
-L_SATELLITE_DESTROYED = 7  # asset, zone
+L_SATELLITE_DESTROYED = 7  # asset, zone, by fragments (0/1)
 L_INJECT_ATTACK = 8  # attacker, target, inject
 L_INJECT_AUTONOMY = 9  # actor, autonomy, inject
 L_INJECT_FORGO = 10  # actor, inject
@@ -261,6 +267,14 @@ L_CONFERENCE = 27  # actor
 L_OBLIGATION = 28  # actor, blamed
 L_CRISIS_END = 29  # end state
 L_LEADERS_WAIT = 30  # actor, blamed
+L_NORM_STOP = 31  # actor
+L_NORM_RETURN = 32  # actor
+L_NORM_DETECTED = 33  # actor
+L_MORATORIUM_HOLD = 34  # actor, target asset
+L_MORATORIUM_BREACH = 35  # actor
+L_DA_STRIKE = 36  # actor, target asset, disabled
+L_BLIND_ON = 37
+L_BLIND_OFF = 38
 N_LOG_ARGS = 6
 
 WHY_ESCALATION = 0
@@ -297,6 +311,13 @@ ACTOR_DTYPE = np.dtype(
         ("engages_on_timeout", np.int64),
         ("ob_start", np.int64),
         ("ob_end", np.int64),
+        ("share", np.float64),
+        ("distilled", np.int64),
+        ("isr_total", np.int64),
+        ("da", np.int64),
+        ("da_zone", np.int64),
+        ("da_kill", np.float64),
+        ("da_debris", np.int64),
         ("adv_start", np.int64),
         ("adv_end", np.int64),
         ("ew_start", np.int64),
@@ -324,6 +345,7 @@ ASSET_DTYPE = np.dtype(
         ("air_defense", np.int64),
         ("missiles_per_ship", np.int64),
         ("debris_per_kill", np.int64),
+        ("magazine", np.int64),
         ("autonomy", np.int64),
         ("cap", np.int64),
         ("can_engage", np.int64),
@@ -389,6 +411,17 @@ PARAM_DTYPE = np.dtype(
         ("conference_catch", np.float64, (3,)),
         ("leaders_base", np.float64),
         ("leaders_per_rung", np.float64),
+        ("fragment_hit", np.float64),
+        ("fragment_lifetime", np.float64),
+        ("isr_dependence", np.float64),
+        ("norm_detection", np.float64),
+        ("norm_pressure", np.float64),
+        ("norm_distrust", np.float64),
+        ("hotline_penalty", np.float64),
+        ("replenishment", np.float64),
+        ("blind_rate", np.float64),
+        ("blind_hours", np.float64),
+        ("blind_severity", np.float64),
         ("strike_minutes", np.float64),
         ("identification_margin", np.float64),
         ("warning_deterrence", np.float64),
@@ -406,13 +439,16 @@ PARAM_DTYPE = np.dtype(
         ("hotline_reliability", np.float64),
         ("incsea_factor", np.float64),
         ("incsea_shift", np.float64),
-        ("verification", np.float64),
         ("baseline_compliance", np.float64),
         ("moratorium_compliance", np.float64),
         ("n_ticks", np.int64),
         ("fragments", np.int64),
         ("shots_per_threat", np.int64),
         ("answer_from_rung", np.int64),
+        ("counterspace_rung", np.int64),
+        ("violation_rung", np.int64),
+        ("breach_rung", np.int64),
+        ("blind_spots", np.int64),
         ("hotline_enabled", np.int64),
         ("norm_enabled", np.int64),
         ("moratorium_enabled", np.int64),

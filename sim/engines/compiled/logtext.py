@@ -41,6 +41,14 @@ _KIND = {
     ly.L_OBLIGATION: "response",
     ly.L_CRISIS_END: "crisis_end",
     ly.L_LEADERS_WAIT: "c2",
+    ly.L_NORM_STOP: "norm",
+    ly.L_NORM_RETURN: "norm",
+    ly.L_NORM_DETECTED: "norm",
+    ly.L_MORATORIUM_HOLD: "moratorium",
+    ly.L_MORATORIUM_BREACH: "moratorium",
+    ly.L_DA_STRIKE: "engagement",
+    ly.L_BLIND_ON: "blind_spot",
+    ly.L_BLIND_OFF: "blind_spot",
 }
 
 
@@ -83,7 +91,7 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
     if code == ly.L_DEBRIS_COLLISION:
         return f"debris collision in {zone[a[0]]} adds {a[1]} fragments"
     if code == ly.L_SATELLITE_DESTROYED:
-        return f"{asset[a[0]]} destroyed by debris in {zone[a[1]]}"
+        return f"{asset[a[0]]} destroyed by {'fragments' if a[2] else 'debris'} in {zone[a[1]]}"
     if code == ly.L_INJECT_ATTACK:
         return f"{asset[a[0]]} ordered to attack {asset[a[1]]}{note(a[2])}"
     if code == ly.L_INJECT_AUTONOMY:
@@ -128,6 +136,23 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
         return f"{actor[a[0]]}: a second sensor seems to confirm; a threat conference convenes"
     if code == ly.L_OBLIGATION:
         return f"{actor[a[0]]} leadership honours an obligation: it stands with its partner against {actor[a[1]]}"
+    if code in (ly.L_NORM_STOP, ly.L_NORM_RETURN):
+        verb = "returns to" if code == ly.L_NORM_RETURN else "stops complying with"
+        return f"{actor[a[0]]} {verb} the human-control norm"
+    if code == ly.L_NORM_DETECTED:
+        method = cs.scenario.policy.human_control_norm.verification.value
+        return f"{actor[a[0]]}'s violation of the human-control norm is detected ({method})"
+    if code == ly.L_MORATORIUM_HOLD:
+        return f"{actor[a[0]]} holds its direct-ascent strike on {asset[a[1]]} (moratorium)"
+    if code == ly.L_MORATORIUM_BREACH:
+        return f"{actor[a[0]]} breaches the ASAT moratorium"
+    if code == ly.L_DA_STRIKE:
+        outcome = "target disabled" if a[2] else "target survives"
+        return f"{actor[a[0]]} strikes {asset[a[1]]} with a direct-ascent interceptor: {outcome}"
+    if code == ly.L_BLIND_ON:
+        return "the frontier teacher's blind spot is exposed: distilled students misread"
+    if code == ly.L_BLIND_OFF:
+        return "the blind-spot episode passes"
     if code == ly.L_LEADERS_WAIT:
         return f"{actor[a[0]]} leaders doubt an attack from {actor[a[1]]} and wait"
     if code == ly.L_CRISIS_END:

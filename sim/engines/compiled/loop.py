@@ -20,16 +20,20 @@ from sim.engines.compiled import layout as ly
 from sim.engines.compiled.c2 import (
     condition_check,
     condition_processed,
+    resume_blind_spots,
     resume_decision,
     resume_encounters,
     resume_strike,
     trigger_put,
 )
-from sim.engines.compiled.core import capped_autonomy, crisis_level, draw, spawn
+from sim.engines.compiled.core import capped_autonomy, crisis_level, spawn
 from sim.engines.compiled.escalation import crisis_ending, deliberate_step, resume_clarify, resume_respond
 from sim.engines.compiled.heap import heap_pop
 from sim.engines.compiled.injects import resume_inject
-from sim.engines.compiled.orbits import orbital_collisions
+from sim.engines.compiled.logistics import replenish
+from sim.engines.compiled.norms import norm_decide
+from sim.engines.compiled.orbits import orbits_tick
+from sim.engines.compiled.verification import norm_verify
 from sim.engines.compiled.warning import resume_false_alarms, resume_warning
 from sim.engines.compiled.workspace import (
     FS_END,
@@ -92,6 +96,9 @@ def reset(ta, w, seed, run, log_on):
             w.last_node[i, j] = -1
         w.attacked[i] = 0
         w.drawn[i] = 0
+        w.trust[i] = 1.0
+        w.isr_lost[i] = 0
+        w.violated[i] = 0
         w.complies[i] = 1
         w.users[i] = 0
         w.qlen[i] = 0
@@ -100,8 +107,12 @@ def reset(ta, w, seed, run, log_on):
         w.drones[i] = ta.assets[i].drones
         w.ships[i] = ta.assets[i].ships
         w.disabled[i] = 0
+        w.wanted[i] = ta.assets[i].autonomy
+        w.rounds[i] = ta.assets[i].magazine
+        w.accrued[i] = 0.0
     for z in range(ta.zones.shape[0]):
         w.tracked[z] = ta.zones[z].tracked
+        w.fresh[z] = 0.0
     w.root_first[:] = 0
 
 
@@ -109,13 +120,11 @@ def reset(ta, w, seed, run, log_on):
 def start(ta, w):
     """``EscalationModel.__init__``: norm compliance, autonomy, crisis-level firsts, the processes."""
     p = ta.params[0]
-    if p.norm_enabled != 0:
-        for i in range(ta.actors.shape[0]):
-            if ta.actors[i].norm_bound != 0:
-                p_comply = p.verification + (1 - p.verification) * p.baseline_compliance
-                w.complies[i] = 1 if draw(w, i, ly.P_NORM_COMPLIANCE) < p_comply else 0
+    for i in range(ta.actors.shape[0]):
+        if ta.actors[i].norm_bound != 0:
+            norm_decide(ta, w, i, False)
     for i in range(ta.assets.shape[0]):
-        w.autonomy[i] = capped_autonomy(ta, w, i, ta.assets[i].autonomy)
+        w.autonomy[i] = capped_autonomy(ta, w, i, w.wanted[i])
     level = crisis_level(w)
     for k in range(8):
         w.first_hours[k] = 0.0 if k <= level else math.nan
@@ -127,6 +136,8 @@ def start(ta, w):
             spawn(w, ly.PROC_FALSE_ALARMS, i, 0, 0, 0)
     for i in range(ta.injects.shape[0]):
         spawn(w, ly.PROC_INJECT, i, 0, 0, 0)
+    if p.blind_spots != 0:
+        spawn(w, ly.PROC_BLIND_SPOTS, 0, 0, 0, 0)
 
 
 @njit(cache=True, _nrt=False)
@@ -145,6 +156,8 @@ def resume(ta, w, slot):
         resume_strike(ta, w, slot)
     elif kind == ly.PROC_WARNING:
         resume_warning(ta, w, slot)
+    elif kind == ly.PROC_BLIND_SPOTS:
+        resume_blind_spots(ta, w, slot)
     elif kind == ly.PROC_FALSE_ALARMS:
         resume_false_alarms(ta, w, slot)
     else:
@@ -193,7 +206,9 @@ def run_ticks(ta, w, first_tick):
             return
         for actor in range(ta.actors.shape[0]):
             deliberate_step(ta, w, actor)
-        orbital_collisions(ta, w)
+        orbits_tick(ta, w)
+        norm_verify(ta, w)
+        replenish(ta, w)
         crisis_ending(ta, w)
         w.history[k - 1] = crisis_level(w)
         w.iscal[IS_TICK] = k

@@ -1,4 +1,4 @@
-"""Orbital debris in the compiled engine: catastrophic collisions once per tick and orbit zone (Kessler).
+"""Orbital debris in the compiled engine: fresh fragments that decay and hit satellites, catastrophic collisions.
 Mirrors :mod:`sim.engines.reference.orbits`."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import numpy as np
 from numba import njit
 
 from sim.engines.compiled import layout as ly
-from sim.engines.compiled.core import chain1, draw, operational, record, zone_entity
-from sim.engines.compiled.engagement import disable_satellite, discovery_hours
-from sim.engines.compiled.escalation import schedule_response
-from sim.engines.compiled.workspace import IS_COLLISIONS, IS_DEBRIS
+from sim.engines.compiled.core import asset_entity, chain1, draw, operational, record, zone_entity
+from sim.engines.compiled.damage import add_fragments, disable_satellite, discovery_hours
+from sim.engines.compiled.responses import schedule_response
+from sim.engines.compiled.workspace import IS_COLLISIONS
 from sim.kernels import space
 from sim.kernels.rng import bernoulli
 
@@ -40,45 +40,70 @@ def collision_table(params, zones):
 
 
 @njit(cache=True, _nrt=False)
-def orbital_collisions(ta, w):
-    """Once per tick and orbit zone: a catastrophic collision with probability 1 − exp(−½kN²Δt)."""
+def orbits_tick(ta, w):
+    """``Orbits.tick``: once per tick and orbit zone, fresh fragments decay, a collision may happen, then
+    fresh fragments may hit each operational satellite."""
     p = ta.params[0]
     for z in range(ta.zones.shape[0]):
-        zone = ta.zones[z]
-        if zone.orbit == 0:
+        if ta.zones[z].orbit == 0:
             continue
-        n = w.tracked[z]
-        if n == zone.tracked:
-            rate, p_hit = ta.collisions[z, 0], ta.collisions[z, 1]
-        else:
-            rate, p_hit = collision_odds(p, n)
-        entity = zone_entity(ta, z)
-        if rate <= 0.0 or not bernoulli(draw(w, entity, ly.P_COLLISION), p_hit):
-            continue
-        w.tracked[z] += p.fragments
-        w.iscal[IS_DEBRIS] += p.fragments
-        w.iscal[IS_COLLISIONS] += 1
-        n_active = 0
-        for k in range(zone.sat_start, zone.sat_end):
-            if operational(ta, w, ta.satellites[k]):
-                n_active += 1
-        hit = space.satellite_hit_index(draw(w, entity, ly.P_COLLISION_TARGET), n_active, n)
-        if hit < 0:
-            record(w, ly.L_DEBRIS_COLLISION, -1, z, p.fragments, 0, 0, 0, 0)
-            continue
-        for k in range(zone.sat_start, zone.sat_end):
-            sat = ta.satellites[k]
-            if operational(ta, w, sat):
-                if hit == 0:
-                    _collision_loss(ta, w, sat, z)
-                    break
-                hit -= 1
+        w.fresh[z] = space.decayed_fragments(w.fresh[z], p.tick, p.fragment_lifetime)
+        _collision(ta, w, z)
+        _fragment_hits(ta, w, z)
 
 
 @njit(cache=True, _nrt=False)
-def _collision_loss(ta, w, satellite, zone):
+def _fragment_hits(ta, w, z):
+    p = ta.params[0]
+    zone = ta.zones[z]
+    for k in range(zone.sat_start, zone.sat_end):
+        sat = ta.satellites[k]
+        if not operational(ta, w, sat):
+            continue
+        p_hit = space.fragment_hit_probability(p.fragment_hit, w.fresh[z], p.tick)
+        if p_hit <= 0.0 or not bernoulli(draw(w, asset_entity(ta, sat), ly.P_DEBRIS_HIT), p_hit):
+            continue
+        add_fragments(w, z, p.fragments)
+        w.iscal[IS_COLLISIONS] += 1
+        _collision_loss(ta, w, sat, z, 1)
+
+
+@njit(cache=True, _nrt=False)
+def _collision(ta, w, z):
+    """A catastrophic collision with probability 1 − exp(−½kN²Δt)."""
+    p = ta.params[0]
+    zone = ta.zones[z]
+    n = w.tracked[z]
+    if n == zone.tracked:
+        rate, p_hit = ta.collisions[z, 0], ta.collisions[z, 1]
+    else:
+        rate, p_hit = collision_odds(p, n)
+    entity = zone_entity(ta, z)
+    if rate <= 0.0 or not bernoulli(draw(w, entity, ly.P_COLLISION), p_hit):
+        return
+    add_fragments(w, z, p.fragments)
+    w.iscal[IS_COLLISIONS] += 1
+    n_active = 0
+    for k in range(zone.sat_start, zone.sat_end):
+        if operational(ta, w, ta.satellites[k]):
+            n_active += 1
+    hit = space.satellite_hit_index(draw(w, entity, ly.P_COLLISION_TARGET), n_active, n)
+    if hit < 0:
+        record(w, ly.L_DEBRIS_COLLISION, -1, z, p.fragments, 0, 0, 0, 0)
+        return
+    for k in range(zone.sat_start, zone.sat_end):
+        sat = ta.satellites[k]
+        if operational(ta, w, sat):
+            if hit == 0:
+                _collision_loss(ta, w, sat, z, 0)
+                break
+            hit -= 1
+
+
+@njit(cache=True, _nrt=False)
+def _collision_loss(ta, w, satellite, zone, by_fragments):
     disable_satellite(ta, w, satellite)
-    log_id = record(w, ly.L_SATELLITE_DESTROYED, -1, satellite, zone, 0, 0, 0, 0)
+    log_id = record(w, ly.L_SATELLITE_DESTROYED, -1, satellite, zone, by_fragments, 0, 0, 0)
     if ta.assets[satellite].strategic == 0:
         return
     owner = ta.assets[satellite].owner

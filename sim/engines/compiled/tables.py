@@ -18,7 +18,7 @@ import numpy as np
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.escalation import hazard_table
 from sim.engines.compiled.orbits import collision_table
-from sim.engines.shared.technology import actor_technology
+from sim.engines.shared.technology import ActorTechnology, actor_technology
 from sim.kernels import technology as tech
 from sim.scenario.schema import (
     AUTHORITY_ORDER,
@@ -53,6 +53,7 @@ Tables = namedtuple(
         "roe",
         "ob_partner",
         "ob_rung",
+        "balance",
     ],
 )
 """The arrays the kernels read (never write): see the module docstring."""
@@ -97,10 +98,9 @@ def _autonomy_code(level) -> int:
     return ly.AUT_NONE if level is None else AUTONOMY_ORDER.index(level)
 
 
-def _technology(scenario: Scenario, actor_id: str) -> tuple[float, float]:
-    """(d', fleet fraction) of an actor, from the reference engine's technology layer."""
-    layer = actor_technology(scenario, actor_id)
-    return layer.d_prime, layer.fleet_fraction
+def _technology(scenario: Scenario, actor_id: str) -> ActorTechnology:
+    """An actor's technology layer at crisis start (the same function as the reference engine's)."""
+    return actor_technology(scenario, actor_id)
 
 
 def _describe(key: str, spec, owner: str) -> str:
@@ -165,6 +165,18 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             ob_partner.append(actor_index[obligation.partner])
             ob_rung.append(obligation.rung)
         a["ob_end"] = len(ob_partner)
+        layer = technology[key]
+        a["share"], a["distilled"] = layer.compute_share, layer.distilled
+        a["isr_total"] = sum(
+            1
+            for s in scenario.assets.values()
+            if s.kind == "space_asset" and s.owner == key and s.role == SpaceRole.ISR
+        )
+        weapon = spec.direct_ascent_asat
+        a["da"] = weapon is not None
+        a["da_zone"] = zone_index[weapon.zone] if weapon is not None else -1
+        a["da_kill"] = weapon.kill_probability if weapon is not None else 0.0
+        a["da_debris"] = weapon.debris if weapon is not None else 0
         a["adv_start"] = len(adversaries)
         adversaries.extend(j for j, other in enumerate(actor_keys) if other in named)
         a["adv_end"] = len(adversaries)
@@ -194,7 +206,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         spec = scenario.assets[key]
         owner = actor_index[spec.owner]
         owner_spec = scenario.actors[spec.owner]
-        d_prime, fleet_fraction = technology[spec.owner]
+        d_prime, fleet_fraction = technology[spec.owner].d_prime, technology[spec.owner].fleet_fraction
         a = assets[i]
         a["owner"], a["zone"] = owner, zone_index[spec.zone]
         a["autonomy"] = _autonomy_code(spec.autonomy or owner_spec.autonomy)
@@ -213,6 +225,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             a["ships"], a["air_defense"] = spec.ships, spec.air_defense
             a["intercept_probability"], a["missiles_per_ship"] = spec.intercept_probability, spec.missiles_per_ship
             a["staying_power"] = spec.staying_power
+            a["magazine"] = spec.magazine if spec.magazine is not None else 4 * spec.ships * spec.air_defense
             a["can_engage"] = 1
         else:
             a["kind"] = ly.ASSET_SPACE
@@ -349,11 +362,24 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         pol.incidents_at_sea.encounter_rate_factor,
         pol.incidents_at_sea.threshold_shift,
     )
-    q["norm_enabled"], q["verification"], q["baseline_compliance"] = (
-        pol.human_control_norm.enabled,
-        pol.human_control_norm.verification_probability,
-        pol.human_control_norm.baseline_compliance,
+    norm = pol.human_control_norm
+    q["norm_enabled"], q["baseline_compliance"] = norm.enabled, norm.baseline_compliance
+    q["norm_detection"] = norm.detection_per_day[norm.verification]
+    q["norm_pressure"], q["norm_distrust"] = norm.escalation_pressure, norm.distrust
+    q["violation_rung"], q["hotline_penalty"] = norm.violation_rung, norm.hotline_penalty
+    q["breach_rung"] = pol.asat_test_moratorium.breach_rung
+    q["fragment_hit"], q["fragment_lifetime"] = s.fragment_hit_per_day, s.fragment_lifetime_days
+    q["isr_dependence"], q["counterspace_rung"] = s.isr_dependence, s.counterspace_rung
+    layer = scenario.technology
+    d = layer.distillation
+    q["replenishment"] = layer.replenishment_per_day
+    q["blind_rate"], q["blind_hours"], q["blind_severity"] = (
+        d.blind_spot_episodes_per_day,
+        d.blind_spot_hours,
+        d.blind_spot_severity,
     )
+    students = any(technology[key].distilled for key in actor_keys)
+    q["blind_spots"] = d.blind_spot_episodes_per_day > 0.0 and d.blind_spot_severity > 0.0 and students
     q["moratorium_enabled"], q["moratorium_compliance"] = (
         pol.asat_test_moratorium.enabled,
         pol.asat_test_moratorium.compliance,
@@ -361,6 +387,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
 
     def ints(values: list[int]) -> np.ndarray:
         return np.asarray(values, dtype=np.int64).reshape(-1)
+
+    balance = np.zeros(len(adversaries), np.float64)
+    for i, key in enumerate(actor_keys):
+        for k in range(actors[i]["adv_start"], actors[i]["adv_end"]):
+            other = actor_keys[adversaries[k]]
+            b = tech.capability_balance(technology[key].strength, technology[other].strength)
+            balance[k] = tech.balance_factor(scenario.technology.balance_gain, b)
 
     tables = Tables(
         params,
@@ -373,11 +406,12 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         ints(targets),
         ints(target_incsea),
         ints(satellites),
-        hazard_table(params, actors),
+        hazard_table(params, actors, ints(adversaries), balance),
         collision_table(params, zones),
         roe,
         ints(ob_partner),
         ints(ob_rung),
+        balance,
     )
     return CompiledScenario(
         scenario=scenario,

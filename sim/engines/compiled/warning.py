@@ -7,7 +7,7 @@ from numba import njit
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import chain1, chain2, draw, operational, record, schedule, spawn
-from sim.engines.compiled.escalation import schedule_response
+from sim.engines.compiled.responses import schedule_response
 from sim.kernels import warning
 from sim.kernels.rng import bernoulli, choice_index, exponential
 

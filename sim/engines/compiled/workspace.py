@@ -35,6 +35,9 @@ Workspace = namedtuple(
         "last_node",
         "attacked",
         "drawn",
+        "trust",
+        "isr_lost",
+        "violated",
         "losses",
         "complies",
         "users",
@@ -44,7 +47,11 @@ Workspace = namedtuple(
         "ships",
         "disabled",
         "autonomy",
+        "wanted",
+        "rounds",
+        "accrued",
         "tracked",
+        "fresh",
         "first_hours",
         "root_first",
         "proc_i",
@@ -81,6 +88,10 @@ IS_STRIKES = 14
 IS_CONTACTS = 15
 IS_DRAWN_IN = 16
 IS_END_STATE = 17
+IS_BLIND = 18
+"""1 while a teacher blind-spot episode lasts."""
+IS_BROKEN = 19
+"""1 once the ASAT moratorium has been breached."""
 N_IS = 24
 
 # fscal indices
@@ -146,6 +157,9 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros((n_actors, n_actors), np.int64),
         np.zeros(n_actors, np.int64),
         np.zeros(n_actors, np.int64),
+        np.zeros(n_actors, np.float64),
+        np.zeros(n_actors, np.int64),
+        np.zeros(n_actors, np.int64),
         np.zeros((n_actors, 3), np.int64),
         np.zeros(n_actors, np.int64),
         np.zeros(n_actors, np.int64),
@@ -155,7 +169,11 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros(n_assets, np.int64),
         np.zeros(n_assets, np.int64),
         np.zeros(n_assets, np.int64),
+        np.zeros(n_assets, np.int64),
+        np.zeros(n_assets, np.int64),
+        np.zeros(n_assets, np.float64),
         np.zeros(n_zones, np.int64),
+        np.zeros(n_zones, np.float64),
         np.zeros(8, np.float64),
         np.zeros(8, np.int64),
         np.zeros((caps[CAP_PROCS] + 1, N_PI), np.int64),
@@ -206,6 +224,9 @@ def slice_of(stack, s):
         stack.last_node[s],
         stack.attacked[s],
         stack.drawn[s],
+        stack.trust[s],
+        stack.isr_lost[s],
+        stack.violated[s],
         stack.losses[s],
         stack.complies[s],
         stack.users[s],
@@ -215,7 +236,11 @@ def slice_of(stack, s):
         stack.ships[s],
         stack.disabled[s],
         stack.autonomy[s],
+        stack.wanted[s],
+        stack.rounds[s],
+        stack.accrued[s],
         stack.tracked[s],
+        stack.fresh[s],
         stack.first_hours[s],
         stack.root_first[s],
         stack.proc_i[s],

@@ -56,6 +56,11 @@ class ActorAgent(mesa.Agent):
         self.commitments = frozenset(spec.commitments)
         self.adversaries: tuple[ActorAgent, ...] = ()
         self.complies_with_norm = True
+        self.violation_detected = False
+        self.trust = 1.0
+        """Multiplier on its norm compliance: 1, or the distrust once an adversary's violation was detected."""
+        self.isr_total = 0
+        self.isr_lost = 0
         self.has_attacked = False
         self.engages_on_timeout = spec.review_timeout == ReviewTimeout.ENGAGE
         self.losses = {"drones": 0, "ships": 0, "satellites": 0}
@@ -83,6 +88,8 @@ class AssetAgent(mesa.Agent):
         self.zone = zone
         self.label = spec.name or key
         self.autonomy = Autonomy.IN_THE_LOOP
+        self.wanted_autonomy = Autonomy.IN_THE_LOOP
+        """The level its owner wants (scenario, inject or player); ``autonomy`` is that after caps and the norm."""
         self.d_prime = 0.0
 
     @property
@@ -116,6 +123,8 @@ class DroneSwarmAgent(AssetAgent):
         super().__init__(model, key, index, spec, owner, zone)
         self.drones = drones
         self.drones_at_start = drones
+        self.accrued = 0.0
+        """Fraction of a replacement drone accrued (replenishment, §5)."""
 
     @property
     def operational(self) -> bool:
@@ -131,6 +140,10 @@ class NavalGroupAgent(AssetAgent):
     def __init__(self, model, key, index, spec: NavalGroup, owner, zone):
         super().__init__(model, key, index, spec, owner, zone)
         self.ships = spec.ships
+        self.magazine = spec.magazine if spec.magazine is not None else 4 * spec.ships * spec.air_defense
+        """Interceptor rounds aboard at crisis start (the most there can be)."""
+        self.rounds = self.magazine
+        self.accrued = 0.0
 
     @property
     def operational(self) -> bool:

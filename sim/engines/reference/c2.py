@@ -50,6 +50,26 @@ class CommandPipeline:
                 self.env.process(model.warning.false_alarms(actor))
         for inject in model.spec.injects:
             model.injects.add(inject)
+        if self._blind_spots_matter():
+            self.env.process(self._blind_spots())
+
+    def _blind_spots_matter(self) -> bool:
+        d = self.model.spec.technology.distillation
+        students = any(actor.technology.distilled for actor in self.model.actor_list)
+        return d.blind_spot_episodes_per_day > 0.0 and d.blind_spot_severity > 0.0 and students
+
+    def _blind_spots(self):
+        """Episodes in which the frontier teacher's blind spots are exposed: every distilled student misreads."""
+        model, d = self.model, self.model.spec.technology.distillation
+        entity = model.global_entity
+        while True:
+            wait = exponential(model.draws.u(entity, Purpose.BLIND_SPOT_WAIT), 24.0 / d.blind_spot_episodes_per_day)
+            yield self.env.timeout(wait)
+            model.blind_spot = True
+            model.record("blind_spot", "the frontier teacher's blind spot is exposed: distilled students misread")
+            yield self.env.timeout(exponential(model.draws.u(entity, Purpose.BLIND_SPOT_LENGTH), d.blind_spot_hours))
+            model.blind_spot = False
+            model.record("blind_spot", "the blind-spot episode passes")
 
     def add_inject(self, inject) -> None:
         """Schedule an inject (a scenario's at start, or a facilitator's during a live game)."""
@@ -121,13 +141,14 @@ class CommandPipeline:
             delay = exponential(model.draws.u(asset.index, Purpose.STRIKE_DELAY), e.strike_minutes / 60.0)
             self.env.process(self._strike(asset, other, contact, delay))
         shift = self.policy.incidents_at_sea.threshold_shift if incsea else 0.0
+        d_prime = self._d_prime(asset)
         # The ROE bias c is set from the midpoint of the noise and signal distributions: λ = d′/2 + c.
-        criterion = 0.5 * asset.d_prime + owner.spec.roe_threshold
+        criterion = 0.5 * d_prime + owner.spec.roe_threshold
         lam = perception.roe_threshold(criterion, posture, p.threshold_shift_per_rung, shift)
         u = model.draws.u(asset.index, Purpose.CLASSIFY)
-        if not u < self._p_flag(hostile, asset.d_prime, lam):
+        if not u < self._p_flag(hostile, d_prime, lam):
             return
-        identified = u < self._p_flag(hostile, asset.d_prime, lam + e.identification_margin)
+        identified = u < self._p_flag(hostile, d_prime, lam + e.identification_margin)
         what = "hostile" if hostile else "hostile (misidentification: it was not)"
         log_id = model.record("classification", f"{asset.describe()} classifies {other.describe()} as {what}")
         authority = owner.authority(posture)
@@ -135,7 +156,7 @@ class CommandPipeline:
             authority == Authority.FIRE_AT_IDENTIFIED_HOSTILE and identified
         ):
             # Bayes with the base rate: what a human supervising the machine can know of its call.
-            posterior = perception.posterior_hostile(p_hostile, asset.d_prime, lam)
+            posterior = perception.posterior_hostile(p_hostile, d_prime, lam)
             self.env.process(self._engagement_decision(asset, other, contact, log_id, posterior))
         elif authority == Authority.SHADOW:
             model.record(
@@ -143,6 +164,15 @@ class CommandPipeline:
             )
         else:
             self._warn(asset, other, contact, log_id)
+
+    def _d_prime(self, asset: AssetAgent) -> float:
+        """The asset's d' now: blinded by its owner's lost ISR satellites and the teacher's blind spots (§7)."""
+        model, owner = self.model, asset.owner
+        severity = model.spec.technology.distillation.blind_spot_severity
+        blind = severity if model.blind_spot and owner.technology.distilled else 0.0
+        return perception.effective_d_prime(
+            asset.d_prime, model.spec.parameters.space.isr_dependence, owner.isr_lost, owner.isr_total, blind
+        )
 
     @staticmethod
     def _p_flag(hostile: bool, d_prime: float, lam: float) -> float:

@@ -16,6 +16,7 @@ from sim.engines.shared.provocations import (
 )
 from sim.kernels import combat, space
 from sim.kernels.rng import exponential
+from sim.scenario.schema import SpaceRole
 
 if TYPE_CHECKING:
     from sim.engines.reference.agents import ActorAgent
@@ -113,7 +114,8 @@ class Engagements:
         if isinstance(other, NavalGroupAgent):
             shots = asset.ships * asset.spec.missiles_per_ship
             return self._salvo(asset, shots, p.missile_hit_probability, other, u1, u2)
-        shots = asset.ships * asset.spec.air_defense
+        shots = min(asset.ships * asset.spec.air_defense, asset.rounds)
+        asset.rounds -= shots
         return self._drone_losses(
             other, combat.drone_attrition(shots, other.drones, asset.spec.intercept_probability, u1)
         )
@@ -124,11 +126,11 @@ class Engagements:
         u3 = draws.u(asset.index, Purpose.SALVO_INTERCEPT)
         u4 = draws.u(asset.index, Purpose.SALVO_INTERCEPT)
         u5 = draws.u(asset.index, Purpose.SALVO_INTERCEPT)
-        _, _, lost, _ = combat.salvo_exchange(
+        _, _, lost, fired = combat.salvo_exchange(
             shots,
             p_hit,
             ships.ships,
-            s.air_defense,
+            min(ships.ships * s.air_defense, ships.rounds),
             s.intercept_probability,
             s.staying_power,
             self.params.engagement.shots_per_threat,
@@ -138,6 +140,7 @@ class Engagements:
             u5,
             u2,
         )
+        ships.rounds -= int(fired)
         ships.ships -= int(lost)
         ships.owner.losses["ships"] += int(lost)
         return int(lost)
@@ -151,15 +154,15 @@ class Engagements:
         if not space.asat_kill(u, asset.spec.kill_probability):
             return 0
         self.disable_satellite(target)
-        debris = asset.spec.debris_per_kill
-        self.model.tracked_objects[target.zone] += debris
-        self.model.counts["debris"] += debris
+        self.model.orbits.add_fragments(target.zone, asset.spec.debris_per_kill)
         return 1
 
     def disable_satellite(self, target: SpaceAssetAgent) -> None:
-        """Take a satellite out of action."""
+        """Take a satellite out of action (an ISR satellite lost blinds its owner's classifiers, §7)."""
         target.disabled = True
         target.owner.losses["satellites"] += 1
+        if target.spec.role == SpaceRole.ISR:
+            target.owner.isr_lost += 1
 
     @staticmethod
     def _provocation(target: AssetAgent, losses: int) -> int:

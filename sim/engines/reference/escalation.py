@@ -71,9 +71,16 @@ class Escalation:
                 model.first_hours[k] = model.now
         if old_rung < KINETIC <= actor.rung and not actor.has_attacked and actor.key not in model.drawn_in:
             model.drawn_in.append(actor.key)
-        if new > old and new >= self.params.response.answer_from_rung and new > model.posture_of(toward, actor):
+        if new <= old:
+            return
+        step = cause.extended(log_id)
+        if actor.spec.direct_ascent_asat is not None and old < self.params.space.counterspace_rung <= new:
+            model.counterspace.strike(actor, toward, step)
+        if new >= self.params.response.answer_from_rung and new > model.posture_of(toward, actor):
             # The other side sees the step and answers it: a posture aimed at it is a provocation.
-            self.schedule_response(toward, actor, new, cause.extended(log_id), toward.spec.autonomy, None, None)
+            self.schedule_response(toward, actor, new, step, toward.spec.autonomy, None, None)
+        if actor.rung > old_rung and model.norms.bound(actor):
+            model.norms.decide(actor)
 
     # ------------------------------------------------------------------ deliberate hazards
 
@@ -88,7 +95,8 @@ class Escalation:
         up_rate = response.escalation_hazard_per_day(
             p.deliberate_escalation_per_day, p.crisis_onset_per_day, actor.spec.resolve, own, theirs, p.spiral_gain
         )
-        bonus = self.policy.hotline.reliability if self._hotline_links(actor, other) else 0.0
+        bonus = self.reliability(actor, other) if self._hotline_links(actor, other) else 0.0
+        up_rate *= self.model.balance_factor(actor, other)
         down_rate = response.de_escalation_hazard_per_day(
             p.de_escalation_per_day, actor.spec.resolve, own, theirs, bonus
         )
@@ -108,7 +116,7 @@ class Escalation:
         """Competing risks: the base hazard is deliberate; the spiral share inherits the other's root toward it."""
         model, p = self.model, self.params.response
         own, theirs = model.posture_of(actor, other), model.posture_of(other, actor)
-        base_rate = p.deliberate_escalation_per_day * (0.5 + actor.spec.resolve)
+        base_rate = p.deliberate_escalation_per_day * (0.5 + actor.spec.resolve) * model.balance_factor(actor, other)
         threat = model.last_cause[other.index][actor.index]
         u = model.draws.u(actor.index, Purpose.HAZARD_COMPONENT)
         if theirs <= own or threat is None or u * up_rate < base_rate:
@@ -129,7 +137,7 @@ class Escalation:
             return
         top = next(actor for actor in model.actor_list if actor.rung == level)
         other = next(b for b in model.actor_list if b is not top and model.posture_of(top, b) == level)
-        bonus = self.policy.hotline.reliability if self._hotline_links(top, other) else 0.0
+        bonus = self.reliability(top, other) if self._hotline_links(top, other) else 0.0
         rate = response.ending_hazard_per_day(
             p.end_per_day, p.level_decay, p.incident_gain, level, model.kinetic_incidents, bonus
         )
@@ -264,7 +272,7 @@ class Escalation:
         actor, blamed = model.actors[pending.actor], model.actors[pending.blamed]
         if not self._hotline_links(actor, blamed):
             text = f"{actor.key} has no hotline to {blamed.key}"
-        elif not bernoulli(model.draws.u(actor.index, Purpose.PLAYER_HOTLINE), self.policy.hotline.reliability):
+        elif not bernoulli(model.draws.u(actor.index, Purpose.PLAYER_HOTLINE), self.reliability(actor, blamed)):
             text = f"{actor.key} calls {blamed.key} on the hotline: no answer, or not believed"
         elif pending.cause.inadvertent:
             text = f"{actor.key} calls {blamed.key}: {blamed.key} says it was not intended ({pending.cause.root})"
@@ -312,7 +320,7 @@ class Escalation:
         model, hotline = self.model, self.policy.hotline
         yield model.env.timeout(discovery_hours)
         latency = exponential(model.draws.u(sender.index, Purpose.HOTLINE_LATENCY), hotline.latency_hours)
-        delivered = bernoulli(model.draws.u(sender.index, Purpose.HOTLINE_DELIVERY), hotline.reliability)
+        delivered = bernoulli(model.draws.u(sender.index, Purpose.HOTLINE_DELIVERY), self.reliability(sender, receiver))
         message = HotlineMessage(
             model.new_record_id(), sender.key, receiver.key, pending.id, model.now, model.now + latency, delivered
         )
@@ -331,6 +339,11 @@ class Escalation:
             model.record("hotline", f"{receiver.key} accepts {sender.key}'s clarification and stands its response down")
         else:
             model.record("hotline", f"{sender.key}'s clarification reaches {receiver.key} after it has responded")
+
+    def reliability(self, a: ActorAgent, b: ActorAgent) -> float:
+        """The hotline's reliability between two actors: lower with a detected norm violator (§8.6)."""
+        norms = self.model.norms
+        return self.policy.hotline.reliability * norms.hotline_factor(a) * norms.hotline_factor(b)
 
     def _hotline_links(self, *actors: ActorAgent) -> bool:
         return self.policy.hotline.enabled and all(Commitment.HOTLINE in a.commitments for a in actors)

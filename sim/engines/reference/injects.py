@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.engines.reference.draws import Purpose
 from sim.engines.reference.records import Cause
 from sim.engines.shared.provocations import PROVOCATION_ASAT_TEST, PROVOCATION_COLLISION
-from sim.kernels.rng import bernoulli
 from sim.scenario.schema import (
     AsatTestInject,
     AttackInject,
     AutonomyChangeInject,
     CollisionAtSeaInject,
-    Commitment,
     FalseAlarmInject,
 )
 
@@ -54,20 +51,22 @@ class Injects:
             actor = model.actors[inject.actor]
             for asset in model.assets.values():
                 if asset.owner is actor:
+                    asset.wanted_autonomy = inject.autonomy
                     asset.autonomy = model.capped_autonomy(asset, inject.autonomy)
             model.record("inject", f"{actor.key} sets its assets to {inject.autonomy.value.replace('_', ' ')}{note}")
 
     def _asat_test(self, inject: AsatTestInject, note: str) -> None:
         model = self.model
         actor = model.actors[inject.actor]
-        moratorium = self.policy.asat_test_moratorium
-        bound = moratorium.enabled and Commitment.ASAT_TEST_MORATORIUM in actor.commitments
-        if bound and bernoulli(model.draws.u(actor.index, Purpose.MORATORIUM), moratorium.compliance):
+        destructive = inject.debris > 0
+        bound = model.counterspace.bound(actor)
+        if model.counterspace.forgoes(actor, destructive):
             model.record("inject", f"{actor.key} forgoes a scheduled ASAT test (moratorium){note}")
             return
-        model.tracked_objects[inject.zone] += inject.debris
-        model.counts["debris"] += inject.debris
+        model.orbits.add_fragments(inject.zone, inject.debris)
         log_id = model.record("inject", f"{actor.key} conducts a destructive ASAT test in {inject.zone}{note}")
+        if destructive and bound:
+            model.counterspace.breach(actor, log_id)
         for adversary in actor.adversaries:
             model.escalation.schedule_response(
                 adversary,

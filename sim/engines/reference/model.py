@@ -30,16 +30,19 @@ from sim.engines.reference.agents import (
     autonomy_min,
 )
 from sim.engines.reference.c2 import CommandPipeline
-from sim.engines.reference.draws import Draws, Purpose
+from sim.engines.reference.counterspace import Counterspace
+from sim.engines.reference.draws import Draws
 from sim.engines.reference.engagement import Engagements
 from sim.engines.reference.escalation import Escalation
 from sim.engines.reference.injects import Injects
+from sim.engines.reference.logistics import Logistics
+from sim.engines.reference.norms import BOUND_CAP, Norms
 from sim.engines.reference.orbits import Orbits
 from sim.engines.reference.records import Cause, DecisionPoint, LogEntry, PendingWork, RungChange
 from sim.engines.reference.warning import WarningChain
 from sim.engines.shared.technology import actor_technology
 from sim.kernels import technology as tech
-from sim.scenario.schema import Autonomy, Commitment, DroneSwarm, NavalGroup, Scenario
+from sim.scenario.schema import Autonomy, DroneSwarm, NavalGroup, Scenario, SpaceRole
 from sim.vocabulary import N_RUNGS
 
 
@@ -96,19 +99,34 @@ class EscalationModel(mesa.Model):
         self.end_hours = math.nan
         self.end_state = "none"
         self.tracked_objects = {key: zone.tracked_objects for key, zone in spec.zones.items()}
+        self.fresh_fragments = {key: 0.0 for key in spec.zones}
+        """Fragments made during the run, by zone, decaying (docs/model.md §10)."""
+        self.blind_spot = False
+        """Whether the frontier teacher's blind spot is exposed now (distilled students misread, §5)."""
+        self.moratorium_broken = False
+        """Whether a committed actor has breached the ASAT moratorium (no one is bound any more)."""
         self._next_record_id = 0
+        self.assets: dict[str, AssetAgent] = {}
+        self.norms = Norms(self)
         self._build_actors()
         n = len(self.actors)
         self.posture = [
             [0 if a == b else actor.spec.initial_rung for b in range(n)] for a, actor in enumerate(self.actor_list)
         ]
         self.last_cause: list[list[Cause | None]] = [[None] * n for _ in range(n)]
+        self.balance = [
+            [tech.capability_balance(a.technology.strength, b.technology.strength) for b in self.actor_list]
+            for a in self.actor_list
+        ]
+        """Capability balance of each actor against each other at crisis start, in [-1, 1] (§13.1)."""
         self._build_assets()
         self.crisis_level_history: list[int] = []
         self.first_hours = [0.0 if k <= self.crisis_level else math.nan for k in range(N_RUNGS)]
         self.severity = 0.0
         self.escalation = Escalation(self)
         self.engagements = Engagements(self)
+        self.counterspace = Counterspace(self)
+        self.logistics = Logistics(self)
         self.warning = WarningChain(self)
         self.orbits = Orbits(self)
         self.injects = Injects(self)
@@ -140,16 +158,11 @@ class EscalationModel(mesa.Model):
             named = set(actor.spec.adversaries)
             named |= {other.key for other in self.actors.values() if actor.key in other.spec.adversaries}
             actor.adversaries = tuple(a for a in self.actors.values() if a.key in named)
-        norm = self.spec.policy.human_control_norm
         for actor in self.actors.values():
-            if norm.enabled and Commitment.HUMAN_CONTROL_NORM in actor.commitments:
-                p_comply = (
-                    norm.verification_probability + (1 - norm.verification_probability) * norm.baseline_compliance
-                )
-                actor.complies_with_norm = self.draws.u(actor.index, Purpose.NORM_COMPLIANCE) < p_comply
+            if self.norms.bound(actor):
+                self.norms.decide(actor, log=False)
 
     def _build_assets(self) -> None:
-        self.assets: dict[str, AssetAgent] = {}
         offset = len(self.actors)
         for i, (key, spec) in enumerate(self.spec.assets.items()):
             owner = self.actors[spec.owner]
@@ -161,8 +174,11 @@ class EscalationModel(mesa.Model):
                 asset = NavalGroupAgent(self, key, index, spec, owner, spec.zone)
             else:
                 asset = SpaceAssetAgent(self, key, index, spec, owner, spec.zone)
-            asset.autonomy = self.capped_autonomy(asset, spec.autonomy or owner.spec.autonomy)
+            asset.wanted_autonomy = spec.autonomy or owner.spec.autonomy
+            asset.autonomy = self.capped_autonomy(asset, asset.wanted_autonomy)
             asset.d_prime = asset.classifier_d_prime()
+            if isinstance(asset, SpaceAssetAgent) and spec.role == SpaceRole.ISR:
+                owner.isr_total += 1
             self.assets[key] = asset
         self.zone_entity = {key: offset + len(self.assets) + i for i, key in enumerate(self.spec.zones)}
         self.global_entity = offset + len(self.assets) + len(self.spec.zones)
@@ -170,9 +186,7 @@ class EscalationModel(mesa.Model):
     def capped_autonomy(self, asset: AssetAgent, wanted: Autonomy) -> Autonomy:
         """The autonomy an asset actually runs at: policy caps and a complied-with human-control norm."""
         cap = getattr(self.spec.policy.autonomy_caps, asset.kind)
-        norm = self.spec.policy.human_control_norm
-        bound = norm.enabled and Commitment.HUMAN_CONTROL_NORM in asset.owner.commitments
-        norm_cap = Autonomy.ON_THE_LOOP if bound and asset.owner.complies_with_norm else None
+        norm_cap = BOUND_CAP if self.norms.bound(asset.owner) and asset.owner.complies_with_norm else None
         return autonomy_min(wanted, cap, norm_cap)
 
     # ------------------------------------------------------------------ state
@@ -192,6 +206,10 @@ class EscalationModel(mesa.Model):
         """Engagements and strikes so far (shots fired, whatever they destroyed)."""
         c = self.counts
         return c["engagements_true"] + c["engagements_false"] + c["hostile_strikes"]
+
+    def balance_factor(self, actor: ActorAgent, other: ActorAgent) -> float:
+        """Window of opportunity: the multiplier of the actor's escalation hazard against ``other`` (§13.1)."""
+        return float(tech.balance_factor(self.spec.technology.balance_gain, self.balance[actor.index][other.index]))
 
     def posture_of(self, actor: ActorAgent, toward: ActorAgent) -> int:
         """An actor's posture (rung) toward another."""
@@ -220,7 +238,9 @@ class EscalationModel(mesa.Model):
         self.env.run(until=end)
         for actor in self.actors.values():
             actor.step()
-        self.orbits.collisions()
+        self.orbits.tick()
+        self.norms.verify()
+        self.logistics.replenish()
         self.escalation.crisis_ending()
         self.crisis_level_history.append(self.crisis_level)
         self.datacollector.collect(self)

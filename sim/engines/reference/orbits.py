@@ -1,4 +1,5 @@
-"""Orbital debris: catastrophic collisions once per tick and orbit zone (Kessler), and what a lost satellite means."""
+"""Orbital debris: fresh fragments that decay and hit satellites, catastrophic collisions (Kessler), and what a
+lost satellite means."""
 
 from __future__ import annotations
 
@@ -24,35 +25,65 @@ class Orbits:
         self.model = model
         self.params = model.spec.parameters.space
 
-    def collisions(self) -> None:
-        """Once per tick and orbit zone: a catastrophic collision with probability 1 − exp(−½kN²Δt)."""
+    def add_fragments(self, zone_key: str, fragments: int) -> None:
+        """Fragments made during the run: catalogued, counted as debris, and fresh (concentrated, decaying)."""
+        model = self.model
+        model.tracked_objects[zone_key] += fragments
+        model.fresh_fragments[zone_key] += fragments
+        model.counts["debris"] += fragments
+
+    def tick(self) -> None:
+        """Once per tick and orbit zone, in scenario order: fresh fragments decay, a catastrophic collision may
+        happen, then fresh fragments may hit each operational satellite."""
         model, p = self.model, self.params
         for zone_key, zone in model.spec.zones.items():
             if zone.kind != "orbit":
                 continue
-            n = model.tracked_objects[zone_key]
-            rate = space.collision_rate_per_day(p.collision_coefficient_per_day, n)
-            entity = model.zone_entity[zone_key]
-            if rate <= 0.0 or not bernoulli(
-                model.draws.u(entity, Purpose.COLLISION), -math.expm1(-rate * model.tick_hours / 24.0)
-            ):
-                continue
-            model.tracked_objects[zone_key] += p.fragments_per_collision
-            model.counts["debris"] += p.fragments_per_collision
-            model.counts["collisions"] += 1
-            active = [a for a in model.assets.values() if isinstance(a, SpaceAssetAgent) and a.zone == zone_key]
-            active = [a for a in active if a.operational]
-            hit = space.satellite_hit_index(model.draws.u(entity, Purpose.COLLISION_TARGET), len(active), n)
-            if hit < 0:
-                model.record("collision", f"debris collision in {zone_key} adds {p.fragments_per_collision} fragments")
-                continue
-            self._loss(active[hit], zone_key)
+            model.fresh_fragments[zone_key] = space.decayed_fragments(
+                model.fresh_fragments[zone_key], model.tick_hours, p.fragment_lifetime_days
+            )
+            self._collision(zone_key)
+            self._fragment_hits(zone_key)
 
-    def _loss(self, satellite: SpaceAssetAgent, zone_key: str) -> None:
+    def _fragment_hits(self, zone_key: str) -> None:
+        model, p = self.model, self.params
+        for satellite in [a for a in model.assets.values() if isinstance(a, SpaceAssetAgent) and a.zone == zone_key]:
+            if not satellite.operational:
+                continue
+            p_hit = space.fragment_hit_probability(
+                p.fragment_hit_per_day, model.fresh_fragments[zone_key], model.tick_hours
+            )
+            if p_hit <= 0.0 or not bernoulli(model.draws.u(satellite.index, Purpose.DEBRIS_HIT), p_hit):
+                continue
+            self.add_fragments(zone_key, p.fragments_per_collision)
+            model.counts["collisions"] += 1
+            self._loss(satellite, zone_key, "fragments")
+
+    def _collision(self, zone_key: str) -> None:
+        """A catastrophic collision with probability 1 − exp(−½kN²Δt)."""
+        model, p = self.model, self.params
+        n = model.tracked_objects[zone_key]
+        rate = space.collision_rate_per_day(p.collision_coefficient_per_day, n)
+        entity = model.zone_entity[zone_key]
+        if rate <= 0.0 or not bernoulli(
+            model.draws.u(entity, Purpose.COLLISION), -math.expm1(-rate * model.tick_hours / 24.0)
+        ):
+            return
+        self.add_fragments(zone_key, p.fragments_per_collision)
+        model.counts["collisions"] += 1
+        active = [a for a in model.assets.values() if isinstance(a, SpaceAssetAgent) and a.zone == zone_key]
+        active = [a for a in active if a.operational]
+        hit = space.satellite_hit_index(model.draws.u(entity, Purpose.COLLISION_TARGET), len(active), n)
+        if hit < 0:
+            model.record("collision", f"debris collision in {zone_key} adds {p.fragments_per_collision} fragments")
+            return
+        self._loss(active[hit], zone_key, "debris")
+
+    def _loss(self, satellite: SpaceAssetAgent, zone_key: str, what: str) -> None:
         """A satellite destroyed by debris; a strategic one reads as an attack if an adversary has an ASAT."""
         model = self.model
         model.engagements.disable_satellite(satellite)
-        log_id = model.record("collision", f"{satellite.describe()} destroyed by debris in {zone_key}")
+        log_id = model.record("collision", f"{satellite.describe()} destroyed by {what} in {zone_key}")
         if not satellite.strategic:
             return
         suspects = [

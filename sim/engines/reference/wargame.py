@@ -109,7 +109,8 @@ class Wargame:
         """Change one of the player's (or any) asset's autonomy; policy caps still apply. Returns the level set."""
         model = self.model
         target = model.assets[asset]
-        target.autonomy = model.capped_autonomy(target, Autonomy(level))
+        target.wanted_autonomy = Autonomy(level)
+        target.autonomy = model.capped_autonomy(target, target.wanted_autonomy)
         model.record("player", f"{target.describe()} set to {target.autonomy.value.replace('_', ' ')}")
         return target.autonomy
 

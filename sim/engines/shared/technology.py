@@ -1,4 +1,4 @@
-"""The technology layer at crisis start: each actor's d' and autonomous fleet size (BRIEF §3.9)."""
+"""The technology layer at crisis start: each actor's d', fleet, compute share and strength (BRIEF §3.9)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class ActorTechnology:
         effective_capability: Capability after compute limits, 0-1.
         d_prime: Classifier sensitivity d' of its AI stack.
         fleet_fraction: Share of its autonomous (drone) fleet it can field.
+        strength: Military-AI strength K = effective capability x fleet fraction (the capability balance).
+        distilled: Whether its AI is a distilled student (it shares the teacher's blind spots).
     """
 
     model_capability: float
@@ -25,19 +27,25 @@ class ActorTechnology:
     effective_capability: float
     d_prime: float
     fleet_fraction: float
+    strength: float
+    distilled: bool
 
 
 def actor_technology(scenario: Scenario, actor_id: str) -> ActorTechnology:
     """Apply export controls, distillation and domestic chips to one actor."""
     layer = scenario.technology
     actor = scenario.actors[actor_id]
+    d = layer.distillation
+    student = float(
+        tech.distilled_capability(layer.frontier_capability, d.fidelity, d.lag_months, d.frontier_growth_per_month)
+    )
     if actor.ai.source == AISource.DISTILLED and actor.ai.capability is None:
-        d = layer.distillation
-        model_capability = float(
-            tech.distilled_capability(layer.frontier_capability, d.fidelity, d.lag_months, d.frontier_growth_per_month)
-        )
+        model_capability = student
     else:
         model_capability = float(actor.ai.capability)
+    prolif = layer.proliferation
+    if actor_id in prolif.recipients:
+        model_capability = float(tech.proliferated_capability(model_capability, student, prolif.level))
     share = float(
         tech.compute_share(
             actor.compute.frontier_chip_access,
@@ -47,10 +55,13 @@ def actor_technology(scenario: Scenario, actor_id: str) -> ActorTechnology:
         )
     )
     effective = float(tech.effective_capability(model_capability, share, layer.compute_capability_floor))
+    fleet = float(tech.fleet_fraction(share, layer.compute_fleet_floor))
     return ActorTechnology(
         model_capability=model_capability,
         compute_share=share,
         effective_capability=effective,
         d_prime=float(tech.d_prime(effective, layer.dprime_at_full_capability)),
-        fleet_fraction=float(tech.fleet_fraction(share, layer.compute_fleet_floor)),
+        fleet_fraction=fleet,
+        strength=effective * fleet,
+        distilled=actor.ai.source == AISource.DISTILLED,
     )
