@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -99,6 +100,8 @@ class Executor:
 
     workers: int = 1
     name: str = "serial"
+    lost: bool = False
+    """Whether the workers were found gone (then :meth:`close` does not wait for them)."""
 
     @property
     def window(self) -> int:
@@ -175,6 +178,7 @@ class _FutureExecutor(Executor):
             reason = self._lost(exc)
             if reason is None:
                 raise
+            self.lost = True
             raise LostWorkersError(self.describe(), reason) from exc
 
 
@@ -261,9 +265,24 @@ class DaskExecutor(_FutureExecutor):
         return None
 
     def close(self) -> None:
-        if self._owned:
-            with contextlib.suppress(Exception):  # a lost scheduler cannot be told goodbye
+        if not self._owned:
+            return
+        if not self.lost:
+            self.client.close()
+            return
+        # A lost scheduler cannot be told goodbye: the client's reconnection attempt is cancelled,
+        # and distributed logs that with a traceback; the loss was already reported in one line.
+        names = [name for name in logging.root.manager.loggerDict if name.split(".")[0] == "distributed"]
+        loggers = [logging.getLogger(name) for name in ["distributed", *names]]
+        before = [logger.disabled for logger in loggers]
+        try:
+            for logger in loggers:
+                logger.disabled = True
+            with contextlib.suppress(Exception):
                 self.client.close(timeout=5)
+        finally:
+            for logger, disabled in zip(loggers, before, strict=True):
+                logger.disabled = disabled
 
     def describe(self) -> str:
         return f"dask at {self.address} ({getattr(self, 'workers', '?')} worker threads)"
@@ -285,8 +304,9 @@ def _worker_plugin(env: dict[str, str]) -> Any:
     return NumbaEnvironment(env)
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException, size: int = 160) -> str:
     text = " ".join(str(exc).split())
+    text = text if len(text) <= size else text[: size - 3] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

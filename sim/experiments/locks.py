@@ -9,6 +9,7 @@ network file system that does not support it two hosts are not kept apart.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -50,6 +51,7 @@ class OutputLock:
         self.path = target.with_name(f"{target.name}.lock")
         self.stale_owner: dict[str, Any] | None = None
         self._fd: int | None = None
+        self._made_directory = False
 
     def acquire(self) -> OutputLock:
         """Take the lock, or raise :class:`LockedError` at once if a live process holds it.
@@ -58,6 +60,7 @@ class OutputLock:
         """
         import fcntl
 
+        self._made_directory = not self.path.parent.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -87,6 +90,9 @@ class OutputLock:
         finally:
             os.close(self._fd)  # closing releases the flock
             self._fd = None
+        if self._made_directory:
+            with contextlib.suppress(OSError):
+                self.path.parent.rmdir()  # only if nothing else was written there
 
     def __enter__(self) -> OutputLock:
         return self.acquire()
