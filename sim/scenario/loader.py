@@ -164,10 +164,11 @@ def _read(filename: str) -> bytes:
         fd = os.open(filename, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         _fail(filename, f"cannot read: {exc.strerror or exc}")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        _fail(filename, f"cannot read: not a regular file (a {_file_kind(mode)})")
     with open(fd, "rb", closefd=True) as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            _fail(filename, f"cannot read: not a regular file (a {_file_kind(mode)})")
         try:
             data = handle.read(limits.MAX_FILE_BYTES + 1)
         except OSError as exc:
