@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from hostile import ROOT, SCS, TRACEBACK, alias_bomb, env, flashpoint
+from hostile import ROOT, SCS, TRACEBACK, env, flashpoint
+from hostile_documents import alias_bomb
 
 from sim.experiments.designs import make_design, parse_parameters
 from sim.experiments.limits import MAX_DESIGN_POINTS, LimitError
