@@ -96,3 +96,21 @@ def test_design_size_is_counted_without_building_it():
     assert make_design(integers, "grid", 10**12).points == ((1,), (2,), (3,))
     with pytest.raises(LimitError):
         make_design(integers, "lhs", MAX_DESIGN_POINTS + 1)
+
+
+def test_too_much_work_and_out_of_range_options_exit_2_before_any_run():
+    cases = {
+        ("run", SCS, "--workers", "64", "--runs", "10"): "--workers:1:1: workers: must be between 1 and ",
+        ("run", SCS, "--log", str(2**64)): f"--log:1:1: log: must be between 0 and 9999999 (got {2**64})",
+        ("run", SCS, "--log", "0", "--seed", str(2**64)): "--seed:1:1: seed: must be between 0 and ",
+        ("compare", SCS, "--arm", "a", "--arm", "b", "--runs", "6000000"): "--runs:1:1: runs: 6,000,000 runs × 2 arms",
+        ("sweep", SCS, "--param", "actors.PRC.resolve=0.1:0.9", "--runs", "2000", "--points", "60000"): (
+            "--runs:1:1: runs: 2,000 runs × 60,000 design points"
+        ),
+    }
+    for args, start in cases.items():
+        done = flashpoint(*args, timeout=60)
+        assert done.returncode == 2, (args, done.stderr)
+        assert TRACEBACK not in done.stderr
+        [line] = done.stderr.splitlines()
+        assert line.startswith(start), line
