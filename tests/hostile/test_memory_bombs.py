@@ -16,16 +16,19 @@ from sim.scenario import ScenarioError, limits, load_scenario_text
 PEAK_MB = 600
 """Peak resident memory a refused bomb may cost the process (the issue's bound)."""
 
-# Runs `flashpoint ARGS` in a process capped at 3 GB of address space (so a regression fails the test
-# instead of the machine) and prints the process's peak resident set size after the command.
+# A small launcher runs `flashpoint ARGS` in a child capped at 3 GB of address space (so a regression
+# fails the test instead of the machine) and prints the child's peak resident set size. Measured from
+# the launcher (RUSAGE_CHILDREN), not by the command itself: Linux starts a process's ru_maxrss at the
+# resident size of the process that forked it, and the test session is far larger than 600 MB.
 RSS_PROBE = """
-import resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-from sim.cli import main
-code = main(sys.argv[1:])
-sys.stdout.flush()
-print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.__stdout__, flush=True)
-sys.exit(code)
+import resource, subprocess, sys
+
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+done = subprocess.run([sys.executable, "-m", "sim", *sys.argv[1:]], preexec_fn=cap)
+print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}", flush=True)
+sys.exit(done.returncode)
 """
 
 
