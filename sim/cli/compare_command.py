@@ -58,7 +58,9 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     """Run the comparison and print it."""
     from sim.experiments.compare import compare, comparison_table
+    from sim.experiments.limits import LimitError
     from sim.experiments.metrics import COMPARE_METRICS
+    from sim.scenario.errors import ScenarioError
     from sim.scenario.limits import MAX_RUNS
 
     if not check_counts(args, batch=(args.batch, 1, MAX_RUNS), **{"max-runs": (args.max_runs, 1, MAX_RUNS)}):
@@ -90,9 +92,9 @@ def run_compare(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 progress=progress,
             )
+    except (ScenarioError, LimitError):
+        raise  # located errors, reported by sim.cli.exits
     except ValueError as exc:
-        if type(exc).__name__ in ("ScenarioError", "LimitError"):
-            raise  # reported by sim.cli.exits
         fail("--compare", str(exc))
         return EXIT_BAD_INPUT
     elapsed = time.perf_counter() - started

@@ -65,29 +65,34 @@ def run_guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
 
 def _known_failure(exc: Exception, args: argparse.Namespace, argv: Sequence[str]) -> int | None:
     """Report ``exc`` if it is one of the failures the exit codes name; its code, else None."""
-    from sim.cli.outputs import OutputError
-    from sim.experiments.executors import LostWorkersError
-    from sim.experiments.limits import LimitError
-    from sim.experiments.locks import LockedError
-    from sim.scenario.errors import LocatedError, ScenarioError
-
-    if isinstance(exc, ScenarioError):
-        _report(exc.errors)
+    if _is(exc, "sim.scenario.errors", "ScenarioError"):
+        _report(exc.errors)  # type: ignore[attr-defined]
         return EXIT_BAD_INPUT
-    if isinstance(exc, LimitError):
-        _report([LocatedError(exc.option, 1, 1, _name(exc.option), exc.message)])
-        return EXIT_BAD_INPUT
-    if isinstance(exc, LockedError):
-        _report([LocatedError("--out", 1, 1, "out", str(exc))])
-        return EXIT_BAD_INPUT
-    if type(exc).__name__ == "ResumeError":  # sim.experiments.chunks_store (pyarrow) is loaded by then
-        _report([LocatedError("--resume", 1, 1, "resume", str(exc))])
-        return EXIT_BAD_INPUT
-    if isinstance(exc, LostWorkersError | OutputError):
+    if _is(exc, "sim.experiments.limits", "LimitError"):
+        return _refuse(exc.option, exc.message)  # type: ignore[attr-defined]
+    if _is(exc, "sim.experiments.locks", "LockedError"):
+        return _refuse("--out", str(exc))
+    if _is(exc, "sim.experiments.chunks_store", "ResumeError"):
+        return _refuse("--resume", str(exc))
+    if _is(exc, "sim.experiments.executors", "LostWorkersError") or _is(exc, "sim.cli.outputs", "OutputError"):
         _say(str(exc))
         _say(_kept(args, argv))
         return EXIT_MACHINE
     return None
+
+
+def _is(exc: Exception, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``module.name``; a module never imported cannot have raised it (nothing is imported)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(exc, getattr(loaded, name))
+
+
+def _refuse(option: str, message: str) -> int:
+    """Report bad input located at ``OPTION:1:1``; exit code 2."""
+    from sim.scenario.errors import LocatedError
+
+    _report([LocatedError(option, 1, 1, _name(option), message)])
+    return EXIT_BAD_INPUT
 
 
 def _kept(args: argparse.Namespace, argv: Sequence[str]) -> str:
