@@ -7,10 +7,10 @@ Prints side-by-side tables:
    P(max rung >= 3 / 4 / 5) over the scenario's horizon;
 2. how long crises last (ICB BREXIT) against the horizon, and whether the model's crisis has
    come back down by the horizon;
-3. early-warning false alarms per owner and year (SOURCES.md §2, NORAD 1979-80) against the
+3. early-warning false alarms per owner and year (docs/sources.md §2, NORAD 1979-80) against the
    model's measured rate and the share acted on;
 4. contacts between adversaries (the model's encounters) against the ~90 coercive and risky PLA
-   intercepts of US aircraft a year, 2021-2023 (SOURCES.md §2, DoD CMPR 2023).
+   intercepts of US aircraft a year, 2021-2023 (docs/sources.md §2, DoD CMPR 2023).
 
 The ICB figures are computed here from the CSV. The model's probabilities come from a fresh Monte
 Carlo (``--runs``, compiled engine by default); the false-alarm and contact counts need each run's
@@ -58,14 +58,14 @@ DEFAULT_SCENARIO = ROOT / "scenarios" / "taiwan_strait.yaml"
 
 VIOL_LABELS = {1: "no violence", 2: "minor clashes", 3: "serious clashes", 4: "full-scale war"}
 US_PRC_CRISES = (132, 133, 140, 146, 166, 415)
-"""ICB crises with the USA and the PRC both crisis actors, and the PRC-Taiwan crisis of 1995-96 (SOURCES §1)."""
+"""ICB crises with the USA and the PRC both crisis actors, and the PRC-Taiwan crisis of 1995-96 (docs/sources.md §1)."""
 
 INTERCEPTS_PER_YEAR = 90.0
-"""PLA coercive/risky intercepts of US aircraft: >180 from fall 2021 to fall 2023 (SOURCES §2, VERIFIED)."""
+"""PLA coercive/risky intercepts of US aircraft: >180 from fall 2021 to fall 2023 (docs/sources.md §2, VERIFIED)."""
 NORAD_SERIOUS_PER_YEAR = 4 / 1.5
-"""Early-warning false alarms prompting force-survival actions: 4 in 18 months to mid-1980 (SOURCES §2)."""
+"""Early-warning false alarms prompting force-survival actions: 4 in 18 months to mid-1980 (docs/sources.md §2)."""
 NORAD_ALL_PER_YEAR = 147 / 1.5
-"""All early-warning false alarms: 147 in 18 months to mid-1980 (SOURCES §2, VERIFIED-2nd)."""
+"""All early-warning false alarms: 147 in 18 months to mid-1980 (docs/sources.md §2, VERIFIED-2nd)."""
 
 
 # --------------------------------------------------------------------------- ICB

@@ -46,6 +46,9 @@ ROOT_CAUSES = (
 INADVERTENT_CAUSES = frozenset({"misidentification", "false_alarm", "misattribution", "entanglement", "accident"})
 """Roots that make a step inadvertent (BRIEF §3.11; a collision at sea, "accident", counts too)."""
 
+END_STATES = ("none", "settlement", "competition")
+"""How a run's crisis ended: not by the horizon, settled above rung 1, or faded back to competition."""
+
 # --------------------------------------------------------------------------- the outcome record
 
 
@@ -63,11 +66,16 @@ class RunOutcome:
             never rose above its initial level).
         engagements_true: Engagements against truly hostile contacts.
         engagements_false: Engagements against contacts that were not hostile (false positives).
+        hostile_strikes: Strikes by truly hostile contacts that were not engaged or warned off in time.
+        contacts: Contacts between assets of adversaries (intercepts; every one that went ahead).
         drones_lost: Drones destroyed, all actors.
         ships_lost: Ships put out of action, all actors.
         satellites_lost: Satellites disabled (attacks and collisions), all actors.
         debris: Trackable fragments created during the run.
         severity: Severity score of all rung changes (Rivera et al. 2024 weights).
+        drawn_in: Actors that rose to rung >= 3 before any of their assets had attacked.
+        end_hours: When the crisis first ended, hours (NaN if it had not by the horizon).
+        end_state: How it ended: one of :data:`END_STATES`.
         crisis_level: Crisis level at the end of each tick, int8 array of length n_ticks.
     """
 
@@ -79,18 +87,35 @@ class RunOutcome:
     root_cause: str
     engagements_true: int
     engagements_false: int
+    hostile_strikes: int
+    contacts: int
     drones_lost: int
     ships_lost: int
     satellites_lost: int
     debris: int
     severity: float
+    drawn_in: int
+    end_hours: float
+    end_state: str
     crisis_level: np.ndarray = field(repr=False)
 
+    @property
+    def kinetic_incidents(self) -> int:
+        """Shots fired: engagements (true and false) and hostile strikes."""
+        return self.engagements_true + self.engagements_false + self.hostile_strikes
+
     def key(self) -> tuple:
-        """Every field as a hashable value; NaN first-times become ``None`` so equal runs compare equal."""
-        values = [getattr(self, f.name) for f in fields(self)]
-        values[3] = tuple(None if math.isnan(h) else float(h) for h in self.first_hours)
-        values[-1] = np.asarray(self.crisis_level, dtype=np.int8).tobytes()
+        """Every field as a hashable value; NaN times become ``None`` so equal runs compare equal."""
+        values = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "first_hours":
+                value = tuple(_finite_or_none(h) for h in value)
+            elif f.name == "crisis_level":
+                value = np.asarray(value, dtype=np.int8).tobytes()
+            elif isinstance(value, float):
+                value = _finite_or_none(value)
+            values.append(value)
         return tuple(values)
 
     def __eq__(self, other: object) -> bool:
@@ -99,6 +124,10 @@ class RunOutcome:
 
     def __hash__(self) -> int:
         return hash(self.key())
+
+
+def _finite_or_none(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
 
 
 # Column layout of a batch of outcomes as the compiled engine writes them: int64 columns ``OI_*``
@@ -115,11 +144,17 @@ OI_SATELLITES = 7
 OI_DEBRIS = 8
 OI_STATUS = 9
 """0 when the replication finished; anything else is an engine-internal status."""
-N_OI = 10
+OI_STRIKES = 10
+OI_CONTACTS = 11
+OI_DRAWN_IN = 12
+OI_END_STATE = 13
+"""Index into :data:`END_STATES`."""
+N_OI = 14
 OF_FIRST_HOURS = 0
 """First of the eight first-hours columns (rung k is column ``OF_FIRST_HOURS + k``)."""
 OF_SEVERITY = 8
-N_OF = 9
+OF_END_HOURS = 9
+N_OF = 10
 
 # --------------------------------------------------------------------------- the event log
 

@@ -30,7 +30,8 @@ import numpy as np
 
 from sim.app.session import GameRecord
 from sim.engines import Wargame, continue_from, snapshot
-from sim.experiments.stats import PairedDifference, paired_difference
+from sim.experiments.paired_proportions import paired_proportion_difference
+from sim.experiments.stats import PairedDifference
 from sim.experiments.summary import Proportion
 from sim.vocabulary import N_RUNGS, OF_FIRST_HOURS, OI_INADVERTENT
 
@@ -226,8 +227,12 @@ class OddsResult:
         return Proportion.of(int(self.inadvertent[option].sum()), self.futures)
 
     def difference(self, option: int, k: int) -> PairedDifference:
-        """P(level >= k) under ``option`` minus under the first option, paired on the fork keys."""
-        return paired_difference((self.levels[option] >= k).astype(float), (self.levels[0] >= k).astype(float))
+        """P(level >= k) under ``option`` minus under the first option, paired on the fork keys.
+
+        The interval is Tango's paired score interval: futures forked from the same key rarely differ,
+        and a t interval on so few differing pairs would be too narrow (or zero-width).
+        """
+        return paired_proportion_difference(self.levels[option] >= k, self.levels[0] >= k)
 
     def table(self) -> list[dict]:
         """One row per option: P(crisis level >= k) for k = 1..7 and P(inadvertent), as floats."""

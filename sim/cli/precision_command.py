@@ -99,6 +99,8 @@ def _write(args: argparse.Namespace, scenario: Scenario, seed: int, result, labe
     meta = provenance(scenario, seed, result.runs, getattr(args, "engine", "compiled"), args.overrides)
     extra = {
         "precision.json": json_text(result.to_dict(), indent=1) + "\n",
-        "convergence.png": convergence_figure(convergence(result.values), label, args.precision),
+        "convergence.png": convergence_figure(
+            convergence(result.values), label, args.precision, scenario.metadata.name
+        ),
     }
     return write_run_outputs(Path(args.out), result.outcomes, result.summary, scenario, meta, extra)

@@ -1,7 +1,7 @@
-"""``flashpoint sensitivity``: Sobol' indices of escalation probabilities over a Saltelli sweep, and a tornado.
+"""``flashpoint sensitivity``: Sobol' indices over a Saltelli sweep (and a tornado), or a Morris screening.
 
-``--out DIR`` receives ``points.parquet`` (the Saltelli sweep's point table, resumable as a sweep's),
-``sensitivity.json`` (what ``--json`` prints) and a tornado figure per metric.
+``--out DIR`` receives ``points.parquet`` (the design's point table, resumable as a sweep's),
+``sensitivity.json`` (what ``--json`` prints) and a tornado (or Morris) figure per metric.
 """
 
 from __future__ import annotations
@@ -36,7 +36,16 @@ def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     add_param_option(parser)
     parser.add_argument(
-        "--n", type=int, default=64, help="base sample size, rounded up to a power of 2; the sweep has n·(d+2) points"
+        "--method",
+        choices=("sobol", "morris"),
+        default="sobol",
+        help="sobol: Sobol' indices with intervals (n·(d+2) points); morris: a cheaper screening of many "
+        "parameters by elementary effects (n·(d+1) points) (default sobol)",
+    )
+    parser.add_argument(
+        "--n",
+        type=int,
+        help="sobol: base sample size, rounded up to a power of 2 (default 64); morris: trajectories (default 10)",
     )
     add_execution_options(parser, "runs per design point (default 100)")
     parser.add_argument(
@@ -47,10 +56,10 @@ def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
         help="output to analyse (repeatable; default p_ge_3 and p_inadvertent)",
     )
     parser.add_argument("--design-seed", type=int, help="seed of the Sobol' sequence (default: --seed)")
-    add_out_option(parser, f"{POINTS_FILE} (the Saltelli sweep, resumable), {RESULT_FILE} and tornado figures")
+    add_out_option(parser, f"{POINTS_FILE} (the design's sweep, resumable), {RESULT_FILE} and a figure per output")
     parser.add_argument("--resume", action="store_true", help="finish an interrupted analysis from its chunks")
     parser.add_argument("--restart", action="store_true", help="discard the chunks of an interrupted analysis")
-    parser.add_argument("--figures", metavar="DIR", help="write the tornado figures here instead of in --out")
+    parser.add_argument("--figures", metavar="DIR", help="write the tornado (or Morris) figures here, not in --out")
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
@@ -59,6 +68,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
     runs = 100 if args.runs is None else args.runs
     args.runs = runs
+    args.n = (10 if args.method == "morris" else 64) if args.n is None else args.n
     if not check_counts(args, n=(args.n, 2, 65_536), **{"design-seed": (args.design_seed, 0, 2**63 - 1)}):
         return EXIT_BAD_INPUT
     for flag, wanted in (("--resume", args.resume), ("--restart", args.restart)):
@@ -68,9 +78,10 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     if not check_outputs(("--out", args.out, (POINTS_FILE, RESULT_FILE)), ("--figures", args.figures, ())):
         return EXIT_BAD_INPUT
     metrics = tuple(dict.fromkeys(args.metrics or SENSITIVITY_METRICS))
+    analyse = sensitivity if args.method == "sobol" else _morris
     started = time.perf_counter()
     with progress_bar() as progress, writing_to(args.out):
-        result = sensitivity(
+        result = analyse(
             args.scenario,
             args.params,
             n=args.n,
@@ -95,15 +106,19 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         with StagedOutput(args.out) as staging:
             (staging / RESULT_FILE).write_text(json_text(data, indent=1) + "\n", encoding="utf-8")
             if not args.figures:
-                _tornadoes(result, staging)
+                _charts(result, args.method, staging)
         say(f"wrote {POINTS_FILE} and {RESULT_FILE} to {args.out}")
     if args.figures:
         with StagedOutput(args.figures) as staging:
-            _tornadoes(result, staging)
+            _charts(result, args.method, staging)
     if args.figures or args.out:
         say(f"wrote {len(result.metrics)} figures to {args.figures or args.out}")
     if args.json:
         print_json(data)
+    elif args.method == "morris":
+        from sim.experiments.morris import morris_table
+
+        print(morris_table(result, runs))
     else:
         print(_table(result, runs))
     points = len(result.sweep.design) if result.sweep else 0
@@ -111,11 +126,20 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _tornadoes(result, directory: Path) -> None:
-    from sim.report.experiment_figures import DPI, tornado
+def _charts(result, method: str, directory: Path) -> None:
+    """A tornado (Sobol') or Morris chart per metric, ``tornado_<metric>.png`` or ``morris_<metric>.png``."""
+    from sim.report.experiment_figures import DPI, morris_chart, tornado
 
+    chart, stem = (tornado, "tornado") if method == "sobol" else (morris_chart, "morris")
     for metric in result.metrics:
-        tornado(result, metric).savefig(directory / f"tornado_{metric}.png", dpi=DPI)
+        chart(result, metric).savefig(directory / f"{stem}_{metric}.png", dpi=DPI)
+
+
+def _morris(scenario, params, *, n: int, **options):
+    """Morris screening with ``n`` trajectories (the Sobol' call's arguments otherwise)."""
+    from sim.experiments.morris import morris_screening
+
+    return morris_screening(scenario, params, trajectories=n, **options)
 
 
 def _fmt(v: float) -> str:

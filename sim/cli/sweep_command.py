@@ -122,8 +122,9 @@ def _figures(result, names: list[str], directory: str | None) -> list[Path]:
         return []
     from sim.report.experiment_figures import save_sweep_figures
 
+    grid = result.design.kind == "grid"
     with StagedOutput(directory) as staging:
-        written = save_sweep_figures(result.points, names, staging, grid=result.design.kind == "grid")
+        written = save_sweep_figures(result.points, names, staging, grid, result.metadata["scenario"])
     return [Path(directory) / path.name for path in written]
 
 

@@ -4,9 +4,13 @@ Each arm is the scenario with some overrides (``--arm NAME:PATH=VALUE[,PATH=VALU
 the same run indices with the same seed, and the engine's draws are counter-based (a hash of seed,
 run, entity, purpose, counter), so run i of arm A and run i of arm B face the same encounters and
 the same dice wherever their histories agree. Each difference ``arm − baseline`` (the first arm) is
-then estimated pair by pair (:func:`sim.experiments.stats.paired_difference`): its paired 95%
-interval is reported beside the unpaired (Welch) interval the same runs would give if the arms had
-been run independently, and the ratio of the two widths says how much the pairing bought.
+then estimated pair by pair (:func:`paired_estimate`): a probability by Tango's paired score interval
+(:mod:`sim.experiments.paired_proportions`), which stays sound when only a few runs differ and all
+one way, a per-run mean (severity, counts) by the paired t interval
+(:func:`sim.experiments.stats.paired_difference`). The paired 95% interval is reported beside the
+unpaired one the same runs would give had the arms been run independently (Newcombe's hybrid score
+interval for probabilities, Welch's for means), and the ratio of the two widths says how much the
+pairing bought.
 
 With ``precision`` the arms are run in batches until the paired half-width of the chosen metric is
 at most the target for every arm (:func:`sim.experiments.precision.grow_runs`).
@@ -27,9 +31,11 @@ import pyarrow as pa
 from sim import __version__
 from sim.experiments.batches import DEFAULT_ENGINE, run_points
 from sim.experiments.designs import _about_path, _split_values
+from sim.experiments.display import html_table, interval_text
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.limits import MAX_COMPARE_RUNS, check_arms, check_runs
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
+from sim.experiments.paired_proportions import paired_proportion_difference
 from sim.experiments.precision import DEFAULT_MAX_RUNS, grow_runs
 from sim.experiments.provenance import scenario_sha256
 from sim.experiments.stats import PairedDifference, paired_difference
@@ -40,7 +46,16 @@ from sim.scenario.overrides import Override, OverrideError, parse_override
 from sim.scenario.printable import first_unsafe
 from sim.scenario.schema import Scenario
 
-__all__ = ["ARM_SOURCE", "Arm", "ComparisonResult", "Difference", "compare", "comparison_table", "parse_arms"]
+__all__ = [
+    "ARM_SOURCE",
+    "Arm",
+    "ComparisonResult",
+    "Difference",
+    "compare",
+    "comparison_table",
+    "paired_estimate",
+    "parse_arms",
+]
 
 ARM_SOURCE = "--arm"
 """File name used for errors located in an ``--arm`` option."""
@@ -164,9 +179,9 @@ class Difference:
 
     @property
     def narrower(self) -> float:
-        """Unpaired width / paired width (how many times narrower pairing made the interval)."""
+        """Unpaired width / paired width (how many times narrower pairing made the interval; NaN if undefined)."""
         w = self.paired.width
-        return self.paired.unpaired_width / w if w > 0 else float("inf") if self.paired.unpaired_width > 0 else 1.0
+        return self.paired.unpaired_width / w if w > 0 else float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -184,7 +199,7 @@ class Difference:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ComparisonResult:
     """Arms, their estimates, and every difference against the baseline.
 
@@ -216,6 +231,37 @@ class ComparisonResult:
         """Differences as a frame (one row per arm and metric)."""
         return pd.DataFrame([d.to_dict() for d in self.differences])
 
+    def __repr__(self) -> str:
+        shown = [d for d in self.differences if d.metric == "p_ge_3"]
+        headline = "; ".join(
+            f"{d.arm} − {d.baseline}: {metric_label(d.metric)} "
+            + interval_text(d.paired.diff, d.paired.lo, d.paired.hi, signed=True)
+            for d in shown
+        )
+        arms = ", ".join(a.name for a in self.arms)
+        tail = f", {headline}" if headline else ""
+        return f"ComparisonResult(arms=[{arms}], runs={self.runs}, seed={self.seed}{tail})"
+
+    def _repr_html_(self) -> str:
+        """Every difference against the baseline, paired and unpaired, as an HTML table."""
+        rows = []
+        for d in self.differences:
+            p = d.paired
+            rows.append(
+                [
+                    f"{d.arm} − {d.baseline}",
+                    metric_label(d.metric),
+                    interval_text(p.diff, p.lo, p.hi, signed=True),
+                    interval_text(p.diff, p.unpaired_lo, p.unpaired_hi, signed=True),
+                    f"{d.narrower:.1f}×" if math.isfinite(d.narrower) else "—",
+                    "" if p.a_only is None else f"{p.a_only} / {p.b_only}",
+                ]
+            )
+        name = self.metadata.get("scenario", "")
+        caption = f"{name}: paired comparison, {self.runs} runs per arm, seed {self.seed}, common random numbers"
+        header = ["difference", "metric", "paired 95%", "unpaired 95%", "narrower", "runs: arm only / baseline only"]
+        return html_table(caption, header, rows)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {
@@ -227,6 +273,22 @@ class ComparisonResult:
             "differences": [d.to_dict() for d in self.differences],
             "precision": self.precision,
         }
+
+
+def paired_estimate(arm: np.ndarray, baseline: np.ndarray, metric: str) -> PairedDifference:
+    """``arm − baseline`` for one metric, pair by pair: Tango's score interval for a probability, t for a mean.
+
+    Args:
+        arm: Per-run values of the arm, in run order.
+        baseline: Per-run values of the baseline, the same runs.
+        metric: The metric's name (see :mod:`sim.experiments.metrics`).
+
+    Returns:
+        The :class:`PairedDifference`.
+    """
+    if is_probability(metric):
+        return paired_proportion_difference(arm, baseline)
+    return paired_difference(arm, baseline)
 
 
 def _estimate(rows: pa.Table, metric: str) -> Proportion | MeanEstimate:
@@ -316,7 +378,7 @@ def compare(
         widths = []
         for i in range(1, len(parsed)):
             other = np.concatenate([metric_values(t, precision_metric) for t in tables[i]])
-            widths.append(paired_difference(other, base).width / 2)
+            widths.append(paired_estimate(other, base, precision_metric).width / 2)
         return max(widths)
 
     info = None
@@ -344,7 +406,7 @@ def compare(
     differences = []
     for i in range(1, len(parsed)):
         for m in metrics:
-            d = paired_difference(metric_values(rows[i], m), metric_values(rows[0], m))
+            d = paired_estimate(metric_values(rows[i], m), metric_values(rows[0], m), m)
             differences.append(Difference(parsed[i].name, parsed[0].name, m, d))
     metadata = {
         "kind": "compare",
@@ -365,6 +427,11 @@ def _fmt(v: float, digits: int = 3) -> str:
     return f"{v:+.{digits}f}" if math.isfinite(v) else "n/a"
 
 
+def _discordance(p: PairedDifference) -> str:
+    """The discordant runs of a probability (arm only / baseline only); nothing for a mean."""
+    return "" if p.a_only is None else f"  {p.a_only:>13} / {p.b_only}"
+
+
 def comparison_table(result: ComparisonResult) -> str:
     """Text table: each arm's estimates, then each difference with paired and unpaired intervals."""
     lines = [f"Paired comparison: {result.runs} runs per arm, seed {result.seed}, common random numbers"]
@@ -380,13 +447,17 @@ def comparison_table(result: ComparisonResult) -> str:
         lines.append(f"  {metric_label(m):<{width}}" + "".join(f"{c:>26}" for c in cells))
     for arm in result.arms[1:]:
         lines.append(f"Difference {arm.name} − {result.arms[0].name}")
-        lines.append(f"  {'':<{width}} {'diff':>7}  {'paired 95%':<18} {'unpaired 95%':<18} narrower")
+        lines.append(
+            f"  {'':<{width}} {'diff':>7}  {'paired 95%':<16}  {'unpaired 95%':<16}  {'narrower':>8}  "
+            "runs: arm only / baseline only"
+        )
         for m in metrics:
             d = result.difference(arm.name, m)
             p = d.paired
+            narrower = f"{d.narrower:.1f}×" if math.isfinite(d.narrower) else "—"
             lines.append(
                 f"  {metric_label(m):<{width}} {_fmt(p.diff):>7}  [{_fmt(p.lo)}, {_fmt(p.hi)}]  "
-                f"[{_fmt(p.unpaired_lo)}, {_fmt(p.unpaired_hi)}]  {d.narrower:.1f}×"
+                f"[{_fmt(p.unpaired_lo)}, {_fmt(p.unpaired_hi)}]  {narrower:>8}{_discordance(p)}"
             )
     if result.precision:
         info = result.precision

@@ -1,9 +1,11 @@
 """Named per-run quantities that experiments estimate, compare and analyse.
 
 ``p_ge_K`` is the indicator "max rung >= K" (K = 1..7), ``p_inadvertent`` the indicator of an
-inadvertent step to rung >= 3; their means are the probabilities the brief asks for. ``severity`` and
-``engagements_false`` are per-run means. Values come from per-run rows (an Arrow table or a frame with
-the columns of :mod:`sim.experiments.storage`).
+inadvertent step to rung >= 3, ``p_drawn_in`` the indicator that some actor rose to rung >= 3 before
+it had attacked; their means are the probabilities the brief asks for. ``severity``,
+``engagements_false``, ``hostile_strikes`` and ``drawn_in`` (actors drawn in) are per-run means.
+Values come from per-run rows (an Arrow table or a frame with the columns of
+:mod:`sim.experiments.storage`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from sim.vocabulary import N_RUNGS
 
 __all__ = ["COMPARE_METRICS", "PROBABILITY_METRICS", "check_metric", "is_probability", "metric_label", "metric_values"]
 
-PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, N_RUNGS)), "p_inadvertent")
+PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, N_RUNGS)), "p_inadvertent", "p_drawn_in")
 """Indicator metrics (their mean is a probability with a Wilson interval)."""
 
-COMPARE_METRICS = (*PROBABILITY_METRICS, "severity", "engagements_false")
+COMPARE_METRICS = (*PROBABILITY_METRICS, "severity", "engagements_false", "hostile_strikes", "drawn_in")
 """Metrics a comparison reports, in order."""
 
 _GE = re.compile(r"^p_ge_([0-9])$")
@@ -51,6 +53,9 @@ def metric_label(name: str) -> str:
         return f"P(max rung ≥ {match.group(1)})"
     return {
         "p_inadvertent": "P(inadvertent)",
+        "p_drawn_in": "P(an actor drawn in)",
+        "hostile_strikes": "hostile strikes per run",
+        "drawn_in": "actors drawn in per run",
         "severity": "mean severity",
         "engagements_false": "false engagements per run",
     }.get(name, name)
@@ -72,4 +77,6 @@ def metric_values(rows: Any, name: str) -> np.ndarray:
         return (_column(rows, "max_rung").astype(np.int64) >= int(match.group(1))).astype(float)
     if name == "p_inadvertent":
         return _column(rows, "inadvertent").astype(bool).astype(float)
+    if name == "p_drawn_in":
+        return (_column(rows, "drawn_in").astype(np.int64) > 0).astype(float)
     return _column(rows, name).astype(float)

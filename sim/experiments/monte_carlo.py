@@ -7,31 +7,107 @@ results do not depend on the engine, the number of workers or threads, or which 
 
 from __future__ import annotations
 
+import html
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
 
 from sim import engines
+from sim.experiments.display import summary_html, summary_line
 from sim.experiments.executors import LostWorkersError, start_worker
 from sim.experiments.limits import check_workers
-from sim.experiments.summary import MonteCarloSummary, summarize
+from sim.experiments.storage import outcomes_to_frame
+from sim.experiments.summary import MonteCarloSummary, summarize, trajectory_grid
 from sim.scenario.schema import Scenario
 from sim.vocabulary import RunOutcome
+
+if TYPE_CHECKING:
+    import xarray
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (runs done, runs in all) as chunks finish."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MonteCarloResult:
-    """Per-run outcomes (in run order) and their summary."""
+    """Per-run outcomes (in run order) and their summary.
+
+    In a notebook: :meth:`frame` gives one row per run (pandas), :meth:`trajectories` the crisis
+    level of every run at every tick (an ``xarray.DataArray`` with axes ``run`` × ``tick``), and the
+    result shows itself as a short line (``repr``) or an HTML table of its headline numbers.
+
+    Attributes:
+        scenario: The scenario that was run (overrides applied).
+        seed: Master seed.
+        outcomes: One record per run, in run order.
+        summary: Their summary.
+    """
 
     scenario: Scenario
     seed: int
     outcomes: tuple[RunOutcome, ...]
     summary: MonteCarloSummary
+
+    def frame(self, trajectory: bool = False) -> pd.DataFrame:
+        """One row per run, one column per field of the outcome record (see :func:`outcomes_to_frame`).
+
+        Args:
+            trajectory: Also include each run's per-tick ``crisis_level`` (an array per row).
+
+        Returns:
+            The frame, in run order (the ``run`` column holds the run index).
+        """
+        return outcomes_to_frame(self.outcomes, trajectory=trajectory)
+
+    def trajectories(self) -> xarray.DataArray:
+        """Crisis level at the end of every tick of every run: a (run × tick) ``xarray.DataArray``.
+
+        Coordinates: ``run`` (run index), ``tick`` (0-based) and, along ``tick``, ``hours`` (end of the
+        tick) and ``day`` (fractional days). A run that stopped early is held at its last level. For
+        example ``result.trajectories().sel(run=7)`` is one run, ``(t >= 3).mean("run")`` the share of
+        runs at rung 3 or above over time (the fan chart's line for k = 3).
+
+        Returns:
+            int8 values named ``crisis_level``, with the scenario, seed and tick length as attributes.
+        """
+        import xarray
+
+        grid = trajectory_grid(self.outcomes)
+        ticks = np.arange(grid.shape[1])
+        hours = (ticks + 1.0) * self.scenario.time.tick_hours
+        return xarray.DataArray(
+            grid,
+            dims=("run", "tick"),
+            coords={
+                "run": [o.run for o in self.outcomes],
+                "tick": ticks,
+                "hours": ("tick", hours),
+                "day": ("tick", hours / 24.0),
+            },
+            name="crisis_level",
+            attrs={
+                "long_name": "crisis level (highest rung held) at the end of the tick",
+                "scenario": self.scenario.metadata.name,
+                "seed": self.seed,
+                "tick_hours": self.scenario.time.tick_hours,
+            },
+        )
+
+    def __repr__(self) -> str:
+        name = self.scenario.metadata.name
+        return f"MonteCarloResult(scenario={name!r}, seed={self.seed}, {summary_line(self.summary)})"
+
+    def _repr_html_(self) -> str:
+        """The scenario, seed and headline probabilities as HTML (Jupyter shows it for a result in a cell)."""
+        name = html.escape(self.scenario.metadata.name)
+        head = f"<p><b>{name}</b>: Monte Carlo of {self.summary.n_runs} runs, seed {self.seed}</p>"
+        return head + summary_html(self.summary)
 
 
 def run_chunk(
@@ -98,7 +174,7 @@ def run_monte_carlo(
     else:
         outcomes = _run_pool(scenario, seed, chunks, runs, workers, progress, engine)
     outcomes.sort(key=lambda o: o.run)
-    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours)
+    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name)
     return MonteCarloResult(scenario, seed, tuple(outcomes), summary)
 
 

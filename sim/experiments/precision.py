@@ -9,6 +9,12 @@ difference). After each batch it predicts the runs needed from ``half-width ∝ 
 rounded up to a multiple of ``batch``. Runs are always indices ``0 .. n-1`` of the same seed, so the
 numbers at a given n do not depend on how the batches fell, and the whole procedure is reproducible.
 
+A zero-width (or NaN) interval never counts as reached: it says that nothing was learned, not that
+everything was. The intervals that feed the rule are score intervals — Wilson's for a probability,
+Tango's for a paired difference of probabilities (:mod:`sim.experiments.paired_proportions`) — which
+have a positive width at any finite n even when no run (or no pair of runs) differs, so the rule adds
+runs until the evidence, not the lack of it, makes the interval narrow.
+
 :func:`convergence` gives the estimate and its Wilson interval at every n (the convergence figure).
 """
 
@@ -33,7 +39,7 @@ from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.vocabulary import RunOutcome
 
-__all__ = ["PrecisionResult", "convergence", "grow_runs", "next_total", "run_to_precision"]
+__all__ = ["PrecisionResult", "convergence", "grow_runs", "next_total", "run_to_precision", "target_reached"]
 
 DEFAULT_MAX_RUNS = 100_000
 ProgressCallback = Callable[[int, int], None]
@@ -50,6 +56,11 @@ def next_total(n: int, half_width: float, target: float, batch: int, max_runs: i
     return min(max_runs, total)
 
 
+def target_reached(half_width: float, target: float) -> bool:
+    """Whether a half-width meets the target: positive, finite and at most ``target``."""
+    return math.isfinite(half_width) and 0.0 < half_width <= target
+
+
 def grow_runs(
     run_batch: Callable[[range], None],
     half_width: Callable[[], float],
@@ -58,7 +69,9 @@ def grow_runs(
     max_runs: int,
     first: int | None = None,
 ) -> tuple[int, bool, list[tuple[int, float]]]:
-    """Run batches until ``half_width() <= target`` or ``max_runs`` runs.
+    """Run batches until ``0 < half_width() <= target`` or ``max_runs`` runs.
+
+    A half-width of 0 or NaN is never taken as reached (see the module docstring).
 
     Args:
         run_batch: Runs the given run indices (and records them).
@@ -85,7 +98,7 @@ def grow_runs(
         n = total
         h = half_width()
         history.append((n, h))
-        if h <= target:
+        if target_reached(h, target):
             return n, True, history
         if n >= max_runs:
             return n, False, history
@@ -225,7 +238,7 @@ def run_to_precision(
     table = pa.concat_tables(tables)
     values = metric_values(table, metric)
     outcomes = table_outcomes(table)
-    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours)
+    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name)
     estimate = Proportion.of(int(values.sum()), int(values.size))
     return PrecisionResult(
         metric=metric,

@@ -6,8 +6,10 @@ it line for line.
 * :func:`wilson_interval` — Wilson (1927) score interval for a binomial proportion.
 * :func:`kaplan_meier` — product-limit estimator (Kaplan & Meier 1958) with Greenwood's (1926)
   variance and the log-log ("exponential Greenwood", Kalbfleisch & Prentice 2002 §1.4) interval.
-* :func:`paired_difference` — mean of per-pair differences under common random numbers, with the
-  unpaired (Welch) interval alongside so the variance reduction can be shown.
+* :func:`paired_difference` — mean of per-pair differences under common random numbers (paired t
+  interval), with the unpaired (Welch) interval alongside so the variance reduction can be shown. For
+  real-valued outcomes (severity, counts); yes/no outcomes take the score intervals of
+  :mod:`sim.experiments.paired_proportions`, which stay sound when few pairs disagree.
 """
 
 from __future__ import annotations
@@ -282,6 +284,10 @@ class PairedDifference:
         unpaired_hi: Upper bound of the Welch t interval.
         correlation: Pearson correlation of ``a`` and ``b`` (NaN if either is constant).
         confidence: Coverage level.
+        method: How the intervals were made: ``"t"`` (paired t, Welch unpaired) or ``"tango"``
+            (Tango's paired score interval, Newcombe's unpaired hybrid score interval).
+        a_only: Pairs where only A had the outcome (yes/no outcomes only, else None).
+        b_only: Pairs where only B had the outcome (yes/no outcomes only, else None).
     """
 
     n: int
@@ -296,6 +302,9 @@ class PairedDifference:
     unpaired_hi: float
     correlation: float
     confidence: float
+    method: str = "t"
+    a_only: int | None = None
+    b_only: int | None = None
 
     @property
     def width(self) -> float:
@@ -332,6 +341,9 @@ class PairedDifference:
         ):
             out[name] = json_float(getattr(self, name))
         out["variance_reduction"] = json_float(self.variance_reduction)
+        out["method"] = self.method
+        if self.a_only is not None:
+            out["a_only"], out["b_only"] = self.a_only, self.b_only
         return out
 
 

@@ -6,20 +6,21 @@ write never leaves a truncated file under the final name.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_origin, get_type_hints
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
+from sim.vocabulary import END_STATES, N_RUNGS, ROOT_CAUSES, RunOutcome
 
 if TYPE_CHECKING:
     from sim.experiments.summary import MonteCarloSummary
@@ -29,6 +30,7 @@ __all__ = [
     "first_hours_columns",
     "frame_to_outcomes",
     "outcomes_to_frame",
+    "per_rung_columns",
     "read_outcomes_parquet",
     "write_outcomes_parquet",
     "write_summary_json",
@@ -38,37 +40,67 @@ METADATA_KEY = b"flashpoint"
 """Parquet schema-metadata key holding the caller's metadata as JSON."""
 
 FORMAT_KEY = b"flashpoint_format"
-FORMAT = b"outcomes/1"
+FORMAT = b"outcomes/2"
 
-_SCALARS: tuple[tuple[str, pa.DataType], ...] = (
-    ("run", pa.int64()),
-    ("seed", pa.int64()),
-    ("max_rung", pa.int8()),
-)
-_TAIL: tuple[tuple[str, pa.DataType], ...] = (
-    ("inadvertent", pa.bool_()),
-    ("root_cause", pa.dictionary(pa.int8(), pa.string())),
-    ("engagements_true", pa.int64()),
-    ("engagements_false", pa.int64()),
-    ("drones_lost", pa.int64()),
-    ("ships_lost", pa.int64()),
-    ("satellites_lost", pa.int64()),
-    ("debris", pa.int64()),
-    ("severity", pa.float64()),
-)
+_NARROW: dict[str, pa.DataType] = {"max_rung": pa.int8()}
+"""Fields stored in a narrower type than their Python type gives."""
+
+_CATEGORIES: dict[str, tuple[str, ...]] = {"root_cause": ROOT_CAUSES, "end_state": END_STATES}
+"""String fields stored as categories over a fixed vocabulary."""
+
+_SCALAR_TYPES: dict[type, pa.DataType] = {int: pa.int64(), float: pa.float64(), bool: pa.bool_(), str: pa.string()}
+
+
+def _field_kinds() -> list[tuple[str, Any]]:
+    """Each field of :class:`RunOutcome` with its Python type, in declaration order."""
+    hints = get_type_hints(RunOutcome)
+    return [(f.name, hints[f.name]) for f in dataclasses.fields(RunOutcome)]
+
+
+def _is_per_rung(kind: Any) -> bool:
+    return get_origin(kind) is tuple
+
+
+def _is_trajectory(kind: Any) -> bool:
+    return kind is np.ndarray
+
+
+def per_rung_columns(name: str) -> list[str]:
+    """Columns of a per-rung tuple field: ``NAME_0`` .. ``NAME_7``."""
+    return [f"{name}_{k}" for k in range(N_RUNGS)]
 
 
 def first_hours_columns() -> list[str]:
     """Column names of ``RunOutcome.first_hours``: ``first_hours_0`` .. ``first_hours_7``."""
-    return [f"first_hours_{k}" for k in range(N_RUNGS)]
+    return per_rung_columns("first_hours")
+
+
+def _arrow_type(name: str, kind: Any) -> pa.DataType:
+    if name in _CATEGORIES:
+        return pa.dictionary(pa.int8(), pa.string())
+    if name in _NARROW:
+        return _NARROW[name]
+    if kind not in _SCALAR_TYPES:
+        raise TypeError(f"RunOutcome.{name}: no column type for {kind!r}")
+    return _SCALAR_TYPES[kind]
 
 
 def _schema(trajectory: bool) -> pa.Schema:
-    fields = [pa.field(name, typ) for name, typ in _SCALARS]
-    fields += [pa.field(name, pa.float64()) for name in first_hours_columns()]
-    fields += [pa.field(name, typ) for name, typ in _TAIL]
-    if trajectory:
-        fields.append(pa.field("crisis_level", pa.list_(pa.int8())))
+    """Arrow schema of the per-run rows, derived from the fields of :class:`RunOutcome`.
+
+    Scalars give one column each (``int`` → int64, ``float`` → float64, ``bool``, ``str``), a tuple
+    field holds one value per rung and gives ``NAME_0 .. NAME_7`` (float64), the array field is the
+    per-tick ``crisis_level`` list column (only with ``trajectory``).
+    """
+    fields = []
+    for name, kind in _field_kinds():
+        if _is_trajectory(kind):
+            if trajectory:
+                fields.append(pa.field(name, pa.list_(pa.int8())))
+        elif _is_per_rung(kind):
+            fields += [pa.field(col, pa.float64()) for col in per_rung_columns(name)]
+        else:
+            fields.append(pa.field(name, _arrow_type(name, kind)))
     return pa.schema(fields)
 
 
@@ -78,12 +110,15 @@ def _schema(trajectory: bool) -> pa.Schema:
 
 
 def outcomes_to_frame(outcomes: Sequence[RunOutcome], trajectory: bool = True) -> pd.DataFrame:
-    """One row per run.
+    """One row per run, one column per field of :class:`RunOutcome` (in declaration order).
 
-    Columns, in order: ``run, seed, max_rung, first_hours_0..7, inadvertent, root_cause,
-    engagements_true, engagements_false, drones_lost, ships_lost, satellites_lost, debris, severity``
-    and, if ``trajectory``, ``crisis_level`` (an int8 array per row). ``root_cause`` is categorical
-    over ``ROOT_CAUSES``; never-reached rungs have NaN in ``first_hours_k``.
+    Columns today: ``run, seed, max_rung, first_hours_0..7, inadvertent, root_cause,
+    engagements_true, engagements_false, hostile_strikes, contacts, drones_lost, ships_lost,
+    satellites_lost, debris, severity, drawn_in, end_hours, end_state`` and, if ``trajectory``,
+    ``crisis_level`` (an int8 array per row). The columns follow the record's fields, so a field added
+    to it appears here without a change. ``root_cause`` is categorical over ``ROOT_CAUSES`` and
+    ``end_state`` over ``END_STATES``; never-reached rungs have NaN in ``first_hours_k``, a crisis that
+    had not ended NaN in ``end_hours``.
 
     Args:
         outcomes: The runs.
@@ -93,69 +128,67 @@ def outcomes_to_frame(outcomes: Sequence[RunOutcome], trajectory: bool = True) -
         The frame (a fresh RangeIndex).
 
     Raises:
-        ValueError: If a run's ``first_hours`` does not hold 8 values or its root cause is unknown.
+        ValueError: If a per-rung field does not hold 8 values or a root cause is unknown.
     """
-    first = np.full((len(outcomes), N_RUNGS), np.nan)
-    for i, o in enumerate(outcomes):
-        if len(o.first_hours) != N_RUNGS:
-            raise ValueError(f"run {o.run}: first_hours holds {len(o.first_hours)} values, expected {N_RUNGS}")
-        first[i] = o.first_hours
-    unknown = {o.root_cause for o in outcomes} - set(ROOT_CAUSES)
-    if unknown:
-        raise ValueError(f"unknown root cause(s) {sorted(unknown)} (expected one of {ROOT_CAUSES})")
-
-    cols: dict[str, Any] = {
-        "run": np.array([o.run for o in outcomes], dtype=np.int64),
-        "seed": np.array([o.seed for o in outcomes], dtype=np.int64),
-        "max_rung": np.array([o.max_rung for o in outcomes], dtype=np.int8),
-    }
-    for k, name in enumerate(first_hours_columns()):
-        cols[name] = first[:, k]
-    cols["inadvertent"] = np.array([bool(o.inadvertent) for o in outcomes], dtype=bool)
-    cols["root_cause"] = pd.Categorical([o.root_cause for o in outcomes], categories=list(ROOT_CAUSES))
-    for name in ("engagements_true", "engagements_false", "drones_lost", "ships_lost", "satellites_lost", "debris"):
-        cols[name] = np.array([getattr(o, name) for o in outcomes], dtype=np.int64)
-    cols["severity"] = np.array([o.severity for o in outcomes], dtype=np.float64)
-    if trajectory:
-        levels = pd.Series([np.asarray(o.crisis_level, dtype=np.int8) for o in outcomes], dtype=object)
-        cols["crisis_level"] = levels
+    cols: dict[str, Any] = {}
+    for name, kind in _field_kinds():
+        values = [getattr(o, name) for o in outcomes]
+        if _is_trajectory(kind):
+            if trajectory:
+                cols[name] = pd.Series([np.asarray(v, dtype=np.int8) for v in values], dtype=object)
+        elif _is_per_rung(kind):
+            cols.update(zip(per_rung_columns(name), _per_rung(outcomes, name).T, strict=True))
+        elif name in _CATEGORIES:
+            unknown = set(values) - set(_CATEGORIES[name])
+            if unknown:
+                raise ValueError(
+                    f"unknown {name.replace('_', ' ')}(s) {sorted(unknown)} (expected one of {_CATEGORIES[name]})"
+                )
+            cols[name] = pd.Categorical(values, categories=list(_CATEGORIES[name]))
+        else:
+            cols[name] = np.array(values, dtype=_arrow_type(name, kind).to_pandas_dtype())
     return pd.DataFrame(cols)
+
+
+def _per_rung(outcomes: Sequence[RunOutcome], name: str) -> np.ndarray:
+    table = np.full((len(outcomes), N_RUNGS), np.nan)
+    for i, o in enumerate(outcomes):
+        values = getattr(o, name)
+        if len(values) != N_RUNGS:
+            raise ValueError(f"run {o.run}: {name} holds {len(values)} values, expected {N_RUNGS}")
+        table[i] = values
+    return table
 
 
 def frame_to_outcomes(frame: pd.DataFrame) -> list[RunOutcome]:
     """Rebuild :class:`RunOutcome` records from a frame written by :func:`outcomes_to_frame`.
 
+    A field missing from the frame (a file written before the field existed) takes its default, if
+    the record gives it one.
+
     Args:
-        frame: A frame with every column of :func:`outcomes_to_frame`, ``crisis_level`` included.
+        frame: A frame with the columns of :func:`outcomes_to_frame`, ``crisis_level`` included.
 
     Returns:
         The runs, in row order.
 
     Raises:
-        KeyError: If a column is missing.
+        KeyError: If a column without a default is missing.
     """
-    first = frame[first_hours_columns()].to_numpy(dtype=float)
-    out = []
-    for i, row in enumerate(frame.itertuples(index=False)):
-        out.append(
-            RunOutcome(
-                run=int(row.run),
-                seed=int(row.seed),
-                max_rung=int(row.max_rung),
-                first_hours=tuple(float(v) for v in first[i]),
-                inadvertent=bool(row.inadvertent),
-                root_cause=str(row.root_cause),
-                engagements_true=int(row.engagements_true),
-                engagements_false=int(row.engagements_false),
-                drones_lost=int(row.drones_lost),
-                ships_lost=int(row.ships_lost),
-                satellites_lost=int(row.satellites_lost),
-                debris=int(row.debris),
-                severity=float(row.severity),
-                crisis_level=np.asarray(row.crisis_level, dtype=np.int8),
-            )
-        )
-    return out
+    columns: dict[str, Any] = {}
+    defaults = {f.name: f.default for f in dataclasses.fields(RunOutcome) if f.default is not dataclasses.MISSING}
+    for name, kind in _field_kinds():
+        if _is_per_rung(kind):
+            table = frame[per_rung_columns(name)].to_numpy(dtype=float)
+            columns[name] = [tuple(float(v) for v in row) for row in table]
+        elif name not in frame.columns and name in defaults:
+            columns[name] = [defaults[name]] * len(frame)
+        elif _is_trajectory(kind):
+            columns[name] = [np.asarray(v, dtype=np.int8) for v in frame[name]]
+        else:
+            convert = bool if kind is bool else str if kind is str else kind
+            columns[name] = [convert(v) for v in frame[name].tolist()]
+    return [RunOutcome(**{name: values[i] for name, values in columns.items()}) for i in range(len(frame))]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiments.display import summary_html, summary_line
 from sim.experiments.stats import KMCurve, json_float, json_floats, kaplan_meier, normal_quantile, wilson_interval
 from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 
@@ -25,6 +26,7 @@ __all__ = [
     "SeverityDistribution",
     "summarize",
     "summary_table",
+    "trajectory_grid",
 ]
 
 KM_RUNGS = tuple(range(1, N_RUNGS))
@@ -199,6 +201,7 @@ class MonteCarloSummary:
             run-clustered (delta-method) normal interval; NaN if there was no engagement.
         losses: Per-run means of ``LOSS_FIELDS`` (drones, ships, satellites lost; debris fragments).
         severity: Severity-score distribution.
+        scenario: Name of the scenario the runs came from (for titles; "" if not given).
     """
 
     n_runs: int
@@ -218,6 +221,7 @@ class MonteCarloSummary:
     false_positive_share: tuple[float, float, float]
     losses: dict[str, MeanEstimate]
     severity: SeverityDistribution
+    scenario: str = ""
 
     @property
     def n_ticks(self) -> int:
@@ -231,12 +235,13 @@ class MonteCarloSummary:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict with a fixed key order (NaN written as None).
 
-        Keys: ``n_runs, horizon_hours, tick_hours, n_ticks, confidence, rung_names, max_rung
-        {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements, losses,
-        severity``. Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by ``str(k)``.
+        Keys: ``scenario, n_runs, horizon_hours, tick_hours, n_ticks, confidence, rung_names,
+        max_rung {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements,
+        losses, severity``. Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by ``str(k)``.
         """
         fp, fp_lo, fp_hi = self.false_positive_share
         return {
+            "scenario": self.scenario,
             "n_runs": self.n_runs,
             "horizon_hours": self.horizon_hours,
             "tick_hours": self.tick_hours,
@@ -266,12 +271,11 @@ class MonteCarloSummary:
         }
 
     def __repr__(self) -> str:
-        p3 = self.max_rung_at_least[3]
-        return (
-            f"MonteCarloSummary(n_runs={self.n_runs}, horizon_hours={self.horizon_hours:g}, "
-            f"tick_hours={self.tick_hours:g}, p_max_rung_ge_3={p3.p:.3f} [{p3.lo:.3f}, {p3.hi:.3f}], "
-            f"p_inadvertent={self.inadvertent.p:.3f})"
-        )
+        return f"MonteCarloSummary({summary_line(self)})"
+
+    def _repr_html_(self) -> str:
+        """The headline probabilities as an HTML table (Jupyter shows it for a summary in a cell)."""
+        return summary_html(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MonteCarloSummary):
@@ -279,7 +283,9 @@ class MonteCarloSummary:
         return self.to_dict() == other.to_dict()
 
 
-def summarize(outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: float) -> MonteCarloSummary:
+def summarize(
+    outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: float, scenario: str = ""
+) -> MonteCarloSummary:
     """Summarise the replications of one Monte Carlo.
 
     Trajectories (``crisis_level``) may differ in length if a run stopped early: a shorter one is
@@ -289,6 +295,7 @@ def summarize(outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: 
         outcomes: One :class:`RunOutcome` per replication (at least one).
         horizon_hours: Simulated horizon, hours; runs that never reached a rung are censored here.
         tick_hours: Tick length, hours; tick i (0-based) ends at ``(i + 1) · tick_hours``.
+        scenario: Name of the scenario (kept for the titles of figures).
 
     Returns:
         The :class:`MonteCarloSummary`.
@@ -326,6 +333,7 @@ def summarize(outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: 
         false_positive_share=_ratio_interval(eng_false, eng_true + eng_false),
         losses={name: MeanEstimate.of(_column(outcomes, name)) for name in LOSS_FIELDS},
         severity=SeverityDistribution.of(_column(outcomes, "severity")),
+        scenario=str(scenario),
     )
 
 
@@ -356,18 +364,31 @@ def _time_to_rung(outcomes: Sequence[RunOutcome], horizon: float) -> dict[int, K
     return curves
 
 
-def _fan(outcomes: Sequence[RunOutcome], tick_hours: float) -> tuple[np.ndarray, ...]:
-    """``P(crisis level >= k)`` at each tick end, shape (8, n_ticks), with Wilson bounds."""
-    levels = [np.asarray(o.crisis_level, dtype=np.int64).ravel() for o in outcomes]
+def trajectory_grid(outcomes: Sequence[RunOutcome]) -> np.ndarray:
+    """Crisis level at the end of each tick, shape (runs, ticks), int8.
+
+    A run that stopped early is held at its last level up to the longest run.
+
+    Raises:
+        ValueError: If a run has an empty trajectory.
+    """
+    levels = [np.asarray(o.crisis_level, dtype=np.int8).ravel() for o in outcomes]
     if any(lv.size == 0 for lv in levels):
         raise ValueError("every run needs a non-empty crisis_level trajectory")
-    n_ticks = max(lv.size for lv in levels)
-    grid = np.empty((len(levels), n_ticks), dtype=np.int64)
+    n_ticks = max((lv.size for lv in levels), default=0)
+    grid = np.empty((len(levels), n_ticks), dtype=np.int8)
     for i, lv in enumerate(levels):
         grid[i, : lv.size] = lv
         grid[i, lv.size :] = lv[-1]
+    return grid
+
+
+def _fan(outcomes: Sequence[RunOutcome], tick_hours: float) -> tuple[np.ndarray, ...]:
+    """``P(crisis level >= k)`` at each tick end, shape (8, n_ticks), with Wilson bounds."""
+    grid = trajectory_grid(outcomes)
+    n_ticks = grid.shape[1]
     counts = np.stack([(grid >= k).sum(axis=0) for k in range(N_RUNGS)])
-    n = len(levels)
+    n = len(outcomes)
     lo, hi = wilson_interval(counts, n, CONFIDENCE)
     time = (np.arange(n_ticks, dtype=float) + 1.0) * tick_hours
     return _readonly(time), _readonly(counts / n), _readonly(lo), _readonly(hi)

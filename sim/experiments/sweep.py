@@ -344,7 +344,7 @@ def _assemble(
             for i in range(len(design)):
                 tables = [store.read(i, c) for c in range(n_chunks)]
                 outcomes = table_outcomes(pa.concat_tables(tables))
-                summary = summarize(outcomes, base.time.horizon_hours, base.time.tick_hours)
+                summary = summarize(outcomes, base.time.horizon_hours, base.time.tick_hours, base.metadata.name)
                 if keep_summaries:
                     summaries.append(summary)
                 rows.append({"point": i, **dict(zip(names, design.points[i], strict=True))})

@@ -12,16 +12,27 @@ import math
 from numba import njit
 
 __all__ = [
+    "HUMAN_MIN_D_PRIME",
+    "HUMAN_PRIOR_CAP",
     "catch_probability",
+    "hostile_share",
+    "human_criterion",
+    "human_d_prime",
     "misattribution_probability",
     "norm_cdf",
     "p_detect",
     "p_false_alarm",
+    "p_human_approves",
     "posterior_hostile",
     "roe_threshold",
 ]
 
 _SQRT2 = math.sqrt(2.0)
+
+HUMAN_MIN_D_PRIME = 0.05
+"""Below this d' an operator's own evidence is taken as this small (the prior term stays finite)."""
+HUMAN_PRIOR_CAP = 3.0
+"""The prior's shift of an operator's criterion is capped at this many noise SDs either way."""
 
 
 @njit(cache=True)
@@ -141,3 +152,92 @@ def misattribution_probability(base, per_proliferation, proliferation_level, att
     if p > 1.0:
         p = 1.0
     return p
+
+
+@njit(cache=True)
+def hostile_share(base, per_rung, posture):
+    """Share of contacts that are truly hostile: ``min(1, base + per_rung * posture)``.
+
+    Args:
+        base: Hostile share when the other side's posture toward the target is rung 0.
+        per_rung: Added share per rung of that posture.
+        posture: The other side's posture (rung) toward the contact's target.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    p = base + per_rung * posture
+    if p > 1.0:
+        p = 1.0
+    return p
+
+
+@njit(cache=True)
+def human_d_prime(d_prime_full, seconds, time_constant):
+    """An operator's sensitivity under time pressure: ``d'_full * t / (t + tau)``.
+
+    Args:
+        d_prime_full: The operator's d' with unlimited time.
+        seconds: Time the operator has to judge, seconds.
+        time_constant: tau, seconds (at t = tau the operator has half its full d').
+
+    Returns:
+        The operator's d' (0 with no time).
+    """
+    if seconds <= 0.0:
+        return 0.0
+    return d_prime_full * seconds / (seconds + time_constant)
+
+
+@njit(cache=True)
+def human_criterion(d_prime, posterior, bias, automation_bias, load):
+    """An operator's criterion: Bayes with the machine's call, a doctrine bias, and automation bias.
+
+    ``lambda_h = d'/2 + bias + clamp(ln((1 - q) / q) / max(d', HUMAN_MIN_D_PRIME), +-HUMAN_PRIOR_CAP)
+    - automation_bias * load``, where q = P(hostile | the machine flagged it). The middle term is
+    the Bayes-optimal shift of an equal-variance observer whose prior is q; the cap keeps it finite when
+    the operator has almost no evidence of its own.
+
+    Args:
+        d_prime: The operator's d' (after time pressure).
+        posterior: q, P(hostile | flag) of the machine's call, in [0, 1].
+        bias: Doctrine offset (noise SD); positive holds fire more.
+        automation_bias: Criterion drop per alert waiting per operator (noise SD).
+        load: Alerts waiting per operator.
+
+    Returns:
+        The criterion: the operator approves an engagement when its evidence exceeds it.
+    """
+    q = posterior
+    if q < 1e-12:
+        q = 1e-12
+    if q > 1.0 - 1e-12:
+        q = 1.0 - 1e-12
+    d = d_prime
+    if d < HUMAN_MIN_D_PRIME:
+        d = HUMAN_MIN_D_PRIME
+    shift = math.log((1.0 - q) / q) / d
+    if shift > HUMAN_PRIOR_CAP:
+        shift = HUMAN_PRIOR_CAP
+    if shift < -HUMAN_PRIOR_CAP:
+        shift = -HUMAN_PRIOR_CAP
+    if load < 0.0:
+        load = 0.0
+    return 0.5 * d_prime + bias + shift - automation_bias * load
+
+
+@njit(cache=True)
+def p_human_approves(hostile, d_prime, criterion):
+    """Probability an operator approves: its evidence N(d' [hostile], 1) exceeds its criterion.
+
+    Args:
+        hostile: Whether the contact is truly hostile.
+        d_prime: The operator's d'.
+        criterion: The operator's criterion (:func:`human_criterion`).
+
+    Returns:
+        ``Phi(d' - criterion)`` for a hostile contact, ``Phi(-criterion)`` for a benign one.
+    """
+    if hostile:
+        return norm_cdf(d_prime - criterion)
+    return norm_cdf(-criterion)

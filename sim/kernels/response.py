@@ -16,6 +16,7 @@ __all__ = [
     "DOCTRINE_RESTRAINED",
     "MAX_RUNG",
     "de_escalation_hazard_per_day",
+    "ending_hazard_per_day",
     "escalation_hazard_per_day",
     "hazard_probability",
     "response_rung",
@@ -79,49 +80,77 @@ def response_rung(provocation_rung, current_rung, doctrine, resolve, risk_tolera
 
 
 @njit(cache=True)
-def escalation_hazard_per_day(base, resolve, own_rung, max_adversary_rung, spiral_gain):
-    """Deliberate escalation hazard (per day), with a Jervis spiral term.
+def escalation_hazard_per_day(base, onset, resolve, own_posture, other_posture, spiral_gain):
+    """Deliberate escalation hazard of one actor toward one adversary (per day), with a Jervis spiral term.
 
-    ``base * (0.5 + resolve) * (1 + spiral_gain * max(0, max_adversary_rung - own_rung))``; 0 at rung 7.
+    ``onset`` when both postures are 0 (no crisis yet between the two); otherwise
+    ``base * (0.5 + resolve) * (1 + spiral_gain * max(0, other_posture - own_posture))``; 0 at rung 7.
 
     Args:
         base: Base hazard (per day).
+        onset: Hazard of opening a crisis from rung 0 against an adversary at rung 0 (per day).
         resolve: Actor resolve in [0, 1].
-        own_rung: Actor's rung.
-        max_adversary_rung: Highest rung among the actor's adversaries.
-        spiral_gain: Relative increase per rung the actor is behind.
+        own_posture: The actor's posture (rung) toward the adversary.
+        other_posture: The adversary's posture toward the actor.
+        spiral_gain: Relative increase per rung the actor stands below.
 
     Returns:
         Hazard rate per day.
     """
-    if own_rung >= MAX_RUNG:
+    if own_posture >= MAX_RUNG:
         return 0.0
-    gap = max_adversary_rung - own_rung
+    if own_posture <= 0 and other_posture <= 0:
+        return onset
+    gap = other_posture - own_posture
     if gap < 0:
         gap = 0
     return base * (0.5 + resolve) * (1.0 + spiral_gain * gap)
 
 
 @njit(cache=True)
-def de_escalation_hazard_per_day(base, resolve, own_rung, max_adversary_rung, hotline_bonus):
-    """Deliberate de-escalation hazard (per day).
+def de_escalation_hazard_per_day(base, resolve, own_posture, other_posture, hotline_bonus):
+    """Deliberate de-escalation hazard of one actor toward one adversary (per day).
 
-    ``base * (1.5 - resolve) * (1 + hotline_bonus)`` when ``own_rung >= max_adversary_rung`` (the actor is
-    not below any adversary) and ``own_rung > 0``; otherwise 0.
+    ``base * (1.5 - resolve) * (1 + hotline_bonus)`` when ``own_posture >= other_posture`` (the actor
+    does not stand below the adversary) and ``own_posture > 0``; otherwise 0.
 
     Args:
         base: Base hazard (per day).
         resolve: Actor resolve in [0, 1] (values above 1.5 would give a negative rate).
-        own_rung: Actor's rung.
-        max_adversary_rung: Highest rung among the actor's adversaries.
-        hotline_bonus: Relative increase when a hotline is available (0 if none).
+        own_posture: The actor's posture toward the adversary.
+        other_posture: The adversary's posture toward the actor.
+        hotline_bonus: Relative increase when a hotline links the two (0 if none).
 
     Returns:
         Hazard rate per day.
     """
-    if own_rung >= max_adversary_rung and own_rung > 0:
+    if own_posture >= other_posture and own_posture > 0:
         return base * (1.5 - resolve) * (1.0 + hotline_bonus)
     return 0.0
+
+
+@njit(cache=True)
+def ending_hazard_per_day(base, level_decay, incident_gain, crisis_level, incidents, hotline_bonus):
+    """Hazard that the crisis ends (per day): ``base * exp(-decay * (L - 1)) * (1 + gain * K) * (1 + bonus)``.
+
+    Zero when the crisis level L is 0 (there is no crisis to end).
+
+    Args:
+        base: Ending hazard at crisis level 1 with no incidents and no hotline (per day).
+        level_decay: Relative fall per rung of the crisis level above 1.
+        incident_gain: Relative rise per kinetic incident so far.
+        crisis_level: L, the highest posture any actor holds.
+        incidents: K, kinetic incidents (engagements and strikes) so far.
+        hotline_bonus: Relative rise when a hotline links the two sides at the top of the crisis.
+
+    Returns:
+        Hazard rate per day.
+    """
+    if crisis_level <= 0:
+        return 0.0
+    return (
+        base * math.exp(-level_decay * (crisis_level - 1)) * (1.0 + incident_gain * incidents) * (1.0 + hotline_bonus)
+    )
 
 
 @njit(cache=True)

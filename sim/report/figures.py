@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.experiments.summary import MonteCarloSummary
+from sim.report.style import DPI, new_figure, set_title
 from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES
 
 __all__ = [
@@ -41,14 +41,11 @@ FIGURE_FILES = {
 }
 """Stable PNG file names written by :func:`save_all`."""
 
-DPI = 120
 _BAND_ALPHA = 0.55
 
 
 def _figure(width: float = 9.0, height: float = 5.2) -> Figure:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
+    return new_figure(width, height)
 
 
 def _rung_colors() -> list[tuple[float, float, float, float]]:
@@ -89,7 +86,7 @@ def fan_chart(summary: MonteCarloSummary) -> Figure:
     ax.set_ylim(0.0, 1.0)
     ax.set_xlabel("Time since start (days)")
     ax.set_ylabel("Share of runs at crisis level ≥ k")
-    ax.set_title(f"Escalation ladder over time ({_subtitle(summary)})")
+    set_title(fig, f"Escalation ladder over time ({_subtitle(summary)})", summary.scenario)
     ax.grid(True, alpha=0.3)
     ax.legend(
         title="Crisis level ≥ k\n(band: exactly k)", loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small"
@@ -123,7 +120,7 @@ def max_rung_distribution(summary: MonteCarloSummary) -> Figure:
     ax.set_yticks(np.linspace(0.0, 1.0, 6))
     ax.set_xlabel("Highest rung reached in the run (k)")
     ax.set_ylabel("Probability (share of runs)")
-    ax.set_title(f"Highest rung reached ({_subtitle(summary)})")
+    set_title(fig, f"Highest rung reached ({_subtitle(summary)})", summary.scenario)
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(loc="upper center", ncols=3, fontsize="small")
     return fig
@@ -156,7 +153,7 @@ def root_cause_shares(summary: MonteCarloSummary) -> Figure:
     ax.set_xlim(0.0, 1.0)
     ax.set_xlabel("Share of runs (95% Wilson interval)")
     ax.set_ylabel("Root cause")
-    ax.set_title(f"Root cause of the step to the highest rung ({_subtitle(summary)})")
+    set_title(fig, f"Root cause of the step to the highest rung ({_subtitle(summary)})", summary.scenario)
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(
         handles=[
@@ -205,7 +202,7 @@ def time_to_rung(summary: MonteCarloSummary, rungs: tuple[int, ...] = TTR_RUNGS)
     ax.set_ylim(0.0, 1.0)
     ax.set_xlabel("Time since start (days)")
     ax.set_ylabel("P(crisis level has reached rung k)")
-    ax.set_title(f"Time to rung, Kaplan–Meier with 95% bands ({_subtitle(summary)})")
+    set_title(fig, f"Time to rung, Kaplan–Meier with 95% bands ({_subtitle(summary)})", summary.scenario)
     ax.grid(True, alpha=0.3)
     ax.legend(title="Rung reached", loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
     return fig

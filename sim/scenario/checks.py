@@ -69,6 +69,16 @@ def _reference_problems(scn: Scenario) -> Iterator[Problem]:
                 yield ("actors", actor_id, "adversaries", i), _unknown("actor", other, scn.actors)
             elif other == actor_id:
                 yield ("actors", actor_id, "adversaries", i), "an actor cannot be its own adversary"
+        partners = set()
+        for i, obligation in enumerate(actor.obligations):
+            where = ("actors", actor_id, "obligations", i, "partner")
+            if obligation.partner not in scn.actors:
+                yield where, _unknown("actor", obligation.partner, scn.actors)
+            elif obligation.partner == actor_id:
+                yield where, "an actor cannot be its own partner"
+            elif obligation.partner in partners:
+                yield where, f"a second obligation to '{obligation.partner}'"
+            partners.add(obligation.partner)
     for asset_id, asset in scn.assets.items():
         if asset_id in scn.actors or asset_id in scn.zones:
             yield ("assets", asset_id), f"duplicate id '{asset_id}': already used by an actor or zone"

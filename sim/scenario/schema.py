@@ -46,6 +46,43 @@ class Doctrine(StrEnum):
     ESCALATE_TO_DOMINATE = "escalate_to_dominate"
 
 
+class Authority(StrEnum):
+    """Rules of engagement: what an actor's forces may do about a contact they classify as hostile."""
+
+    SHADOW = "shadow"
+    WARN = "warn"
+    FIRE_AT_IDENTIFIED_HOSTILE = "fire_at_identified_hostile"
+    FIRE_AT_THREATENING = "fire_at_threatening"
+
+
+AUTHORITY_ORDER = (
+    Authority.SHADOW,
+    Authority.WARN,
+    Authority.FIRE_AT_IDENTIFIED_HOSTILE,
+    Authority.FIRE_AT_THREATENING,
+)
+"""From the least to the most permissive."""
+
+DEFAULT_RULES_OF_ENGAGEMENT = {
+    0: Authority.WARN,
+    1: Authority.FIRE_AT_IDENTIFIED_HOSTILE,
+    2: Authority.FIRE_AT_IDENTIFIED_HOSTILE,
+    3: Authority.FIRE_AT_THREATENING,
+    4: Authority.FIRE_AT_THREATENING,
+    5: Authority.FIRE_AT_THREATENING,
+    6: Authority.FIRE_AT_THREATENING,
+    7: Authority.FIRE_AT_THREATENING,
+}
+"""Authority by the actor's posture toward the contact's owner (assumption; docs/model.md §7.3)."""
+
+
+class ReviewTimeout(StrEnum):
+    """What an engagement request that no operator reviewed in time comes to (the actor's doctrine)."""
+
+    HOLD = "hold"
+    ENGAGE = "engage"
+
+
 class ActorKind(StrEnum):
     STATE = "state"
     THIRD_PARTY_STATE = "third_party_state"
@@ -165,6 +202,15 @@ class ComputeAccess(Strict):
     )
 
 
+class Obligation(Strict):
+    partner: Identifier = Field(description="Id of the actor this one is committed to defend.")
+    rung: Rung = Field(
+        default=3,
+        description="Rung the ally rises to against the attacker when its partner suffers a kinetic attack "
+        "(an engagement or strike read as rung 3 or higher).",
+    )
+
+
 class Actor(Strict):
     name: str = Field(default="", max_length=200, description="Display name.")
     kind: ActorKind = Field(default=ActorKind.STATE, description="State, third-party state, or non-state actor.")
@@ -203,9 +249,30 @@ class Actor(Strict):
         description="Rules-of-engagement bias c at rung 0 (signal detection theory, in standard deviations of "
         "noise, measured from the midpoint between noise and signal: lambda = d'/2 + c); lower is more trigger-happy.",
     )
+    rules_of_engagement: dict[Rung, Authority] = Field(
+        default_factory=lambda: dict(DEFAULT_RULES_OF_ENGAGEMENT),
+        description="Authority to act on a contact classified as hostile, by the actor's posture (rung) toward the "
+        "contact's owner: shadow, warn, fire_at_identified_hostile or fire_at_threatening (a partial map keeps "
+        "the other defaults).",
+    )
+    review_timeout: ReviewTimeout = Field(
+        default=ReviewTimeout.HOLD,
+        description="Doctrine for an in-the-loop engagement request no operator reviewed within the engagement "
+        "window: hold fire, or engage by default.",
+    )
     ai: AIStack = Field(description="The actor's military AI stack.")
     compute: ComputeAccess = Field(default_factory=ComputeAccess, description="Access to AI compute.")
     commitments: list[Commitment] = Field(default_factory=list, description="Treaties and norms the actor has joined.")
+    obligations: list[Obligation] = Field(
+        default_factory=list,
+        max_length=limits.MAX_ACTORS,
+        description="Alliance obligations: partners this actor steps in for when they are attacked.",
+    )
+
+    @field_validator("rules_of_engagement")
+    @classmethod
+    def _complete_rules(cls, value: dict[int, Authority]) -> dict[int, Authority]:
+        return {**DEFAULT_RULES_OF_ENGAGEMENT, **value}
 
 
 # --------------------------------------------------------------------------- assets
@@ -462,7 +529,8 @@ NonNegativeRate = Annotated[float, Field(ge=0.0, le=1000.0)]
 
 DEFAULT_RATE_PER_DAY = {"drone_swarm": 0.12, "naval_group": 0.08, "space_asset": 0.02}
 DEFAULT_LATENCY_FACTOR = {Autonomy.IN_THE_LOOP: 1.0, Autonomy.ON_THE_LOOP: 0.5, Autonomy.OUT_OF_THE_LOOP: 0.1}
-DEFAULT_CATCH_FALSE_ALARM = {Autonomy.IN_THE_LOOP: 0.95, Autonomy.ON_THE_LOOP: 0.8, Autonomy.OUT_OF_THE_LOOP: 0.3}
+DEFAULT_CONFERENCE_CATCH = {Autonomy.IN_THE_LOOP: 0.95, Autonomy.ON_THE_LOOP: 0.8, Autonomy.OUT_OF_THE_LOOP: 0.3}
+DEFAULT_OPERATOR_BIAS = {Autonomy.IN_THE_LOOP: 0.0, Autonomy.ON_THE_LOOP: -1.0}
 
 
 def _with_defaults(defaults: dict):
@@ -483,10 +551,15 @@ class EncounterParameters(Strict):
         default=0.25, ge=0.0, le=5.0, description="Relative rise of the encounter rate per rung of the owner."
     )
     hostile_share_base: Probability = Field(
-        default=0.02, description="Share of contacts that are truly hostile acts when the other side is at rung 0."
+        default=0.0005,
+        description="Share of contacts that are truly hostile acts when the other side's posture toward the "
+        "contact's target is rung 0.",
     )
     hostile_share_per_rung: float = Field(
-        default=0.04, ge=0.0, le=1.0, description="Added share of hostile contacts per rung of the other side."
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="Added share of hostile contacts per rung of the other side's posture toward the target.",
     )
     _complete_rates = field_validator("rate_per_day")(_with_defaults(DEFAULT_RATE_PER_DAY))
 
@@ -509,17 +582,31 @@ class CommandParameters(Strict):
     machine_latency_seconds: float = Field(
         default=2.0, ge=0.0, le=600.0, description="Out-of-the-loop decision time, seconds."
     )
-    catch_in_loop: Probability = Field(
-        default=0.7, description="Probability a reviewing operator catches a misclassification, no load."
+    operator_d_prime: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=8.0,
+        description="Sensitivity d' of a human operator's own judgement of a contact, with unlimited time.",
     )
-    catch_on_loop: Probability = Field(
-        default=0.35, description="Probability a supervising operator vetoes a misclassification in time, no load."
+    operator_time_constant_seconds: float = Field(
+        default=60.0,
+        gt=0.0,
+        le=3600.0,
+        description="Time pressure: an operator with t seconds to judge has d' x t / (t + this), seconds.",
     )
+    operator_bias: dict[Literal["in_the_loop", "on_the_loop"], float] = Field(
+        default_factory=lambda: dict(DEFAULT_OPERATOR_BIAS),
+        description="Operator criterion offset (noise SD) by autonomy: positive holds fire more, negative approves "
+        "more (on the loop, a veto needs evidence: inaction engages).",
+    )
+    _complete_bias = field_validator("operator_bias")(_with_defaults(DEFAULT_OPERATOR_BIAS))
+
     automation_bias_per_alert: float = Field(
         default=0.3,
         ge=0.0,
         le=10.0,
-        description="Automation bias: catch probability is divided by 1 + this x (alerts waiting per operator).",
+        description="Automation bias: the operator's criterion drops by this (noise SD) per alert waiting per "
+        "operator, so a loaded operator defers to the machine.",
     )
     response_latency_factor: dict[Autonomy, NonNegativeRate] = Field(
         default_factory=lambda: dict(DEFAULT_LATENCY_FACTOR),
@@ -535,6 +622,28 @@ class CommandParameters(Strict):
 class EngagementParameters(Strict):
     swarm_salvo_fraction: Fraction = Field(
         default=0.25, description="Share of a swarm's drones committed in one engagement."
+    )
+    strike_minutes: float = Field(
+        default=8.0,
+        gt=0.0,
+        le=1440.0,
+        description="Mean time from contact until a truly hostile contact that is not engaged strikes, minutes.",
+    )
+    identification_margin: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=6.0,
+        description="Rules of engagement 'fire at identified hostile': evidence must exceed the classifier's "
+        "criterion by this much (noise SD).",
+    )
+    warning_deterrence: Probability = Field(
+        default=0.5, description="Probability a truly hostile contact that is warned off breaks off its attack."
+    )
+    shots_per_threat: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="Defensive doctrine: interceptor shots fired at each threat per round (2: shoot-shoot-look).",
     )
     drone_kill_probability: Probability = Field(
         default=0.5, description="Swarm against swarm: probability one drone kills an opposing drone."
@@ -554,21 +663,84 @@ class SpaceParameters(Strict):
     fragments_per_collision: int = Field(
         default=1000, ge=0, le=100_000, description="Trackable fragments from one catastrophic collision."
     )
-    _complete_catch = field_validator("catch_false_alarm")(_with_defaults(DEFAULT_CATCH_FALSE_ALARM))
 
-    early_warning_false_alarms_per_year: float = Field(
+
+class WarningParameters(Strict):
+    false_alarms_per_year: float = Field(
         default=2.7,
         ge=0.0,
         le=1000.0,
         description="Serious early-warning false alarms per owner per year (1979-80: 4 in 18 months).",
     )
-    catch_false_alarm: dict[Autonomy, Probability] = Field(
-        default_factory=lambda: dict(DEFAULT_CATCH_FALSE_ALARM),
-        description="Probability an early-warning false alarm is recognised before leaders act, by autonomy.",
+    corroboration_probability: Probability = Field(
+        default=0.1,
+        description="Probability that a second, independent sensor seems to confirm a false alarm (dual "
+        "phenomenology); an unconfirmed alarm is dismissed.",
+    )
+    conference_minutes: float = Field(
+        default=3.2,
+        gt=0.0,
+        le=600.0,
+        description="Mean length of the threat assessment conference on a confirmed alarm, minutes (NORAD 1980: "
+        "cancelled after 3 min 12 s).",
+    )
+    conference_catch: dict[Autonomy, Probability] = Field(
+        default_factory=lambda: dict(DEFAULT_CONFERENCE_CATCH),
+        description="Probability the threat conference recognises a confirmed false alarm before leaders act, by "
+        "the autonomy of the warning system.",
+    )
+    _complete_catch = field_validator("conference_catch")(_with_defaults(DEFAULT_CONFERENCE_CATCH))
+
+    leaders_act_base: Probability = Field(
+        default=0.2,
+        description="Probability that leaders act on an alarm the conference did not catch when they stand at "
+        "rung 0 toward the blamed side (peacetime: an attack out of the blue is doubted).",
+    )
+    leaders_act_per_rung: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="Added probability per rung of the leaders' posture toward the blamed side (the crisis makes "
+        "an attack credible).",
+    )
+
+
+class EndingParameters(Strict):
+    end_per_day: float = Field(
+        default=0.012,
+        ge=0.0,
+        le=10.0,
+        description="Hazard that a crisis at rung 1 ends (settlement, or a return to competition), per day.",
+    )
+    level_decay: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=10.0,
+        description="Relative fall of the ending hazard per rung of the crisis level above 1 (wars last longer).",
+    )
+    incident_gain: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=10.0,
+        description="Relative rise of the ending hazard per kinetic incident so far (costs push toward settlement).",
     )
 
 
 class ResponseParameters(Strict):
+    answer_from_rung: int = Field(
+        default=2,
+        ge=1,
+        le=8,
+        description="An actor that raises its posture toward another, from this rung up and above the other's "
+        "posture toward it, is answered: the other reads the step as a provocation at that rung (8: never).",
+    )
+    crisis_onset_per_day: float = Field(
+        default=0.0002,
+        ge=0.0,
+        le=10.0,
+        description="Hazard that an actor at rung 0 toward an adversary also at rung 0 opens a crisis (rung 1), "
+        "per day.",
+    )
     deliberate_escalation_per_day: float = Field(
         default=0.015, ge=0.0, le=10.0, description="Base hazard of a deliberate one-rung escalation, per day."
     )
@@ -593,8 +765,10 @@ class Parameters(Strict):
     encounters: EncounterParameters = Field(default_factory=EncounterParameters, description="Encounter process.")
     command: CommandParameters = Field(default_factory=CommandParameters, description="Command and control.")
     engagement: EngagementParameters = Field(default_factory=EngagementParameters, description="Engagements.")
-    space: SpaceParameters = Field(default_factory=SpaceParameters, description="Orbits, debris, warning.")
+    space: SpaceParameters = Field(default_factory=SpaceParameters, description="Orbits and debris.")
+    warning: WarningParameters = Field(default_factory=WarningParameters, description="Early-warning false alarms.")
     response: ResponseParameters = Field(default_factory=ResponseParameters, description="Responses and hazards.")
+    ending: EndingParameters = Field(default_factory=EndingParameters, description="How crises end.")
 
 
 class MonteCarlo(Strict):

@@ -41,7 +41,8 @@ DUEL = {
     },
     "parameters": {
         "encounters": {"rate_per_day": {"drone_swarm": 6.0, "naval_group": 3.0, "space_asset": 2.0}},
-        "space": {"early_warning_false_alarms_per_year": 60.0, "collision_coefficient_per_day": 1e-7},
+        "space": {"collision_coefficient_per_day": 1e-7},
+        "warning": {"false_alarms_per_year": 60.0, "corroboration_probability": 0.6},
     },
 }
 """A busy two-actor crisis: one operator each (queues and lapsed reviews), all three autonomy paths."""
@@ -49,9 +50,28 @@ DUEL = {
 VARIANTS = {
     "busy": {},
     "queues": {
+        "actors": {
+            "BLU": {"rules_of_engagement": {0: "fire_at_threatening", 1: "fire_at_threatening"}},
+            "RED": {"rules_of_engagement": {1: "fire_at_threatening"}, "review_timeout": "engage"},
+        },
         "parameters": {
             "command": {"engagement_window_minutes": 2.0, "review_minutes": {"low": 1, "mode": 5, "high": 9}}
-        }
+        },
+        "injects": [{"kind": "autonomy_change", "at_hours": 20, "actor": "RED", "autonomy": "in_the_loop"}],
+    },
+    "alliance": {
+        "actors": {
+            "GRN": {
+                "adversaries": ["RED"],
+                "ai": {"source": "distilled"},
+                "initial_rung": 0,
+                "obligations": [{"partner": "BLU", "rung": 3}],
+                "commitments": ["hotline"],
+            },
+            "BLU": {"obligations": [{"partner": "GRN", "rung": 2}]},
+        },
+        "assets": {"grn_swarm": {"kind": "drone_swarm", "owner": "GRN", "zone": "sea", "size": 30}},
+        "parameters": {"ending": {"end_per_day": 0.4}, "response": {"crisis_onset_per_day": 0.2}},
     },
     "policies": {
         "policy": {

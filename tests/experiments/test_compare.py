@@ -6,6 +6,7 @@ import pytest
 from experiment_scenarios import RATE, SHIPPED, tiny
 
 from sim.experiments.compare import compare, comparison_table, parse_arm, parse_arms
+from sim.experiments.metrics import is_probability
 from sim.report.experiment_figures import comparison_forest
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario
@@ -40,7 +41,31 @@ def test_estimates_are_each_arms_own_monte_carlo(hotline):
 def test_identical_arms_differ_by_exactly_zero():
     result = compare(tiny(), ["a", f"b:{RATE}=4.0"], runs=25, seed=2)  # 4.0 is the scenario's own value
     for d in result.differences:
-        assert d.paired.diff == 0.0 and d.paired.width == 0.0
+        p = d.paired
+        assert p.diff == 0.0, d.metric
+        if is_probability(d.metric):  # no run differs, yet 25 runs cannot rule out a small difference
+            assert (p.a_only, p.b_only, p.method) == (0, 0, "tango") and p.lo == -p.hi < 0.0
+        else:
+            assert p.width == 0.0 and p.method == "t"
+
+
+def test_precision_never_stops_on_a_zero_width_interval():
+    """Identical arms: no run ever differs. The t interval was [0, 0] at the first batch and stopped there."""
+    result = compare(tiny(), ["a", f"b:{RATE}=4.0"], seed=2, precision=0.05, batch=40, max_runs=400)
+    info = result.precision
+    assert info["reached"] and result.runs > 40
+    assert all(h["half_width"] > 0 for h in info["history"])
+    assert 0 < result.difference("b", "p_ge_3").half_width <= 0.05
+
+
+def test_the_issue_precision_example_does_not_stop_on_zero_width():
+    """Issue 14: hotline on/off, ±0.002 on P(max rung ≥ 5) stopped after 200 runs at +0.000 [+0.000, +0.000]."""
+    scenario = load_scenario(SHIPPED / "taiwan_strait.yaml")
+    arms = ["baseline", "no_hotline:policy.hotline.enabled=false"]
+    result = compare(scenario, arms, precision=0.002, precision_metric="p_ge_5", batch=200, max_runs=400)
+    first_runs, first_half = result.precision["history"][0]["runs"], result.precision["history"][0]["half_width"]
+    assert first_runs == 200 and first_half > 0.002  # 200 runs are far from enough, whatever they show
+    assert result.runs == 400 and not result.precision["reached"]
 
 
 def test_compare_to_precision_stops_at_the_target():

@@ -7,7 +7,7 @@ import pytest
 from experiment_scenarios import tiny
 
 from sim.experiments.monte_carlo import run_monte_carlo
-from sim.experiments.precision import convergence, grow_runs, next_total, run_to_precision
+from sim.experiments.precision import convergence, grow_runs, next_total, run_to_precision, target_reached
 from sim.experiments.stats import wilson_interval
 from sim.report.experiment_figures import convergence_figure
 
@@ -37,6 +37,14 @@ def test_grow_runs_stops_once_the_half_width_is_reached():
     assert all(h > 0.01 for _, h in history[:-1])
     assert [r.start for r in seen] == [0] + [r.stop for r in seen[:-1]]  # contiguous run indices, no gap
     assert 7000 < n < 12_000  # z² p(1-p)/h² ≈ 8070
+
+
+def test_a_zero_width_interval_is_never_a_reached_target():
+    assert not target_reached(0.0, 0.01) and not target_reached(float("nan"), 0.01)
+    assert target_reached(0.01, 0.01) and not target_reached(0.0101, 0.01)
+    widths = iter([0.0, 0.0, 0.004])  # e.g. a t interval on two batches where no pair differed
+    n, reached, history = grow_runs(lambda runs: None, lambda: next(widths), 0.01, 100, 10_000)
+    assert reached and [h for _, h in history] == [0.0, 0.0, 0.004] and n == 400  # 100, then 2×, 2×
 
 
 def test_run_to_precision_equals_a_plain_monte_carlo_of_that_many_runs():

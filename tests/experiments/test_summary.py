@@ -165,6 +165,7 @@ def test_engagements_losses_severity(summary: MonteCarloSummary) -> None:
 def test_to_dict_is_json_and_stable(summary: MonteCarloSummary) -> None:
     d = summary.to_dict()
     assert list(d) == [
+        "scenario",
         "n_runs",
         "horizon_hours",
         "tick_hours",

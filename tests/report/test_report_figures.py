@@ -27,7 +27,7 @@ def _bars(ax) -> list[Rectangle]:
 
 def _check_labels(fig: Figure) -> None:
     (ax,) = fig.axes
-    assert ax.get_title()
+    assert fig.get_suptitle()
     assert ax.get_xlabel() and ax.get_ylabel()
 
 

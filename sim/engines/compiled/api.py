@@ -26,9 +26,14 @@ from sim.engines.compiled.tables import CompiledScenario, compile_scenario
 from sim.engines.compiled.workspace import DEFAULT_CAPS, IS_STATUS, new_workspace, stacked_workspaces
 from sim.scenario.schema import Scenario
 from sim.vocabulary import (
+    END_STATES,
+    OF_END_HOURS,
     OF_SEVERITY,
+    OI_CONTACTS,
     OI_DEBRIS,
+    OI_DRAWN_IN,
     OI_DRONES,
+    OI_END_STATE,
     OI_ENG_FALSE,
     OI_ENG_TRUE,
     OI_INADVERTENT,
@@ -37,6 +42,7 @@ from sim.vocabulary import (
     OI_SATELLITES,
     OI_SHIPS,
     OI_STATUS,
+    OI_STRIKES,
     ROOT_CAUSES,
     RunOutcome,
 )
@@ -68,9 +74,8 @@ class BatchOutcomes:
     Attributes:
         seed: Master seed.
         runs: Run index of each row.
-        ints: int64 ``(n, N_OI)``: max rung, inadvertent, root cause code, engagements true/false,
-            drones, ships, satellites lost, debris, status.
-        floats: float64 ``(n, 9)``: first hours at rungs 0..7, severity.
+        ints: int64 ``(n, N_OI)``: the ``OI_*`` columns of :mod:`sim.vocabulary`.
+        floats: float64 ``(n, N_OF)``: the ``OF_*`` columns (first hours at rungs 0..7, severity, end hours).
         trajectories: int8 ``(n, n_ticks)`` crisis level per tick, or ``(n, 0)`` when not kept.
     """
 
@@ -95,11 +100,16 @@ class BatchOutcomes:
             root_cause=ROOT_CAUSES[int(r[OI_ROOT])],
             engagements_true=int(r[OI_ENG_TRUE]),
             engagements_false=int(r[OI_ENG_FALSE]),
+            hostile_strikes=int(r[OI_STRIKES]),
+            contacts=int(r[OI_CONTACTS]),
             drones_lost=int(r[OI_DRONES]),
             ships_lost=int(r[OI_SHIPS]),
             satellites_lost=int(r[OI_SATELLITES]),
             debris=int(r[OI_DEBRIS]),
             severity=float(f[OF_SEVERITY]),
+            drawn_in=int(r[OI_DRAWN_IN]),
+            end_hours=float(f[OF_END_HOURS]),
+            end_state=END_STATES[int(r[OI_END_STATE])],
             crisis_level=self.trajectories[i].copy(),
         )
 

@@ -171,27 +171,13 @@ def crisis_level(w):
 
 
 @njit(cache=True, _nrt=False, inline="always")
-def max_adversary_rung(ta, w, actor):
-    """Highest rung among an actor's adversaries (0 if none)."""
+def highest_posture(w, actor):
+    """An actor's rung: its highest posture toward any other actor."""
     best = 0
-    first = True
-    for k in range(ta.actors[actor].adv_start, ta.actors[actor].adv_end):
-        r = w.rung[ta.adversaries[k]]
-        if first or r > best:
-            best = r
-            first = False
+    for b in range(w.posture.shape[0]):
+        if b != actor and w.posture[actor, b] > best:
+            best = w.posture[actor, b]
     return best
-
-
-@njit(cache=True, _nrt=False, inline="always")
-def top_adversary(ta, w, actor):
-    """``max(actor.adversaries, key=rung)``: the first adversary at the highest rung (-1 if none)."""
-    top = -1
-    for k in range(ta.actors[actor].adv_start, ta.actors[actor].adv_end):
-        other = ta.adversaries[k]
-        if top < 0 or w.rung[other] > w.rung[top]:
-            top = other
-    return top
 
 
 @njit(cache=True, _nrt=False, inline="always")

@@ -36,10 +36,14 @@ from sim.engines.compiled.workspace import (
     CAP_QUEUE,
     CAP_RESPONSES,
     DEFAULT_CAPS,
+    FS_END,
     FS_NOW,
     FS_SEVERITY,
     IS_COLLISIONS,
+    IS_CONTACTS,
     IS_DEBRIS,
+    IS_DRAWN_IN,
+    IS_END_STATE,
     IS_ENG_FALSE,
     IS_ENG_TRUE,
     IS_INADVERTENT,
@@ -51,11 +55,13 @@ from sim.engines.compiled.workspace import (
     IS_RUN,
     IS_SEED,
     IS_STATUS,
+    IS_STRIKES,
     IS_TICK,
     RI_ACTOR,
     RI_BLAMED,
     RI_CANCELLED,
     RI_NODE,
+    RI_OBLIGATION,
     RI_PENDING,
     RI_PROVOCATION,
     RI_ROOT,
@@ -63,7 +69,7 @@ from sim.engines.compiled.workspace import (
     new_workspace,
     slice_of,
 )
-from sim.vocabulary import OI_STATUS, ROOT_CAUSES
+from sim.vocabulary import END_STATES, OI_STATUS, ROOT_CAUSES
 
 _AUTONOMY = {"in_the_loop": ly.AUT_IN, "on_the_loop": ly.AUT_ON, "out_of_the_loop": ly.AUT_OUT}
 
@@ -113,6 +119,8 @@ class _Builder:
         self.asset = {k: i for i, k in enumerate(cs.asset_keys)}
         self.procs: dict[int, int] = {}
         self.responses: dict[int, int] = {}
+        self.strikes: dict[int, object] = {}
+        """Pending strike processes by the id of their contact (a decision marks its contact's strike)."""
         self.log = True
 
     def chain(self, ids: tuple[int, ...]) -> int:
@@ -141,6 +149,7 @@ class _Builder:
         w.resp_i[r, RI_NODE] = self.chain(pending.cause.chain)
         w.resp_i[r, RI_CANCELLED] = int(pending.cancelled)
         w.resp_i[r, RI_PENDING] = int(pending.id in self.model.pending.responses)
+        w.resp_i[r, RI_OBLIGATION] = -1 if pending.obligation is None else pending.obligation
         w.resp_f[r] = pending.due_hours
         self.responses[id(pending)] = r
         return r
@@ -163,8 +172,23 @@ class _Builder:
         row[ly.PI_STATE] = ly.ST_WAIT if started else ly.ST_START
         if name == "_encounters":
             row[ly.PI_KIND], row[ly.PI_A] = ly.PROC_ENCOUNTERS, self.asset[f["asset"].key]
-        elif name == "_warning_false_alarms":
+        elif name == "false_alarms":
             row[ly.PI_KIND], row[ly.PI_A] = ly.PROC_FALSE_ALARMS, self.actor[f["actor"].key]
+        elif name == "_strike":
+            contact = f["contact"]
+            row[ly.PI_KIND] = ly.PROC_STRIKE
+            row[ly.PI_A], row[ly.PI_B] = self.asset[f["asset"].key], self.asset[f["other"].key]
+            row[ly.PI_C] = ly.STRIKE_ENGAGED * int(contact.engaged) + ly.STRIKE_DETERRED * int(contact.deterred)
+            w.proc_f[slot, ly.PF_X] = f["delay"]
+        elif name == "_chain":
+            if not started:
+                raise NotImplementedError("cannot fork a warning chain that has not started")
+            row[ly.PI_KIND] = ly.PROC_WARNING
+            row[ly.PI_A], row[ly.PI_B] = self.actor[f["actor"].key], self.actor[f["blamed"].key]
+            row[ly.PI_C] = _AUTONOMY[f["autonomy"].value]
+            row[ly.PI_D] = -1
+            row[ly.PI_E], row[ly.PI_F] = f["log_id"], f["conference"]
+            w.proc_f[slot, ly.PF_X] = f["minutes"]
         elif name == "_inject":
             injects = self.model.spec.injects
             index = next((i for i, inj in enumerate(injects) if inj is f["inject"]), None)
@@ -185,9 +209,12 @@ class _Builder:
                 w.proc_f[slot, ly.PF_X] = f["latency"]
                 w.proc_f[slot, ly.PF_Y] = f["message"].sent_hours
         elif name == "_engagement_decision":
+            contact = f["contact"]
             row[ly.PI_KIND] = ly.PROC_DECISION
             row[ly.PI_A], row[ly.PI_B] = self.asset[f["asset"].key], self.asset[f["other"].key]
-            row[ly.PI_C], row[ly.PI_D] = int(f["hostile"]), f["log_id"]
+            row[ly.PI_C], row[ly.PI_D] = int(contact.hostile), f["log_id"]
+            strike = self.strikes.get(id(contact))
+            row[ly.PI_H] = -1 if strike is None else self.process(strike)
             w.proc_f[slot, ly.PF_Z] = f["posterior"]
             sub = gen.gi_yieldfrom
             if not started:
@@ -197,13 +224,14 @@ class _Builder:
             elif sub.gi_code.co_name == "_veto_window":
                 g = sub.gi_frame.f_locals
                 row[ly.PI_STATE] = ly.ST_VETO
-                row[ly.PI_E] = int(bool(g["vetoed"])) + 2 * int(bool(g["free"]))
+                free = "request" in g
+                row[ly.PI_E] = int(free and bool(g["vetoed"])) + 2 * int(free)
             else:
                 g = sub.gi_frame.f_locals
                 request = g["request"]
                 if "minutes" in g:
                     row[ly.PI_STATE] = ly.ST_REVIEW
-                    row[ly.PI_E] = int(bool(g["caught"]))
+                    row[ly.PI_E] = int(not g["approved"])
                     w.proc_f[slot, ly.PF_X] = g["minutes"]
                     row[ly.PI_G] = 2
                 else:
@@ -290,20 +318,30 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
     w.iscal[IS_ENG_FALSE] = model.counts["engagements_false"]
     w.iscal[IS_DEBRIS] = model.counts["debris"]
     w.iscal[IS_COLLISIONS] = model.counts["collisions"]
+    w.iscal[IS_STRIKES] = model.counts["hostile_strikes"]
+    w.iscal[IS_CONTACTS] = model.counts["contacts"]
+    w.iscal[IS_DRAWN_IN] = len(model.drawn_in)
+    w.iscal[IS_END_STATE] = END_STATES.index(model.end_state)
     w.fscal[FS_NOW] = model.env.now
     w.fscal[FS_SEVERITY] = model.severity
+    w.fscal[FS_END] = model.end_hours
     for (entity, purpose), counter in model.draws.counters.items():
         w.counters[entity, purpose] = counter
     for i, key in enumerate(cs.actor_keys):
         a = model.actors[key]
         w.rung[i] = a.rung
         w.complies[i] = int(a.complies_with_norm)
+        w.attacked[i] = int(a.has_attacked)
+        w.drawn[i] = int(key in model.drawn_in)
         w.losses[i] = (a.losses["drones"], a.losses["ships"], a.losses["satellites"])
-        if a.last_cause is None:
-            w.last_root[i], w.last_node[i] = ly.ROOT_NONE, -1
-        else:
-            w.last_root[i] = ROOT_CAUSES.index(a.last_cause.root)
-            w.last_node[i] = b.chain(a.last_cause.chain)
+        for j in range(len(cs.actor_keys)):
+            w.posture[i, j] = model.posture[i][j]
+            cause = model.last_cause[i][j]
+            if cause is None:
+                w.last_root[i, j], w.last_node[i, j] = ly.ROOT_NONE, -1
+            else:
+                w.last_root[i, j] = ROOT_CAUSES.index(cause.root)
+                w.last_node[i, j] = b.chain(cause.chain)
     for i, key in enumerate(cs.asset_keys):
         a = model.assets[key]
         w.drones[i] = getattr(a, "drones", 0)
@@ -321,6 +359,11 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         if change.crisis_after > change.crisis_before and change.crisis_after >= 3 and change.cause.inadvertent:
             w.iscal[IS_INADVERTENT] = 1
     w.history[: len(model.crisis_level_history)] = model.crisis_level_history
+    # pending strikes by contact, so a decision can mark its contact's strike
+    for _, _, _, event in model.env._queue:
+        proc = _process_of(event)
+        if proc is not None and proc._generator.gi_code.co_name == "_strike":
+            b.strikes[id(proc._generator.gi_frame.f_locals["contact"])] = proc
     # events, in simpy's order
     for time, priority, _, event in sorted(model.env._queue, key=lambda e: e[:3]):
         if priority < 0 or isinstance(event, Process):
@@ -328,6 +371,9 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         if isinstance(event, Initialize):
             b.push(time, ly.URGENT, ly.EV_INIT, b.process(_process_of(event)))
         elif isinstance(event, Request):
+            sub = event.proc._generator.gi_yieldfrom
+            if sub is not None and sub.gi_code.co_name == "_veto_window":
+                continue  # an on-the-loop operator taken at once: nothing waits on the event
             b.push(time, ly.NORMAL, ly.EV_REQUEST, b.process(event.proc))
         elif isinstance(event, Release):
             b.push(time, ly.NORMAL, ly.EV_RELEASE, b.actor[_actor_of(model, event.resource)])
@@ -393,8 +439,11 @@ def _copy(dst, src):
     _copy1(dst.h_slot, src.h_slot)
     _copy1(dst.h_meta, src.h_meta)
     _copy1(dst.rung, src.rung)
-    _copy1(dst.last_root, src.last_root)
-    _copy1(dst.last_node, src.last_node)
+    _copy2(dst.posture, src.posture)
+    _copy2(dst.last_root, src.last_root)
+    _copy2(dst.last_node, src.last_node)
+    _copy1(dst.attacked, src.attacked)
+    _copy1(dst.drawn, src.drawn)
     _copy2(dst.losses, src.losses)
     _copy1(dst.complies, src.complies)
     _copy1(dst.users, src.users)

@@ -53,12 +53,15 @@ PROC_INJECT = 2
 PROC_DECISION = 3
 PROC_RESPOND = 4
 PROC_CLARIFY = 5
+PROC_STRIKE = 6
+PROC_WARNING = 7
 
 # process states (where a process is suspended)
 ST_START = 0
 ST_WAIT = 1
 """Encounters/false alarms: waiting for the next arrival. Inject: waiting for its time. Respond:
-waiting out the latency. Clarify: waiting for the error to be discovered."""
+waiting out the latency. Clarify: waiting for the error to be discovered. Strike: waiting for the
+strike time. Warning chain: the threat conference in session."""
 ST_MACHINE = 2
 """Decision, out of the loop: machine latency."""
 ST_VETO = 3
@@ -75,26 +78,33 @@ ST_DONE = 7
 PI_KIND = 0
 PI_STATE = 1
 PI_A = 2
-"""Asset (encounters, decision), actor (false alarms), inject index, response slot (respond, clarify)."""
+"""Asset (encounters, decision, strike), actor (false alarms, warning chain), inject index, response slot
+(respond, clarify)."""
 PI_B = 3
-"""Decision: target asset. Clarify: sender actor."""
+"""Decision, strike: the other asset. Clarify: sender actor. Warning chain: blamed actor."""
 PI_C = 4
-"""Decision: hostile (0/1). Clarify: receiver actor."""
+"""Decision: hostile (0/1). Clarify: receiver actor. Strike: flags (1 engaged, 2 deterred). Warning
+chain: autonomy of the warning system."""
 PI_D = 5
-"""Decision: log id of the classification."""
+"""Decision: log id of the classification. Warning chain: inject index (-1: none)."""
 PI_E = 6
-"""Decision: flags (veto: vetoed, free; review: caught)."""
+"""Decision: flags (veto: vetoed, free; review: rejected). Warning chain: log id of the alarm."""
 PI_F = 7
-"""Decision, in the loop: request state (0 waiting, 1 granted, 2 cancelled)."""
+"""Decision, in the loop: request state (0 waiting, 1 granted, 2 cancelled). Warning chain: log id of the
+conference."""
 PI_G = 8
 """Decision, in the loop: condition state (0 pending, 1 triggered, 2 processed)."""
 PI_H = 9
-"""Clarify: delivered (0/1)."""
+"""Clarify: delivered (0/1). Decision: the strike process of its contact (-1: none)."""
 N_PI = 10
+
+STRIKE_ENGAGED = 1
+STRIKE_DETERRED = 2
 
 # process float fields (proc_f columns)
 PF_X = 0
-"""Respond: latency. Clarify: discovery hours, then message latency. Decision: review minutes."""
+"""Respond: latency. Clarify: discovery hours, then message latency. Decision: review minutes. Strike:
+delay. Warning chain: conference minutes."""
 PF_Y = 1
 """Decision in the loop: time of request. Clarify: time the message was sent."""
 PF_Z = 2
@@ -113,7 +123,7 @@ P_ENCOUNTER_HOSTILE = int(Purpose.ENCOUNTER_HOSTILE)
 P_INCSEA_THINNING = int(Purpose.INCSEA_THINNING)
 P_CLASSIFY = int(Purpose.CLASSIFY)
 P_REVIEW_TIME = int(Purpose.REVIEW_TIME)
-P_OPERATOR_CATCH = int(Purpose.OPERATOR_CATCH)
+P_OPERATOR_JUDGEMENT = int(Purpose.OPERATOR_JUDGEMENT)
 P_VETO = int(Purpose.VETO)
 P_SALVO_INTERCEPT = int(Purpose.SALVO_INTERCEPT)
 P_SALVO_HIT = int(Purpose.SALVO_HIT)
@@ -135,7 +145,13 @@ P_COLLISION = int(Purpose.COLLISION)
 P_COLLISION_TARGET = int(Purpose.COLLISION_TARGET)
 P_NORM_COMPLIANCE = int(Purpose.NORM_COMPLIANCE)
 P_MORATORIUM = int(Purpose.MORATORIUM)
-N_PURPOSES = 32
+P_STRIKE_DELAY = int(Purpose.STRIKE_DELAY)
+P_WARNING = int(Purpose.WARNING)
+P_CORROBORATION = int(Purpose.CORROBORATION)
+P_CONFERENCE_TIME = int(Purpose.CONFERENCE_TIME)
+P_ENDING = int(Purpose.ENDING)
+P_LEADERS_ACT = int(Purpose.LEADERS_ACT)
+N_PURPOSES = 40
 """Columns of the per-(entity, purpose) counter table (purpose codes, with room to spare)."""
 assert max(Purpose) < N_PURPOSES
 
@@ -163,6 +179,17 @@ INJ_COLLISION_AT_SEA = 2
 INJ_ATTACK = 3
 INJ_AUTONOMY_CHANGE = 4
 
+AUTH_SHADOW = 0
+AUTH_WARN = 1
+AUTH_FIRE_IDENTIFIED = 2
+AUTH_FIRE_THREATENING = 3
+"""Rules of engagement, from the least permissive (codes: ``AUTHORITY_ORDER``)."""
+
+END_NONE = 0
+END_SETTLEMENT = 1
+END_COMPETITION = 2
+"""Indices into ``END_STATES``."""
+
 # --------------------------------------------------------------------------- causes
 
 ROOT_NONE = ROOT_CAUSES.index("none")
@@ -184,7 +211,9 @@ HOW_APPROVED = 3
 HOW_ORDER = 4
 HOW_VETOED = 5
 HOW_LAPSED = 6
-HOW_CAUGHT = 7
+HOW_REJECTED = 7
+HOW_DEFAULT = 8
+HOW_STRIKE = 9
 
 HOW_TEXT = (
     "no human in the loop",
@@ -194,7 +223,9 @@ HOW_TEXT = (
     "deliberate order",
     "vetoed by the supervising operator",
     "no operator free within the engagement window",
-    "the operator caught the misidentification",
+    "the operator judged the contact not hostile",
+    "no operator free within the engagement window: engaged by default",
+    "hostile strike",
 )
 
 # --------------------------------------------------------------------------- log records (code + up to 6 ints)
@@ -212,20 +243,33 @@ L_INJECT_AUTONOMY = 9  # actor, autonomy, inject
 L_INJECT_FORGO = 10  # actor, inject
 L_INJECT_ASAT = 11  # actor, zone, inject
 L_INJECT_COLLIDE = 12  # first, second, inject
-L_RUNG_CHANGE = 13  # actor, old, new, why, blamed, root
-L_DECIDE_ESCALATE = 14  # actor
-L_DECIDE_SPIRAL = 15  # actor, top, top rung
-L_DECIDE_DEESCALATE = 16  # actor
+L_RUNG_CHANGE = 13  # actor, toward, old posture, new posture, why, root
+L_DECIDE_ESCALATE = 14  # actor, other
+L_DECIDE_SPIRAL = 15  # actor, other, other's posture
+L_DECIDE_DEESCALATE = 16  # actor, other
 L_RESPONSE = 17  # actor, blamed, provocation
 L_HOTLINE_CALL = 18  # sender, receiver
 L_HOTLINE_UNANSWERED = 19  # sender, receiver
 L_HOTLINE_ACCEPTED = 20  # sender, receiver
 L_HOTLINE_LATE = 21  # sender, receiver
+L_SHADOW = 22  # asset, other
+L_WARN = 23  # asset, other
+L_BREAKS_OFF = 24  # other
+L_STRIKE = 25  # asset, other
+L_DISMISSED = 26  # actor
+L_CONFERENCE = 27  # actor
+L_OBLIGATION = 28  # actor, blamed
+L_CRISIS_END = 29  # end state
+L_LEADERS_WAIT = 30  # actor, blamed
 N_LOG_ARGS = 6
 
 WHY_ESCALATION = 0
 WHY_DEESCALATION = 1
 WHY_RESPONSE = 2
+WHY_OBLIGATION = 3
+WHY_SETTLEMENT = 4
+WHY_COMPETITION = 5
+"""The crisis ended (settlement / return to competition)."""
 
 # --------------------------------------------------------------------------- status of a replication
 
@@ -250,6 +294,9 @@ ACTOR_DTYPE = np.dtype(
         ("norm_bound", np.int64),
         ("moratorium", np.int64),
         ("recipient", np.int64),
+        ("engages_on_timeout", np.int64),
+        ("ob_start", np.int64),
+        ("ob_end", np.int64),
         ("adv_start", np.int64),
         ("adv_end", np.int64),
         ("ew_start", np.int64),
@@ -325,8 +372,10 @@ PARAM_DTYPE = np.dtype(
         ("window_minutes", np.float64),
         ("veto_seconds", np.float64),
         ("machine_seconds", np.float64),
-        ("catch_in_loop", np.float64),
-        ("catch_on_loop", np.float64),
+        ("operator_d_prime", np.float64),
+        ("operator_tau", np.float64),
+        ("operator_bias_in", np.float64),
+        ("operator_bias_on", np.float64),
         ("automation_bias", np.float64),
         ("latency_factor", np.float64, (3,)),
         ("discovery_hours", np.float64),
@@ -335,7 +384,18 @@ PARAM_DTYPE = np.dtype(
         ("missile_hit_probability", np.float64),
         ("collision_k", np.float64),
         ("false_alarms_per_year", np.float64),
-        ("catch_false_alarm", np.float64, (3,)),
+        ("corroboration", np.float64),
+        ("conference_minutes", np.float64),
+        ("conference_catch", np.float64, (3,)),
+        ("leaders_base", np.float64),
+        ("leaders_per_rung", np.float64),
+        ("strike_minutes", np.float64),
+        ("identification_margin", np.float64),
+        ("warning_deterrence", np.float64),
+        ("onset", np.float64),
+        ("end_base", np.float64),
+        ("end_decay", np.float64),
+        ("end_gain", np.float64),
         ("escalation_base", np.float64),
         ("de_escalation_base", np.float64),
         ("spiral_gain", np.float64),
@@ -351,6 +411,8 @@ PARAM_DTYPE = np.dtype(
         ("moratorium_compliance", np.float64),
         ("n_ticks", np.int64),
         ("fragments", np.int64),
+        ("shots_per_threat", np.int64),
+        ("answer_from_rung", np.int64),
         ("hotline_enabled", np.int64),
         ("norm_enabled", np.int64),
         ("moratorium_enabled", np.int64),

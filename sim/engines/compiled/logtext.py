@@ -7,7 +7,7 @@ import numpy as np
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.tables import CompiledScenario
 from sim.scenario.schema import AUTONOMY_ORDER
-from sim.vocabulary import ROOT_CAUSES, RUNG_NAMES, LogEntry
+from sim.vocabulary import END_STATES, ROOT_CAUSES, RUNG_NAMES, LogEntry
 
 _KIND = {
     ly.L_CLASSIFY: "classification",
@@ -32,6 +32,15 @@ _KIND = {
     ly.L_HOTLINE_UNANSWERED: "hotline",
     ly.L_HOTLINE_ACCEPTED: "hotline",
     ly.L_HOTLINE_LATE: "hotline",
+    ly.L_SHADOW: "intercept",
+    ly.L_WARN: "intercept",
+    ly.L_BREAKS_OFF: "intercept",
+    ly.L_STRIKE: "strike",
+    ly.L_DISMISSED: "c2",
+    ly.L_CONFERENCE: "c2",
+    ly.L_OBLIGATION: "response",
+    ly.L_CRISIS_END: "crisis_end",
+    ly.L_LEADERS_WAIT: "c2",
 }
 
 
@@ -87,20 +96,43 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
     if code == ly.L_INJECT_COLLIDE:
         return f"{asset[a[0]]} and {asset[a[1]]} collide{note(a[2])}"
     if code == ly.L_RUNG_CHANGE:
-        old, new, why = a[1], a[2], a[3]
+        toward, old, new, why = actor[a[1]], a[2], a[3], a[4]
         verb = "escalates" if new > old else "de-escalates"
         reason = (
             "deliberate escalation",
             "deliberate de-escalation",
-            f"response against {actor[a[4]] if a[4] >= 0 else ''}",
+            f"response against {toward}",
+            f"obligation against {toward}",
+            "the crisis ends (settlement)",
+            "the crisis ends (competition)",
         )[why]
-        return f"{actor[a[0]]} {verb} to rung {new} ({RUNG_NAMES[new]}): {reason} [root: {ROOT_CAUSES[a[5]]}]"
+        root = ROOT_CAUSES[a[5]]
+        return f"{actor[a[0]]} {verb} against {toward} to rung {new} ({RUNG_NAMES[new]}): {reason} [root: {root}]"
     if code == ly.L_DECIDE_ESCALATE:
-        return f"{actor[a[0]]} leadership chooses to escalate"
+        return f"{actor[a[0]]} leadership chooses to escalate against {actor[a[1]]}"
     if code == ly.L_DECIDE_SPIRAL:
         return f"{actor[a[0]]} leadership escalates in answer to {actor[a[1]]} at rung {a[2]} (spiral)"
     if code == ly.L_DECIDE_DEESCALATE:
-        return f"{actor[a[0]]} leadership chooses to de-escalate"
+        return f"{actor[a[0]]} leadership chooses to de-escalate toward {actor[a[1]]}"
+    if code == ly.L_SHADOW:
+        return f"{asset[a[0]]} shadows {asset[a[1]]} (rules of engagement: shadow)"
+    if code == ly.L_WARN:
+        return f"{asset[a[0]]} intercepts and warns {asset[a[1]]}"
+    if code == ly.L_BREAKS_OFF:
+        return f"{asset[a[0]]} breaks off its attack"
+    if code == ly.L_STRIKE:
+        return f"{asset[a[0]]} does not stop a hostile contact: {asset[a[1]]} strikes"
+    if code == ly.L_DISMISSED:
+        return f"{actor[a[0]]}: no other sensor confirms the attack; the alarm is dismissed"
+    if code == ly.L_CONFERENCE:
+        return f"{actor[a[0]]}: a second sensor seems to confirm; a threat conference convenes"
+    if code == ly.L_OBLIGATION:
+        return f"{actor[a[0]]} leadership honours an obligation: it stands with its partner against {actor[a[1]]}"
+    if code == ly.L_LEADERS_WAIT:
+        return f"{actor[a[0]]} leaders doubt an attack from {actor[a[1]]} and wait"
+    if code == ly.L_CRISIS_END:
+        state = END_STATES[a[0]]
+        return f"the crisis ends ({state}): every side stands down to competition"
     if code == ly.L_RESPONSE:
         return f"{actor[a[0]]} leadership decides its response to {actor[a[1]]} (provocation read as rung {a[2]})"
     if code == ly.L_HOTLINE_CALL:

@@ -20,20 +20,25 @@ from sim.engines.compiled import layout as ly
 from sim.engines.compiled.c2 import (
     condition_check,
     condition_processed,
-    orbital_collisions,
     resume_decision,
     resume_encounters,
-    resume_false_alarms,
-    resume_inject,
+    resume_strike,
     trigger_put,
 )
 from sim.engines.compiled.core import capped_autonomy, crisis_level, draw, spawn
-from sim.engines.compiled.escalation import deliberate_step, resume_clarify, resume_respond
+from sim.engines.compiled.escalation import crisis_ending, deliberate_step, resume_clarify, resume_respond
 from sim.engines.compiled.heap import heap_pop
+from sim.engines.compiled.injects import resume_inject
+from sim.engines.compiled.orbits import orbital_collisions
+from sim.engines.compiled.warning import resume_false_alarms, resume_warning
 from sim.engines.compiled.workspace import (
+    FS_END,
     FS_NOW,
     FS_SEVERITY,
+    IS_CONTACTS,
     IS_DEBRIS,
+    IS_DRAWN_IN,
+    IS_END_STATE,
     IS_ENG_FALSE,
     IS_ENG_TRUE,
     IS_INADVERTENT,
@@ -41,15 +46,20 @@ from sim.engines.compiled.workspace import (
     IS_RUN,
     IS_SEED,
     IS_STATUS,
+    IS_STRIKES,
     IS_TICK,
     slice_of,
 )
 from sim.vocabulary import (
     N_OF,
     N_OI,
+    OF_END_HOURS,
     OF_SEVERITY,
+    OI_CONTACTS,
     OI_DEBRIS,
+    OI_DRAWN_IN,
     OI_DRONES,
+    OI_END_STATE,
     OI_ENG_FALSE,
     OI_ENG_TRUE,
     OI_INADVERTENT,
@@ -58,6 +68,7 @@ from sim.vocabulary import (
     OI_SATELLITES,
     OI_SHIPS,
     OI_STATUS,
+    OI_STRIKES,
 )
 
 
@@ -69,12 +80,18 @@ def reset(ta, w, seed, run, log_on):
     w.iscal[IS_RUN] = run
     w.iscal[IS_LOG] = 1 if log_on else 0
     w.fscal[:] = 0.0
+    w.fscal[FS_END] = math.nan
     w.counters[:, :] = 0
     w.h_meta[:] = 0
-    for i in range(ta.actors.shape[0]):
+    n = ta.actors.shape[0]
+    for i in range(n):
         w.rung[i] = ta.actors[i].initial_rung
-        w.last_root[i] = ly.ROOT_NONE
-        w.last_node[i] = -1
+        for j in range(n):
+            w.posture[i, j] = 0 if i == j else ta.actors[i].initial_rung
+            w.last_root[i, j] = ly.ROOT_NONE
+            w.last_node[i, j] = -1
+        w.attacked[i] = 0
+        w.drawn[i] = 0
         w.complies[i] = 1
         w.users[i] = 0
         w.qlen[i] = 0
@@ -124,6 +141,10 @@ def resume(ta, w, slot):
         resume_respond(ta, w, slot)
     elif kind == ly.PROC_CLARIFY:
         resume_clarify(ta, w, slot)
+    elif kind == ly.PROC_STRIKE:
+        resume_strike(ta, w, slot)
+    elif kind == ly.PROC_WARNING:
+        resume_warning(ta, w, slot)
     elif kind == ly.PROC_FALSE_ALARMS:
         resume_false_alarms(ta, w, slot)
     else:
@@ -163,7 +184,7 @@ def run_until(ta, w, end):
 
 @njit(cache=True, _nrt=False)
 def run_ticks(ta, w, first_tick):
-    """Mesa steps ``first_tick + 1 .. n_ticks``: events, deliberate decisions, collisions, crisis level."""
+    """Mesa steps ``first_tick + 1 .. n_ticks``: events, deliberate decisions, collisions, endings, crisis level."""
     p = ta.params[0]
     for k in range(first_tick + 1, p.n_ticks + 1):
         end = min(k * p.tick, p.horizon)
@@ -173,6 +194,7 @@ def run_ticks(ta, w, first_tick):
         for actor in range(ta.actors.shape[0]):
             deliberate_step(ta, w, actor)
         orbital_collisions(ta, w)
+        crisis_ending(ta, w)
         w.history[k - 1] = crisis_level(w)
         w.iscal[IS_TICK] = k
 
@@ -194,6 +216,7 @@ def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
             max_rung = k
         out_f[row, k] = w.first_hours[k]
     out_f[row, OF_SEVERITY] = w.fscal[FS_SEVERITY]
+    out_f[row, OF_END_HOURS] = w.fscal[FS_END]
     out_i[row, OI_MAX_RUNG] = max_rung
     out_i[row, OI_INADVERTENT] = w.iscal[IS_INADVERTENT]
     out_i[row, OI_ROOT] = w.root_first[max_rung] if max_rung > initial_level else ly.ROOT_NONE
@@ -211,6 +234,10 @@ def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
     out_i[row, OI_SATELLITES] = sats
     out_i[row, OI_DEBRIS] = w.iscal[IS_DEBRIS]
     out_i[row, OI_STATUS] = w.iscal[IS_STATUS]
+    out_i[row, OI_STRIKES] = w.iscal[IS_STRIKES]
+    out_i[row, OI_CONTACTS] = w.iscal[IS_CONTACTS]
+    out_i[row, OI_DRAWN_IN] = w.iscal[IS_DRAWN_IN]
+    out_i[row, OI_END_STATE] = w.iscal[IS_END_STATE]
     if out_traj.shape[1] > 0:
         for k in range(ta.params[0].n_ticks):
             out_traj[row, k] = w.history[k]

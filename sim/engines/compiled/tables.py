@@ -16,11 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engines.compiled import layout as ly
-from sim.engines.compiled.c2 import collision_table
 from sim.engines.compiled.escalation import hazard_table
+from sim.engines.compiled.orbits import collision_table
 from sim.engines.shared.technology import actor_technology
 from sim.kernels import technology as tech
 from sim.scenario.schema import (
+    AUTHORITY_ORDER,
     AUTONOMY_ORDER,
     AsatTestInject,
     AttackInject,
@@ -49,6 +50,9 @@ Tables = namedtuple(
         "satellites",
         "hazards",
         "collisions",
+        "roe",
+        "ob_partner",
+        "ob_rung",
     ],
 )
 """The arrays the kernels read (never write): see the module docstring."""
@@ -136,6 +140,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     actors = np.zeros(len(actor_keys), ly.ACTOR_DTYPE)
     adversaries: list[int] = []
     early_warning: list[int] = []
+    roe = np.zeros((len(actor_keys), 8), np.int64)
+    ob_partner: list[int] = []
+    ob_rung: list[int] = []
     technology = {key: _technology(scenario, key) for key in actor_keys}
     for i, key in enumerate(actor_keys):
         spec = scenario.actors[key]
@@ -151,6 +158,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         a["norm_bound"] = pol.human_control_norm.enabled and Commitment.HUMAN_CONTROL_NORM in commitments
         a["moratorium"] = pol.asat_test_moratorium.enabled and Commitment.ASAT_TEST_MORATORIUM in commitments
         a["recipient"] = key in prolif.recipients
+        a["engages_on_timeout"] = spec.review_timeout.value == "engage"
+        roe[i] = [AUTHORITY_ORDER.index(spec.rules_of_engagement[rung]) for rung in range(8)]
+        a["ob_start"] = len(ob_partner)
+        for obligation in spec.obligations:
+            ob_partner.append(actor_index[obligation.partner])
+            ob_rung.append(obligation.rung)
+        a["ob_end"] = len(ob_partner)
         a["adv_start"] = len(adversaries)
         adversaries.extend(j for j, other in enumerate(actor_keys) if other in named)
         a["adv_end"] = len(adversaries)
@@ -295,11 +309,11 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         c.veto_window_seconds,
         c.machine_latency_seconds,
     )
-    q["catch_in_loop"], q["catch_on_loop"], q["automation_bias"] = (
-        c.catch_in_loop,
-        c.catch_on_loop,
-        c.automation_bias_per_alert,
-    )
+    q["operator_d_prime"], q["operator_tau"] = c.operator_d_prime, c.operator_time_constant_seconds
+    q["operator_bias_in"], q["operator_bias_on"] = c.operator_bias["in_the_loop"], c.operator_bias["on_the_loop"]
+    q["automation_bias"] = c.automation_bias_per_alert
+    q["strike_minutes"], q["identification_margin"] = g.strike_minutes, g.identification_margin
+    q["warning_deterrence"], q["shots_per_threat"] = g.warning_deterrence, g.shots_per_threat
     q["latency_factor"] = [c.response_latency_factor[level] for level in AUTONOMY_ORDER]
     q["discovery_hours"] = c.error_discovery_hours
     q["salvo_fraction"], q["drone_kill_probability"], q["missile_hit_probability"] = (
@@ -308,8 +322,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         g.missile_hit_probability,
     )
     q["collision_k"], q["fragments"] = s.collision_coefficient_per_day, s.fragments_per_collision
-    q["false_alarms_per_year"] = s.early_warning_false_alarms_per_year
-    q["catch_false_alarm"] = [s.catch_false_alarm[level] for level in AUTONOMY_ORDER]
+    wn, en = p.warning, p.ending
+    q["false_alarms_per_year"], q["corroboration"] = wn.false_alarms_per_year, wn.corroboration_probability
+    q["conference_minutes"] = wn.conference_minutes
+    q["leaders_base"], q["leaders_per_rung"] = wn.leaders_act_base, wn.leaders_act_per_rung
+    q["conference_catch"] = [wn.conference_catch[level] for level in AUTONOMY_ORDER]
+    q["end_base"], q["end_decay"], q["end_gain"] = en.end_per_day, en.level_decay, en.incident_gain
+    q["onset"], q["answer_from_rung"] = r_.crisis_onset_per_day, r_.answer_from_rung
     q["escalation_base"], q["de_escalation_base"], q["spiral_gain"] = (
         r_.deliberate_escalation_per_day,
         r_.de_escalation_per_day,
@@ -356,6 +375,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         ints(satellites),
         hazard_table(params, actors),
         collision_table(params, zones),
+        roe,
+        ints(ob_partner),
+        ints(ob_rung),
     )
     return CompiledScenario(
         scenario=scenario,

@@ -30,8 +30,11 @@ Workspace = namedtuple(
         "h_slot",
         "h_meta",
         "rung",
+        "posture",
         "last_root",
         "last_node",
+        "attacked",
+        "drawn",
         "losses",
         "complies",
         "users",
@@ -74,11 +77,17 @@ IS_COLLISIONS = 11
 IS_INADVERTENT = 12
 IS_TICK = 13
 """Ticks completed."""
-N_IS = 16
+IS_STRIKES = 14
+IS_CONTACTS = 15
+IS_DRAWN_IN = 16
+IS_END_STATE = 17
+N_IS = 24
 
 # fscal indices
 FS_NOW = 0
 FS_SEVERITY = 1
+FS_END = 2
+"""When the crisis first ended (NaN until it has)."""
 N_FS = 8
 """(Padded to a cache line: parallel workspaces are stacked, and these are written on every event.)"""
 
@@ -91,7 +100,9 @@ RI_NODE = 4
 RI_CANCELLED = 5
 RI_PENDING = 6
 """Still in ``model.pending.responses`` (not yet decided nor stood down)."""
-N_RI = 7
+RI_OBLIGATION = 7
+"""An ally's obligation: the rung it rises to (-1: the victim's own response, by doctrine)."""
+N_RI = 8
 
 # capacity indices
 CAP_HEAP = 0
@@ -130,6 +141,9 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros(heap, np.int64),
         np.zeros(8, np.int64),
         np.zeros(n_actors, np.int64),
+        np.zeros((n_actors, n_actors), np.int64),
+        np.zeros((n_actors, n_actors), np.int64),
+        np.zeros((n_actors, n_actors), np.int64),
         np.zeros(n_actors, np.int64),
         np.zeros(n_actors, np.int64),
         np.zeros((n_actors, 3), np.int64),
@@ -187,8 +201,11 @@ def slice_of(stack, s):
         stack.h_slot[s],
         stack.h_meta[s],
         stack.rung[s],
+        stack.posture[s],
         stack.last_root[s],
         stack.last_node[s],
+        stack.attacked[s],
+        stack.drawn[s],
         stack.losses[s],
         stack.complies[s],
         stack.users[s],

@@ -11,9 +11,19 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.engines.reference.records import Cause
 from sim.engines.shared.technology import ActorTechnology
-from sim.scenario.schema import AUTONOMY_ORDER, Actor, Autonomy, Doctrine, DroneSwarm, NavalGroup, SpaceAsset
+from sim.scenario.schema import (
+    AUTONOMY_ORDER,
+    Actor,
+    Authority,
+    Autonomy,
+    Doctrine,
+    DroneSwarm,
+    NavalGroup,
+    ReviewTimeout,
+    SpaceAsset,
+    SpaceRole,
+)
 
 if TYPE_CHECKING:
     from sim.engines.reference.model import EscalationModel
@@ -28,7 +38,11 @@ def autonomy_min(*levels: Autonomy | None) -> Autonomy:
 
 
 class ActorAgent(mesa.Agent):
-    """A state, third-party state or non-state actor, holding a rung of the escalation ladder."""
+    """A state, third-party state or non-state actor.
+
+    Its postures toward the other actors live in the model (``model.posture``); its **rung** is its
+    highest posture, kept here for the DataCollector and the app.
+    """
 
     def __init__(self, model: EscalationModel, key: str, index: int, spec: Actor, technology: ActorTechnology):
         super().__init__(model)
@@ -41,13 +55,14 @@ class ActorAgent(mesa.Agent):
         self.doctrine = DOCTRINE_CODE[spec.doctrine]
         self.commitments = frozenset(spec.commitments)
         self.adversaries: tuple[ActorAgent, ...] = ()
-        self.last_cause: Cause | None = None
         self.complies_with_norm = True
+        self.has_attacked = False
+        self.engages_on_timeout = spec.review_timeout == ReviewTimeout.ENGAGE
         self.losses = {"drones": 0, "ships": 0, "satellites": 0}
 
-    def max_adversary_rung(self) -> int:
-        """Highest rung among this actor's adversaries (0 if it has none)."""
-        return max((other.rung for other in self.adversaries), default=0)
+    def authority(self, posture: int) -> Authority:
+        """What the rules of engagement let this actor's forces do at a posture (rung) toward a contact's owner."""
+        return self.spec.rules_of_engagement[posture]
 
     def step(self) -> None:
         """Tick-level deliberate decision: the escalation and de-escalation hazards."""
@@ -74,6 +89,11 @@ class AssetAgent(mesa.Agent):
     def operational(self) -> bool:
         """Whether the asset can still act and be attacked (each kind says when it cannot)."""
         return True
+
+    @property
+    def armed(self) -> bool:
+        """Whether the asset can attack: drone swarms, naval groups and co-orbital ASATs."""
+        return not isinstance(self, SpaceAssetAgent) or self.spec.role == SpaceRole.CO_ORBITAL_ASAT
 
     def classifier_d_prime(self) -> float:
         """d' of this asset's classifier: its own, or the owner's AI stack's, times the clutter factor."""

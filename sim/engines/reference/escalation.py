@@ -1,7 +1,11 @@
-"""Escalation: attribution, response decisions racing hotline clarifications, hazards, rung changes.
+"""Escalation between pairs of actors: postures, attribution, responses racing hotline clarifications,
+deliberate hazards, alliance obligations and crisis endings.
 
-Every rung change carries a :class:`~sim.engines.reference.records.Cause` whose root says whether the step is
-deliberate or inadvertent (BRIEF §3.7, §3.8, §3.11).
+Every actor holds a **posture** toward every other actor (a rung of the ladder); its rung is its highest
+posture and the crisis level the highest rung. A response raises the victim's posture toward the actor
+it *blames*, so a misattribution escalates against the wrong state. Every posture change carries a
+:class:`~sim.engines.reference.records.Cause` whose root says whether the step is deliberate or
+inadvertent (BRIEF §3.7, §3.8, §3.11).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ if TYPE_CHECKING:
     from sim.engines.reference.agents import ActorAgent, AssetAgent
     from sim.engines.reference.model import EscalationModel
 
+KINETIC = 3
+"""Rung of a limited kinetic incident: an actor rising to it without having attacked is drawn in."""
+
 
 class Escalation:
     """The escalation logic of one model."""
@@ -36,41 +43,54 @@ class Escalation:
         self.params = model.spec.parameters
         self.policy = model.spec.policy
 
-    # ------------------------------------------------------------------ rung changes
+    # ------------------------------------------------------------------ posture changes
 
-    def change_rung(self, actor: ActorAgent, new_rung: int, cause: Cause, why: str) -> None:
-        """Move an actor to ``new_rung`` and record the step, its severity and crisis-level firsts."""
+    def change_posture(self, actor: ActorAgent, toward: ActorAgent, new: int, cause: Cause, why: str) -> None:
+        """Move an actor's posture toward another to ``new``; record the step, its severity and crisis-level firsts."""
         model = self.model
-        old, before = actor.rung, model.crisis_level
-        if new_rung == old:
+        old = model.posture[actor.index][toward.index]
+        if new == old:
             return
-        verb = "escalates" if new_rung > old else "de-escalates"
+        old_rung, before = actor.rung, model.crisis_level
+        verb = "escalates" if new > old else "de-escalates"
         log_id = model.record(
             "rung_change",
-            f"{actor.key} {verb} to rung {new_rung} ({RUNG_NAMES[new_rung]}): {why} [root: {cause.root}]",
+            f"{actor.key} {verb} against {toward.key} to rung {new} ({RUNG_NAMES[new]}): {why} [root: {cause.root}]",
             cause.chain,
         )
-        actor.rung = new_rung
-        actor.last_cause = cause.extended(log_id)
+        model.posture[actor.index][toward.index] = new
+        model.last_cause[actor.index][toward.index] = cause.extended(log_id)
+        actor.rung = max(r for b, r in enumerate(model.posture[actor.index]) if b != actor.index)
         after = model.crisis_level
-        model.severity += float(response.severity_of_step(old, new_rung))
-        model.rung_changes.append(RungChange(model.now, actor.key, old, new_rung, before, after, cause, log_id))
+        model.severity += float(response.severity_of_step(old_rung, actor.rung))
+        model.rung_changes.append(
+            RungChange(model.now, actor.key, toward.key, old, new, old_rung, actor.rung, before, after, cause, log_id)
+        )
         for k in range(before + 1, after + 1):
             if math.isnan(model.first_hours[k]):
                 model.first_hours[k] = model.now
+        if old_rung < KINETIC <= actor.rung and not actor.has_attacked and actor.key not in model.drawn_in:
+            model.drawn_in.append(actor.key)
+        if new > old and new >= self.params.response.answer_from_rung and new > model.posture_of(toward, actor):
+            # The other side sees the step and answers it: a posture aimed at it is a provocation.
+            self.schedule_response(toward, actor, new, cause.extended(log_id), toward.spec.autonomy, None, None)
+
+    # ------------------------------------------------------------------ deliberate hazards
 
     def deliberate_step(self, actor: ActorAgent) -> None:
-        """Tick-level hazards of deliberate escalation (base + Jervis spiral) and de-escalation."""
+        """Tick-level hazards toward each adversary in turn: escalation (base + Jervis spiral) or de-escalation."""
+        for other in actor.adversaries:
+            self._pair_step(actor, other)
+
+    def _pair_step(self, actor: ActorAgent, other: ActorAgent) -> None:
         model, p = self.model, self.params.response
-        threat = actor.max_adversary_rung()
+        own, theirs = model.posture_of(actor, other), model.posture_of(other, actor)
         up_rate = response.escalation_hazard_per_day(
-            p.deliberate_escalation_per_day, actor.spec.resolve, actor.rung, threat, p.spiral_gain
+            p.deliberate_escalation_per_day, p.crisis_onset_per_day, actor.spec.resolve, own, theirs, p.spiral_gain
         )
-        top = max(actor.adversaries, key=lambda a: a.rung, default=None)
-        linked = top is not None and self._hotline_links(actor, top)
-        bonus = self.policy.hotline.reliability if linked else 0.0
+        bonus = self.policy.hotline.reliability if self._hotline_links(actor, other) else 0.0
         down_rate = response.de_escalation_hazard_per_day(
-            p.de_escalation_per_day, actor.spec.resolve, actor.rung, threat, bonus
+            p.de_escalation_per_day, actor.spec.resolve, own, theirs, bonus
         )
         p_up = response.hazard_probability(up_rate, model.tick_hours)
         p_down = response.hazard_probability(down_rate, model.tick_hours)
@@ -78,26 +98,54 @@ class Escalation:
             return
         u = model.draws.u(actor.index, Purpose.HAZARD)
         if u < p_up:
-            self.change_rung(actor, actor.rung + 1, self._escalation_cause(actor, up_rate), "deliberate escalation")
+            cause = self._escalation_cause(actor, other, up_rate)
+            self.change_posture(actor, other, own + 1, cause, "deliberate escalation")
         elif u < p_up + p_down:
-            log_id = model.record("decision", f"{actor.key} leadership chooses to de-escalate")
-            self.change_rung(actor, actor.rung - 1, Cause("deliberate", (log_id,)), "deliberate de-escalation")
+            log_id = model.record("decision", f"{actor.key} leadership chooses to de-escalate toward {other.key}")
+            self.change_posture(actor, other, own - 1, Cause("deliberate", (log_id,)), "deliberate de-escalation")
 
-    def _escalation_cause(self, actor: ActorAgent, up_rate: float) -> Cause:
-        """Competing risks: the base hazard is deliberate; the spiral share inherits the threat's root."""
-        p = self.params.response
-        base_rate = response.escalation_hazard_per_day(
-            p.deliberate_escalation_per_day, actor.spec.resolve, actor.rung, actor.rung, p.spiral_gain
-        )
-        top = max(actor.adversaries, key=lambda a: a.rung, default=None)
-        u = self.model.draws.u(actor.index, Purpose.HAZARD_COMPONENT)
-        if top is None or top.last_cause is None or u * up_rate < base_rate:
-            log_id = self.model.record("decision", f"{actor.key} leadership chooses to escalate")
+    def _escalation_cause(self, actor: ActorAgent, other: ActorAgent, up_rate: float) -> Cause:
+        """Competing risks: the base hazard is deliberate; the spiral share inherits the other's root toward it."""
+        model, p = self.model, self.params.response
+        own, theirs = model.posture_of(actor, other), model.posture_of(other, actor)
+        base_rate = p.deliberate_escalation_per_day * (0.5 + actor.spec.resolve)
+        threat = model.last_cause[other.index][actor.index]
+        u = model.draws.u(actor.index, Purpose.HAZARD_COMPONENT)
+        if theirs <= own or threat is None or u * up_rate < base_rate:
+            log_id = model.record("decision", f"{actor.key} leadership chooses to escalate against {other.key}")
             return Cause("deliberate", (log_id,))
-        log_id = self.model.record(
-            "decision", f"{actor.key} leadership escalates in answer to {top.key} at rung {top.rung} (spiral)"
+        log_id = model.record(
+            "decision", f"{actor.key} leadership escalates in answer to {other.key} at rung {theirs} (spiral)"
         )
-        return top.last_cause.extended(log_id)
+        return threat.extended(log_id)
+
+    # ------------------------------------------------------------------ crisis endings
+
+    def crisis_ending(self) -> None:
+        """Once per tick: the crisis may end (settlement above rung 1, else a return to competition)."""
+        model, p = self.model, self.params.ending
+        level = model.crisis_level
+        if level < 1 or p.end_per_day <= 0.0:
+            return
+        top = next(actor for actor in model.actor_list if actor.rung == level)
+        other = next(b for b in model.actor_list if b is not top and model.posture_of(top, b) == level)
+        bonus = self.policy.hotline.reliability if self._hotline_links(top, other) else 0.0
+        rate = response.ending_hazard_per_day(
+            p.end_per_day, p.level_decay, p.incident_gain, level, model.kinetic_incidents, bonus
+        )
+        if not bernoulli(
+            model.draws.u(model.global_entity, Purpose.ENDING), response.hazard_probability(rate, model.tick_hours)
+        ):
+            return
+        state = "settlement" if level >= 2 else "competition"
+        if math.isnan(model.end_hours):
+            model.end_hours, model.end_state = model.now, state
+        log_id = model.record("crisis_end", f"the crisis ends ({state}): every side stands down to competition")
+        cause = Cause("deliberate", (log_id,))
+        for actor in model.actor_list:
+            for toward in model.actor_list:
+                if toward is not actor and model.posture_of(actor, toward) > 0:
+                    self.change_posture(actor, toward, 0, cause, f"the crisis ends ({state})")
 
     # ------------------------------------------------------------------ attacks and responses
 
@@ -128,6 +176,7 @@ class Escalation:
         autonomy: Autonomy,
         clarifier: ActorAgent | None,
         discovery_hours: float | None,
+        obligation: int | None = None,
     ) -> PendingResponse:
         """Start the victim's response decision; start a hotline clarification racing it where one can."""
         model = self.model
@@ -142,6 +191,7 @@ class Escalation:
             cause=cause,
             due_hours=model.now + latency,
             clarifiable_by=clarifier.key if clarifier is not None else None,
+            obligation=obligation,
         )
         model.pending.responses[pending.id] = pending
         model.env.process(self._respond(pending, latency))
@@ -149,9 +199,22 @@ class Escalation:
             model.env.process(self._clarify(clarifier, victim, pending, discovery_hours))
         return pending
 
+    def call_allies(self, victim: ActorAgent, blamed: ActorAgent, provocation_rung: int, cause: Cause) -> None:
+        """Alliance obligations: each ally of a victim of a kinetic attack steps in against the blamed actor."""
+        if provocation_rung < KINETIC:
+            return
+        for ally in self.model.actor_list:
+            if ally is blamed or ally is victim:
+                continue
+            for obligation in ally.spec.obligations:
+                if obligation.partner == victim.key:
+                    self.schedule_response(
+                        ally, blamed, provocation_rung, cause, ally.spec.autonomy, None, None, obligation.rung
+                    )
+
     def _respond(self, pending: PendingResponse, latency: float):
         yield self.model.env.timeout(latency)
-        if not pending.cancelled and pending.actor == self.model.player:
+        if not pending.cancelled and pending.actor == self.model.player and pending.obligation is None:
             choice = yield self._await_player(pending)
             if choice is not None:
                 self.model.pending.responses.pop(pending.id, None)
@@ -176,21 +239,24 @@ class Escalation:
         return event
 
     def apply_player_choice(self, pending: PendingResponse, choice: PlayerChoice) -> None:
-        """Carry out the player's decision: respond at a rung (up or down), or hold."""
+        """Carry out the player's decision: set its posture toward the blamed side (up or down), or hold."""
         model = self.model
-        actor = model.actors[pending.actor]
-        if choice.rung is None or choice.rung == actor.rung:
-            model.record("response", f"{actor.key} (player) holds at rung {actor.rung}", pending.cause.chain)
+        actor, blamed = model.actors[pending.actor], model.actors[pending.blamed]
+        current = model.posture_of(actor, blamed)
+        if choice.rung is None or choice.rung == current:
+            model.record(
+                "response", f"{actor.key} (player) holds at rung {current} toward {blamed.key}", pending.cause.chain
+            )
             return
         log_id = model.record(
             "response", f"{actor.key} (player) responds to {pending.blamed} at rung {choice.rung}", pending.cause.chain
         )
-        if choice.rung > actor.rung:
-            self.change_rung(
-                actor, choice.rung, pending.cause.extended(log_id), f"player's response to {pending.blamed}"
+        if choice.rung > current:
+            self.change_posture(
+                actor, blamed, choice.rung, pending.cause.extended(log_id), f"player's response to {pending.blamed}"
             )
         else:
-            self.change_rung(actor, choice.rung, Cause("deliberate", (log_id,)), "player's de-escalation")
+            self.change_posture(actor, blamed, choice.rung, Cause("deliberate", (log_id,)), "player's de-escalation")
 
     def player_hotline_call(self, pending: PendingResponse) -> str:
         """The player calls the blamed side before deciding; it may explain what happened, or not answer."""
@@ -208,28 +274,39 @@ class Escalation:
         return text
 
     def decide_response(self, pending: PendingResponse) -> None:
-        """The victim's leadership picks a response rung by doctrine, resolve and risk tolerance."""
+        """The victim's leadership picks its posture toward the blamed actor (doctrine draw, or an obligation)."""
         model = self.model
-        actor = model.actors[pending.actor]
-        u = model.draws.u(actor.index, Purpose.RESPONSE_RUNG)
-        target = int(
-            response.response_rung(
-                pending.provocation_rung,
-                actor.rung,
-                actor.doctrine,
-                actor.spec.resolve,
-                actor.spec.risk_tolerance,
-                u,
+        actor, blamed = model.actors[pending.actor], model.actors[pending.blamed]
+        current = model.posture_of(actor, blamed)
+        if pending.obligation is not None:
+            target = max(current, pending.obligation)
+            log_id = model.record(
+                "response",
+                f"{actor.key} leadership honours an obligation: it stands with its partner against {pending.blamed}",
+                pending.cause.chain,
             )
-        )
-        log_id = model.record(
-            "response",
-            f"{actor.key} leadership decides its response to {pending.blamed} "
-            f"(provocation read as rung {pending.provocation_rung})",
-            pending.cause.chain,
-        )
-        if target > actor.rung:
-            self.change_rung(actor, target, pending.cause.extended(log_id), f"response against {pending.blamed}")
+            why = f"obligation against {pending.blamed}"
+        else:
+            u = model.draws.u(actor.index, Purpose.RESPONSE_RUNG)
+            target = int(
+                response.response_rung(
+                    pending.provocation_rung,
+                    current,
+                    actor.doctrine,
+                    actor.spec.resolve,
+                    actor.spec.risk_tolerance,
+                    u,
+                )
+            )
+            log_id = model.record(
+                "response",
+                f"{actor.key} leadership decides its response to {pending.blamed} "
+                f"(provocation read as rung {pending.provocation_rung})",
+                pending.cause.chain,
+            )
+            why = f"response against {pending.blamed}"
+        if target > current:
+            self.change_posture(actor, blamed, target, pending.cause.extended(log_id), why)
 
     def _clarify(self, sender: ActorAgent, receiver: ActorAgent, pending: PendingResponse, discovery_hours: float):
         model, hotline = self.model, self.policy.hotline

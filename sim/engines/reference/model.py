@@ -15,6 +15,7 @@ sequence), processes are started in scenario order, and every random draw is cou
 from __future__ import annotations
 
 import math
+import secrets
 from pathlib import Path
 
 import mesa
@@ -30,8 +31,12 @@ from sim.engines.reference.agents import (
 )
 from sim.engines.reference.c2 import CommandPipeline
 from sim.engines.reference.draws import Draws, Purpose
+from sim.engines.reference.engagement import Engagements
 from sim.engines.reference.escalation import Escalation
-from sim.engines.reference.records import DecisionPoint, LogEntry, PendingWork, RungChange
+from sim.engines.reference.injects import Injects
+from sim.engines.reference.orbits import Orbits
+from sim.engines.reference.records import Cause, DecisionPoint, LogEntry, PendingWork, RungChange
+from sim.engines.reference.warning import WarningChain
 from sim.engines.shared.technology import actor_technology
 from sim.kernels import technology as tech
 from sim.scenario.schema import Autonomy, Commitment, DroneSwarm, NavalGroup, Scenario
@@ -43,8 +48,10 @@ class EscalationModel(mesa.Model):
 
     Args:
         scenario: A validated scenario, or a path to a scenario file.
-        seed: Master seed of the Monte Carlo (defaults to ``scenario.monte_carlo.seed``).
-        run: Replication index; with ``seed`` it fixes every random draw.
+        seed: Master seed; with ``run`` it fixes every random draw. ``None`` draws a fresh seed from the
+            operating system, as Mesa does for ``rng=None`` (so ``mesa.batch_run(..., iterations=n)`` gives n
+            distinct replications); the seed drawn is kept as ``model.seed``, so the run can be repeated.
+        run: Replication index.
         overrides: ``PATH=VALUE`` overrides, applied when ``scenario`` is a path.
         player: Id of an actor whose response decisions wait for a human player (see
             :mod:`sim.engines.reference.wargame`); ``None`` lets the model decide for every actor.
@@ -59,7 +66,7 @@ class EscalationModel(mesa.Model):
         player: str | None = None,
     ) -> None:
         spec = _as_scenario(scenario, overrides)
-        seed = spec.monte_carlo.seed if seed is None else int(seed)
+        seed = secrets.randbits(63) if seed is None else int(seed)
         # Mesa's own generator is seeded from (seed, run) but never used: every draw is counter-based.
         super().__init__(rng=[seed, run])
         self.spec = spec
@@ -77,15 +84,34 @@ class EscalationModel(mesa.Model):
             raise ValueError(f"unknown player actor '{player}'")
         self.player = player
         self.decision_points: dict[int, DecisionPoint] = {}
-        self.counts = {"engagements_true": 0, "engagements_false": 0, "debris": 0, "collisions": 0}
+        self.counts = {
+            "engagements_true": 0,
+            "engagements_false": 0,
+            "hostile_strikes": 0,
+            "contacts": 0,
+            "debris": 0,
+            "collisions": 0,
+        }
+        self.drawn_in: list[str] = []
+        self.end_hours = math.nan
+        self.end_state = "none"
         self.tracked_objects = {key: zone.tracked_objects for key, zone in spec.zones.items()}
         self._next_record_id = 0
         self._build_actors()
+        n = len(self.actors)
+        self.posture = [
+            [0 if a == b else actor.spec.initial_rung for b in range(n)] for a, actor in enumerate(self.actor_list)
+        ]
+        self.last_cause: list[list[Cause | None]] = [[None] * n for _ in range(n)]
         self._build_assets()
         self.crisis_level_history: list[int] = []
         self.first_hours = [0.0 if k <= self.crisis_level else math.nan for k in range(N_RUNGS)]
         self.severity = 0.0
         self.escalation = Escalation(self)
+        self.engagements = Engagements(self)
+        self.warning = WarningChain(self)
+        self.orbits = Orbits(self)
+        self.injects = Injects(self)
         self.c2 = CommandPipeline(self)
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -93,6 +119,7 @@ class EscalationModel(mesa.Model):
                 "crisis_level": lambda m: m.crisis_level,
                 "engagements_true": lambda m: m.counts["engagements_true"],
                 "engagements_false": lambda m: m.counts["engagements_false"],
+                "hostile_strikes": lambda m: m.counts["hostile_strikes"],
                 "drones_lost": lambda m: m.total_losses("drones"),
                 "ships_lost": lambda m: m.total_losses("ships"),
                 "satellites_lost": lambda m: m.total_losses("satellites"),
@@ -108,6 +135,7 @@ class EscalationModel(mesa.Model):
         self.actors: dict[str, ActorAgent] = {}
         for index, (key, spec) in enumerate(self.spec.actors.items()):
             self.actors[key] = ActorAgent(self, key, index, spec, actor_technology(self.spec, key))
+        self.actor_list = list(self.actors.values())
         for actor in self.actors.values():
             named = set(actor.spec.adversaries)
             named |= {other.key for other in self.actors.values() if actor.key in other.spec.adversaries}
@@ -159,6 +187,16 @@ class EscalationModel(mesa.Model):
         """Simulated time, hours."""
         return self.env.now
 
+    @property
+    def kinetic_incidents(self) -> int:
+        """Engagements and strikes so far (shots fired, whatever they destroyed)."""
+        c = self.counts
+        return c["engagements_true"] + c["engagements_false"] + c["hostile_strikes"]
+
+    def posture_of(self, actor: ActorAgent, toward: ActorAgent) -> int:
+        """An actor's posture (rung) toward another."""
+        return self.posture[actor.index][toward.index]
+
     def total_losses(self, kind: str) -> int:
         """Losses of one kind (drones, ships, satellites) over all actors."""
         return sum(actor.losses[kind] for actor in self.actors.values())
@@ -182,7 +220,8 @@ class EscalationModel(mesa.Model):
         self.env.run(until=end)
         for actor in self.actors.values():
             actor.step()
-        self.c2.orbital_collisions()
+        self.orbits.collisions()
+        self.escalation.crisis_ending()
         self.crisis_level_history.append(self.crisis_level)
         self.datacollector.collect(self)
         if self.steps >= self.n_ticks:

@@ -14,6 +14,7 @@ from sim.vocabulary import INADVERTENT_CAUSES, LogEntry
 
 __all__ = [
     "Cause",
+    "Contact",
     "DecisionPoint",
     "HotlineMessage",
     "LogEntry",
@@ -49,16 +50,45 @@ class Cause:
 
 @dataclass(frozen=True)
 class RungChange:
-    """One actor moving on the escalation ladder."""
+    """One actor changing its posture toward another, and what that did to its rung and the crisis level.
+
+    Attributes:
+        hours: When.
+        actor: The actor that moved.
+        toward: The actor its posture is toward.
+        old_posture, new_posture: The posture before and after.
+        old_rung, new_rung: The actor's rung (its highest posture) before and after.
+        crisis_before, crisis_after: The crisis level before and after.
+        cause: Why.
+        log_id: The log entry of the step.
+    """
 
     hours: float
     actor: str
+    toward: str
+    old_posture: int
+    new_posture: int
     old_rung: int
     new_rung: int
     crisis_before: int
     crisis_after: int
     cause: Cause
     log_id: int
+
+
+@dataclass
+class Contact:
+    """A contact between an asset and an adversary asset: whether it is hostile, and what became of it.
+
+    A hostile contact that is neither engaged nor deterred before its strike time strikes the asset.
+    """
+
+    id: int
+    asset: str
+    other: str
+    hostile: bool
+    engaged: bool = False
+    deterred: bool = False
 
 
 @dataclass
@@ -86,6 +116,8 @@ class PendingResponse:
     due_hours: float
     clarifiable_by: str | None
     cancelled: bool = False
+    obligation: int | None = None
+    """An ally's obligation: the rung it rises to (no doctrine draw); None for a victim's own response."""
 
 
 @dataclass
