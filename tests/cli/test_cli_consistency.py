@@ -32,7 +32,7 @@ RUN_FILES = {
     "time_to_rung.png",
 }
 HEAVY = ("numpy", "pandas", "pyarrow", "numba", "scipy", "matplotlib", "mesa", "simpy", "dask", "distributed")
-HEAVY += ("pydantic", "ruamel", "tqdm", "networkx", "llvmlite")
+HEAVY += ("pydantic", "ruamel", "tqdm", "networkx", "llvmlite", "xarray", "SALib", "statsmodels")
 
 
 def flashpoint(*args: object, **kwargs) -> subprocess.CompletedProcess:
@@ -166,3 +166,11 @@ def test_the_parsers_names_are_the_librarys():
     assert cli.PROBABILITY_METRICS == PROBABILITY_METRICS
     assert cli.DESIGN_KINDS == DESIGN_KINDS
     assert set(cli.ENGINES) == set(ENGINES) and cli.DEFAULT_ENGINE == DEFAULT_ENGINE
+
+
+def test_morris_out_writes_the_same_kind_of_directory(tmp_path):
+    param = ("--param", "policy.hotline.reliability=0.1:0.9", "--param", "actors.PRC.resolve=0.2:0.8")
+    ok("sensitivity", SCS, "--method", "morris", *param, "--n", "2", "--runs", "10", "--out", tmp_path / "morris")
+    names = {p.name for p in (tmp_path / "morris").iterdir()}
+    assert names == {"points.parquet", "sensitivity.json", "morris_p_ge_3.png", "morris_p_inadvertent.png"}
+    assert json.loads((tmp_path / "morris" / "sensitivity.json").read_text())["method"] == "morris"
