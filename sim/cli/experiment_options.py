@@ -23,7 +23,7 @@ ENGINES = ("compiled", "reference")
 DEFAULT_ENGINE = "compiled"
 """Engine used unless ``--engine`` names another (kept in step with ``sim.experiments.batches``)."""
 
-PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, 8)), "p_inadvertent")
+PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, 8)), "p_inadvertent", "p_drawn_in")
 """As ``sim.experiments.metrics.PROBABILITY_METRICS``."""
 
 DESIGN_KINDS = ("grid", "lhs", "sobol")
