@@ -31,11 +31,13 @@ DUEL = {
     },
     "parameters": {
         "encounters": {"rate_per_day": {"drone_swarm": 4.0, "naval_group": 0.0, "space_asset": 0.0}},
-        "response": {"deliberate_escalation_per_day": 0.0, "de_escalation_per_day": 0.0},
+        "response": {"deliberate_escalation_per_day": 0.0, "de_escalation_per_day": 0.0, "crisis_onset_per_day": 0.0},
+        "ending": {"end_per_day": 0.0},
     },
     "policy": {"hotline": {"enabled": False}},
 }
-"""Two actors, one asset of each kind that matters; only RED's swarm meets contacts by default."""
+"""Two actors, one asset of each kind that matters; only RED's swarm meets contacts by default; no
+deliberate hazards and no crisis endings, so each versus test sees only the mechanism it sets up."""
 
 
 def merge(base: dict, changes: dict) -> dict:

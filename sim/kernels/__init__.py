@@ -4,13 +4,16 @@ Both engines (the Mesa reference and the compiled twin) call exactly these funct
 package only defines functions; numba compiles each one lazily on first call (and caches to disk).
 """
 
-from sim.kernels.combat import drone_attrition, encounter_rate, salvo_exchange
+from sim.kernels.combat import defensive_round, drone_attrition, encounter_rate, salvo_exchange
 from sim.kernels.perception import (
-    catch_probability,
+    hostile_share,
+    human_criterion,
+    human_d_prime,
     misattribution_probability,
     norm_cdf,
     p_detect,
     p_false_alarm,
+    p_human_approves,
     posterior_hostile,
     roe_threshold,
 )
@@ -20,6 +23,7 @@ from sim.kernels.response import (
     DOCTRINE_RESTRAINED,
     MAX_RUNG,
     de_escalation_hazard_per_day,
+    ending_hazard_per_day,
     escalation_hazard_per_day,
     hazard_probability,
     response_rung,
@@ -46,6 +50,7 @@ from sim.kernels.technology import (
     fleet_fraction,
     fleet_size,
 )
+from sim.kernels.warning import false_alarm_acted_probability, leaders_act_probability
 
 __all__ = [
     "DOCTRINE_ESCALATE_TO_DOMINATE",
@@ -55,27 +60,34 @@ __all__ = [
     "asat_kill",
     "bernoulli",
     "binomial",
-    "catch_probability",
     "choice_index",
     "collision_rate_per_day",
     "compute_share",
     "d_prime",
     "de_escalation_hazard_per_day",
+    "defensive_round",
     "distilled_capability",
     "draw_bits",
     "drone_attrition",
     "effective_capability",
     "encounter_rate",
+    "ending_hazard_per_day",
     "escalation_hazard_per_day",
     "exponential",
+    "false_alarm_acted_probability",
     "fleet_fraction",
     "fleet_size",
     "hazard_probability",
+    "hostile_share",
+    "human_criterion",
+    "human_d_prime",
+    "leaders_act_probability",
     "misattribution_probability",
     "mix64",
     "norm_cdf",
     "p_detect",
     "p_false_alarm",
+    "p_human_approves",
     "posterior_hostile",
     "response_rung",
     "roe_threshold",

@@ -1,4 +1,4 @@
-"""Perception kernels: signal detection theory, rules-of-engagement threshold, operator catch, attribution.
+"""Perception kernels: signal detection theory, rules-of-engagement threshold, operators as classifiers, attribution.
 
 A sensor/classifier with sensitivity ``d'`` and decision threshold ``lambda`` (in standard-deviation units
 of the noise distribution) declares a contact hostile when its evidence exceeds ``lambda``. Hostile
@@ -14,7 +14,6 @@ from numba import njit
 __all__ = [
     "HUMAN_MIN_D_PRIME",
     "HUMAN_PRIOR_CAP",
-    "catch_probability",
     "hostile_share",
     "human_criterion",
     "human_d_prime",
@@ -111,26 +110,6 @@ def roe_threshold(base_lambda, rung, shift_per_rung, extra_shift):
 
 
 @njit(cache=True)
-def catch_probability(base, bias_per_alert, alerts_per_operator):
-    """Chance a human operator catches a machine error, eroded by automation bias under load.
-
-    ``base / (1 + bias_per_alert * max(0, alerts_per_operator))``.
-
-    Args:
-        base: Catch probability of an unloaded operator, in [0, 1].
-        bias_per_alert: Automation-bias growth per pending alert per operator (>= 0).
-        alerts_per_operator: Current alert load (alerts per operator).
-
-    Returns:
-        Catch probability in [0, base].
-    """
-    load = alerts_per_operator
-    if load < 0.0:
-        load = 0.0
-    return base / (1.0 + bias_per_alert * load)
-
-
-@njit(cache=True)
 def misattribution_probability(base, per_proliferation, proliferation_level, attacker_is_recipient):
     """Chance an attack is attributed to the wrong actor.
 
@@ -190,20 +169,22 @@ def human_d_prime(d_prime_full, seconds, time_constant):
 
 
 @njit(cache=True)
-def human_criterion(d_prime, posterior, bias, automation_bias, load):
+def human_criterion(d_prime, d_prime_full, posterior, bias, automation_bias, load):
     """An operator's criterion: Bayes with the machine's call, a doctrine bias, and automation bias.
 
-    ``lambda_h = d'/2 + bias + clamp(ln((1 - q) / q) / max(d', HUMAN_MIN_D_PRIME), +-HUMAN_PRIOR_CAP)
-    - automation_bias * load``, where q = P(hostile | the machine flagged it). The middle term is
-    the Bayes-optimal shift of an equal-variance observer whose prior is q; the cap keeps it finite when
-    the operator has almost no evidence of its own.
+    ``lambda_h = d'/2 + bias + clamp(ln((1 - q) / q) / max(d'_full, HUMAN_MIN_D_PRIME), +-HUMAN_PRIOR_CAP)
+    - automation_bias * load``, where q = P(hostile | the machine flagged it). The third term is the
+    Bayes-optimal shift of an equal-variance observer whose prior is q, set for the operator's full
+    sensitivity (training sets the criterion; time pressure blunts the evidence, not the criterion).
+    With no time at all the operator's evidence is noise and it approves at random, Phi(-lambda_h).
 
     Args:
-        d_prime: The operator's d' (after time pressure).
+        d_prime: The operator's d' under time pressure.
+        d_prime_full: The operator's d' with unlimited time.
         posterior: q, P(hostile | flag) of the machine's call, in [0, 1].
         bias: Doctrine offset (noise SD); positive holds fire more.
-        automation_bias: Criterion drop per alert waiting per operator (noise SD).
-        load: Alerts waiting per operator.
+        automation_bias: Criterion drop per alert in hand or waiting per operator (noise SD).
+        load: Alerts in hand or waiting per operator.
 
     Returns:
         The criterion: the operator approves an engagement when its evidence exceeds it.
@@ -213,7 +194,7 @@ def human_criterion(d_prime, posterior, bias, automation_bias, load):
         q = 1e-12
     if q > 1.0 - 1e-12:
         q = 1.0 - 1e-12
-    d = d_prime
+    d = d_prime_full
     if d < HUMAN_MIN_D_PRIME:
         d = HUMAN_MIN_D_PRIME
     shift = math.log((1.0 - q) / q) / d

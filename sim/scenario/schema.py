@@ -707,7 +707,7 @@ class WarningParameters(Strict):
 
 class EndingParameters(Strict):
     end_per_day: float = Field(
-        default=0.012,
+        default=0.02,
         ge=0.0,
         le=10.0,
         description="Hazard that a crisis at rung 1 ends (settlement, or a return to competition), per day.",
@@ -735,14 +735,14 @@ class ResponseParameters(Strict):
         "posture toward it, is answered: the other reads the step as a provocation at that rung (8: never).",
     )
     crisis_onset_per_day: float = Field(
-        default=0.0002,
+        default=0.00012,
         ge=0.0,
         le=10.0,
         description="Hazard that an actor at rung 0 toward an adversary also at rung 0 opens a crisis (rung 1), "
         "per day.",
     )
     deliberate_escalation_per_day: float = Field(
-        default=0.015, ge=0.0, le=10.0, description="Base hazard of a deliberate one-rung escalation, per day."
+        default=0.01, ge=0.0, le=10.0, description="Base hazard of a deliberate one-rung escalation, per day."
     )
     de_escalation_per_day: float = Field(
         default=0.06, ge=0.0, le=10.0, description="Base hazard of a one-rung de-escalation, per day."

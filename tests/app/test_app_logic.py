@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from game_runs import run_with_a_decision
 
 from sim.app.debrief import DebriefInput, build_debrief
 from sim.app.editing import annotate, check_upload, resolved_yaml, shipped_scenarios, validate_text
@@ -94,10 +95,11 @@ def test_jobs_run_inline_and_in_a_thread():
 
 
 def _game_at_decision(taiwan) -> GameSession:
-    session = GameSession(taiwan, taiwan.monte_carlo.seed, run=5, player="PRC")
+    run = run_with_a_decision(taiwan, "PRC")
+    session = GameSession(taiwan, taiwan.monte_carlo.seed, run=run, player="PRC")
     session.step_hours(3)
     session.step_to_decision()
-    assert session.game.open_decisions(), "run 5 of the Taiwan scenario has a PRC decision point"
+    assert session.game.open_decisions(), f"run {run} of the Taiwan scenario has a PRC decision point"
     return session
 
 

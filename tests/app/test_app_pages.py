@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from game_runs import run_with_a_decision
 from streamlit.testing.v1 import AppTest
 
 from sim.app.odds import odds_from_here, options_for
@@ -149,20 +150,21 @@ def test_compare_bad_option_is_located():
     assert "--arm:2:" in at.error[0].value
 
 
-def _new_game(at: AppTest, player: str = "PRC", run: int = 5) -> AppTest:
+def _new_game(at: AppTest, run: int, player: str = "PRC") -> AppTest:
     at.selectbox(key="wg_player").set_value(player)
     at.number_input(key="wg_run").set_value(run)
     return click(at, "Start a new game")
 
 
 def test_wargame_step_decide_hotline_inject_and_why(taiwan):
-    at = _new_game(goto(start(), "wargame"))
+    run = run_with_a_decision(taiwan, "PRC", after_hours=25.0)  # the test first plays 25 hours
+    at = _new_game(goto(start(), "wargame"), run)
     click(at, "+1 hour")
     assert at.metric[0].value == "day 1 01:00"
     click(at, "+1 day")
     assert at.metric[0].value == "day 2 01:00"
     click(at, "To next decision")
-    reference = GameSession(taiwan, taiwan.monte_carlo.seed, 5, "PRC")
+    reference = GameSession(taiwan, taiwan.monte_carlo.seed, run, "PRC")
     reference.step_hours(1)
     reference.step_hours(24)
     reference.step_to_decision()
@@ -195,7 +197,7 @@ def test_wargame_step_decide_hotline_inject_and_why(taiwan):
 
 
 def test_odds_from_here_match_the_fork_function(taiwan):
-    at = _new_game(goto(start(), "wargame"))
+    at = _new_game(goto(start(), "wargame"), run_with_a_decision(taiwan, "PRC"))
     click(at, "To next decision")
     at.number_input(key="odds_futures").set_value(10)
     at.number_input(key="odds_horizon").set_value(24.0)
@@ -216,7 +218,7 @@ def test_debrief_exports_the_zip(taiwan):
     at = goto(start(), "monte_carlo")
     at.number_input(key="mc_runs").set_value(10)
     click(at, "Run Monte Carlo")
-    _new_game(goto(at, "wargame"), player="PRC", run=5)
+    _new_game(goto(at, "wargame"), run_with_a_decision(taiwan, "PRC"), player="PRC")
     click(at, "+1 day")
     goto(at, "debrief")
     click(at, "Prepare the debrief package")

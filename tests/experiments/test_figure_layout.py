@@ -10,7 +10,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 
 from sim.experiments.compare import compare
-from sim.experiments.metrics import metric_label
+from sim.experiments.metrics import COMPARE_METRICS, PROBABILITY_METRICS, metric_label
 from sim.experiments.monte_carlo import run_monte_carlo
 from sim.experiments.morris import morris_screening
 from sim.experiments.precision import convergence
@@ -40,11 +40,13 @@ def test_forest_puts_probabilities_and_per_run_means_on_separate_panels(comparis
     fig = ef.comparison_forest(comparison)
     assert_nothing_clipped(fig)
     assert NAME in fig.get_suptitle()
-    probs, severity, false = fig.axes
+    probs, severity, false, *others = fig.axes
     assert "probability" in probs.get_xlabel() and "severity" in severity.get_xlabel()
     assert "false engagements" in false.get_xlabel()
+    means = [m for m in COMPARE_METRICS if m not in PROBABILITY_METRICS]
+    assert len(others) == len(means) - 2  # one panel per per-run mean
     labels = [t.get_text() for t in probs.get_yticklabels()]
-    assert len(labels) == 2 * 8 and all("P(" in t for t in labels)  # 7 rungs and P(inadvertent), 2 arms
+    assert len(labels) == 2 * len(PROBABILITY_METRICS) and all("P(" in t for t in labels)  # 2 arms
     d = comparison.difference("busy", "p_ge_3").paired
     assert f"busy: {metric_label('p_ge_3')}  ({d.a_only} / {d.b_only})" in labels
     assert [t.get_text() for t in severity.get_yticklabels()] == ["quiet: mean severity", "busy: mean severity"]

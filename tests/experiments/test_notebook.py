@@ -29,6 +29,9 @@ def test_frame_has_one_row_per_run_and_a_column_per_field(result):
         elif field.name == "first_hours":
             got = frame[storage.per_rung_columns("first_hours")].to_numpy()
             assert np.array_equal(got, np.array([o.first_hours for o in result.outcomes]), equal_nan=True)
+        elif field.type in (float, "float"):
+            got = frame[field.name].to_numpy(dtype=float)
+            assert np.array_equal(got, [getattr(o, field.name) for o in result.outcomes], equal_nan=True), field.name
         else:
             assert frame[field.name].tolist() == [getattr(o, field.name) for o in result.outcomes], field.name
     assert "crisis_level" in result.frame(trajectory=True).columns
@@ -72,19 +75,19 @@ def test_comparison_reprs():
 class _Extended(RunOutcome):
     """The record with two fields it may gain (the columns must follow without a code change)."""
 
-    end_state: str = "ongoing"
-    contacts: int = 0
+    ceasefire: str = "ongoing"
+    sorties: int = 0
 
 
 def test_storage_columns_follow_the_record_fields(monkeypatch, tmp_path):
     monkeypatch.setattr(storage, "RunOutcome", _Extended)
     base = run_monte_carlo(tiny(), runs=5, seed=1).outcomes
-    runs = [_Extended(**{**o.__dict__, "end_state": "ended", "contacts": o.run * 3}) for o in base]
+    runs = [_Extended(**{**o.__dict__, "ceasefire": "agreed", "sorties": o.run * 3}) for o in base]
     frame = storage.outcomes_to_frame(runs)
-    assert frame["end_state"].tolist() == ["ended"] * 5 and frame["contacts"].tolist() == [0, 3, 6, 9, 12]
-    assert storage._schema(True).field("contacts").type == "int64"
+    assert frame["ceasefire"].tolist() == ["agreed"] * 5 and frame["sorties"].tolist() == [0, 3, 6, 9, 12]
+    assert storage._schema(True).field("sorties").type == "int64"
     path = storage.write_outcomes_parquet(runs, tmp_path / "o.parquet", {})
     back = storage.frame_to_outcomes(storage.read_outcomes_parquet(path)[0])
-    assert [(o.end_state, o.contacts) for o in back] == [(o.end_state, o.contacts) for o in runs]
-    old = storage.frame_to_outcomes(frame.drop(columns=["end_state", "contacts"]))  # a file from before
-    assert {(o.end_state, o.contacts) for o in old} == {("ongoing", 0)}
+    assert [(o.ceasefire, o.sorties) for o in back] == [(o.ceasefire, o.sorties) for o in runs]
+    old = storage.frame_to_outcomes(frame.drop(columns=["ceasefire", "sorties"]))  # a file from before
+    assert {(o.ceasefire, o.sorties) for o in old} == {("ongoing", 0)}

@@ -43,11 +43,16 @@ def make_runs(n: int = 6, n_ticks: int = 12) -> list[RunOutcome]:
                 root_cause=ROOT_CAUSES[top % len(ROOT_CAUSES)],
                 engagements_true=i,
                 engagements_false=i // 2,
+                hostile_strikes=i % 3,
+                contacts=5 * i,
                 drones_lost=2 * i,
                 ships_lost=i % 2,
                 satellites_lost=0,
                 debris=10 * i,
                 severity=1.5 * i,
+                drawn_in=i % 2,
+                end_hours=float(i) if i % 4 == 0 else math.nan,
+                end_state=("settlement", "competition")[i % 2] if i % 4 == 0 else "none",
                 crisis_level=level,
             )
         )
@@ -55,11 +60,17 @@ def make_runs(n: int = 6, n_ticks: int = 12) -> list[RunOutcome]:
 
 
 def same_run(a: RunOutcome, b: RunOutcome) -> bool:
-    """Equality with NaN == NaN in first_hours (tuples of NaN floats do not compare equal)."""
-    fa, fb = np.array(a.first_hours), np.array(b.first_hours)
-    skip = {"first_hours", "crisis_level"}
-    head = [getattr(a, f.name) == getattr(b, f.name) for f in dataclasses.fields(RunOutcome) if f.name not in skip]
-    return all(head) and np.array_equal(fa, fb, equal_nan=True) and np.array_equal(a.crisis_level, b.crisis_level)
+    """Equality field by field, NaN == NaN (tuples of NaN floats do not compare equal)."""
+    for f in dataclasses.fields(RunOutcome):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+            continue
+        if isinstance(x, tuple | np.ndarray):
+            if not np.array_equal(np.asarray(x), np.asarray(y), equal_nan=np.asarray(x).dtype.kind == "f"):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def test_frame_layout() -> None:

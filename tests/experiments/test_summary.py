@@ -61,11 +61,16 @@ def make_runs() -> list[RunOutcome]:
             root_cause=ROOT[i],
             engagements_true=ENG_TRUE[i],
             engagements_false=ENG_FALSE[i],
+            hostile_strikes=i % 3,
+            contacts=10 + i,
             drones_lost=DRONES[i],
             ships_lost=1 if i == 8 else 0,
             satellites_lost=2 if i == 9 else 0,
             debris=150 if i == 9 else 0,
             severity=SEVERITY[i],
+            drawn_in=1 if i == 8 else 0,
+            end_hours=60.0 if i == 2 else math.nan,
+            end_state="settlement" if i == 2 else "none",
             crisis_level=trajectory(i),
         )
         for i in range(10)

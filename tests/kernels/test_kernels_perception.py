@@ -104,18 +104,54 @@ def test_roe_threshold(base, rung, shift, extra):
 
 
 @CHECK
-@given(PROB, st.floats(0.0, 10.0), st.floats(-5.0, 1e3))
-def test_catch_probability(base, bias, load):
-    got = pk.catch_probability(base, bias, load)
-    assert got == base / (1.0 + bias * max(0.0, load))
-    assert 0.0 <= got <= base
+@given(PROB, st.floats(0.0, 1.0), st.integers(0, 7))
+def test_hostile_share(base, per_rung, posture):
+    got = pk.hostile_share(base, per_rung, posture)
+    assert got == min(1.0, base + per_rung * posture)
+    assert pk.hostile_share(base, per_rung, min(posture + 1, 7)) >= got
 
 
 @CHECK
-@given(PROB, st.floats(0.0, 10.0), st.floats(0.0, 1e3), st.floats(0.0, 1e3))
-def test_catch_probability_decreasing_with_load(base, bias, l1, l2):
-    lo, hi = sorted((l1, l2))
-    assert pk.catch_probability(base, bias, hi) <= pk.catch_probability(base, bias, lo)
+@given(DPRIME, st.floats(0.0, 3600.0), st.floats(1.0, 600.0))
+def test_operator_d_prime_under_time_pressure(d_full, seconds, tau):
+    got = pk.human_d_prime(d_full, seconds, tau)
+    assert got == (0.0 if seconds <= 0.0 else d_full * seconds / (seconds + tau))
+    assert 0.0 <= got <= d_full
+    assert pk.human_d_prime(d_full, seconds + 10.0, tau) >= got  # more time, sharper judgement
+    assert pk.human_d_prime(d_full, tau, tau) == pytest.approx(d_full / 2)
+
+
+@CHECK
+@given(DPRIME, DPRIME, st.floats(0.0, 1.0), st.floats(-3.0, 3.0), st.floats(0.0, 5.0), st.floats(0.0, 20.0))
+def test_operator_criterion_is_bayes_with_a_bias_and_automation_bias(d, d_full, q, bias, auto, load):
+    got = pk.human_criterion(d, d_full, q, bias, auto, load)
+    qc = min(max(q, 1e-12), 1 - 1e-12)
+    shift = math.log((1 - qc) / qc) / max(d_full, pk.HUMAN_MIN_D_PRIME)
+    shift = min(max(shift, -pk.HUMAN_PRIOR_CAP), pk.HUMAN_PRIOR_CAP)
+    assert got == pytest.approx(0.5 * d + bias + shift - auto * load, abs=1e-12)
+    # a loaded operator defers to the machine; a more credible call is approved more easily
+    assert pk.human_criterion(d, d_full, q, bias, auto, load + 1.0) <= got
+    assert pk.human_criterion(d, d_full, min(q + 0.1, 1.0), bias, auto, load) <= got + 1e-12
+
+
+def test_the_bayes_optimal_operator_minimises_errors_when_the_prior_is_even():
+    """With q = 1/2, full time and no bias the criterion is d'/2: the midpoint, which minimises total errors."""
+    assert pk.human_criterion(2.0, 2.0, 0.5, 0.0, 0.0, 0.0) == pytest.approx(1.0)
+
+
+def test_an_operator_with_no_time_approves_at_random():
+    """No time, no evidence: hostile and benign contacts are approved alike."""
+    lam = pk.human_criterion(0.0, 2.0, 0.2, -1.0, 0.0, 0.0)
+    assert pk.p_human_approves(True, 0.0, lam) == pk.p_human_approves(False, 0.0, lam)
+
+
+@CHECK
+@given(DPRIME, LAM)
+def test_operator_alone_approves_as_an_equal_variance_observer(d, lam):
+    """Closed form: evidence N(d', 1) for a hostile contact, N(0, 1) for a benign one, approve above lambda."""
+    assert pk.p_human_approves(True, d, lam) == pytest.approx(stats.norm.sf(lam, loc=d), abs=1e-12)
+    assert pk.p_human_approves(False, d, lam) == pytest.approx(stats.norm.sf(lam), abs=1e-12)
+    assert pk.p_human_approves(True, d, lam) >= pk.p_human_approves(False, d, lam)
 
 
 @CHECK

@@ -86,21 +86,43 @@ def test_response_rung_unknown_doctrine():
 
 
 @CHECK
-@given(st.floats(0.0, 10.0), P01, RUNG, RUNG, st.floats(0.0, 3.0))
-def test_escalation_hazard(base, resolve, own, adv, gain):
-    got = rk.escalation_hazard_per_day(base, resolve, own, adv, gain)
-    want = 0.0 if own >= 7 else base * (0.5 + resolve) * (1.0 + gain * max(0, adv - own))
+@given(st.floats(0.0, 10.0), st.floats(0.0, 1.0), P01, RUNG, RUNG, st.floats(0.0, 3.0))
+def test_escalation_hazard(base, onset, resolve, own, other, gain):
+    got = rk.escalation_hazard_per_day(base, onset, resolve, own, other, gain)
+    if own >= 7:
+        want = 0.0
+    elif own == 0 and other == 0:
+        want = onset
+    else:
+        want = base * (0.5 + resolve) * (1.0 + gain * max(0, other - own))
     assert got == want
     assert got >= 0.0
 
 
 @CHECK
-@given(st.floats(0.0, 10.0), P01, RUNG, RUNG, RUNG, st.floats(0.0, 3.0))
-def test_escalation_hazard_grows_with_adversary_rung(base, resolve, own, a1, a2, gain):
+@given(st.floats(0.0, 10.0), P01, st.integers(1, 7), RUNG, RUNG, st.floats(0.0, 3.0))
+def test_escalation_hazard_grows_with_the_others_posture(base, resolve, own, a1, a2, gain):
     lo, hi = sorted((a1, a2))
-    assert rk.escalation_hazard_per_day(base, resolve, own, lo, gain) <= rk.escalation_hazard_per_day(
-        base, resolve, own, hi, gain
+    assert rk.escalation_hazard_per_day(base, 0.0, resolve, own, lo, gain) <= rk.escalation_hazard_per_day(
+        base, 0.0, resolve, own, hi, gain
     )
+
+
+def test_a_crisis_opens_from_peace_only_at_the_onset_hazard():
+    assert rk.escalation_hazard_per_day(0.015, 0.0002, 0.5, 0, 0, 0.5) == 0.0002
+    # once the other side presses, the crisis hazard with its spiral applies
+    assert rk.escalation_hazard_per_day(0.015, 0.0002, 0.5, 0, 2, 0.5) == 0.015 * 1.0 * 2.0
+
+
+@CHECK
+@given(st.floats(0.0, 1.0), st.floats(0.0, 3.0), st.floats(0.0, 2.0), st.integers(0, 7), st.integers(0, 50), P01)
+def test_ending_hazard(base, decay, gain, level, incidents, bonus):
+    got = rk.ending_hazard_per_day(base, decay, gain, level, incidents, bonus)
+    want = 0.0 if level == 0 else base * math.exp(-decay * (level - 1)) * (1 + gain * incidents) * (1 + bonus)
+    assert got == want
+    if level >= 1:
+        assert rk.ending_hazard_per_day(base, decay, gain, min(level + 1, 7), incidents, bonus) <= got or level == 7
+        assert rk.ending_hazard_per_day(base, decay, gain, level, incidents + 1, bonus) >= got
 
 
 @CHECK

@@ -37,11 +37,16 @@ def make_runs(n: int = 60, seed: int = 20260101) -> list[RunOutcome]:
                 root_cause="none" if top == 0 else str(rng.choice(ROOT_CAUSES[1:])),
                 engagements_true=int(rng.poisson(2.0)),
                 engagements_false=int(rng.poisson(0.5)),
+                hostile_strikes=int(rng.poisson(0.3)),
+                contacts=int(rng.poisson(20.0)),
                 drones_lost=int(rng.poisson(3.0)),
                 ships_lost=int(rng.poisson(0.2)),
                 satellites_lost=int(rng.poisson(0.1)),
                 debris=int(rng.poisson(4.0)),
                 severity=float(4 * top + rng.normal(0.0, 2.0)),
+                drawn_in=int(top >= 3 and rng.random() < 0.3),
+                end_hours=math.nan,
+                end_state="none",
                 crisis_level=level,
             )
         )

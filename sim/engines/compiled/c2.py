@@ -134,7 +134,9 @@ def _judgement(ta, w, owner, hostile, posterior, seconds, bias):
     """P(the operator lets the engagement go ahead): a human classifier under time pressure and load."""
     p = ta.params[0]
     d_prime = perception.human_d_prime(p.operator_d_prime, seconds, p.operator_tau)
-    lam = perception.human_criterion(d_prime, posterior, bias, p.automation_bias, _load(ta, w, owner))
+    lam = perception.human_criterion(
+        d_prime, p.operator_d_prime, posterior, bias, p.automation_bias, _load(ta, w, owner)
+    )
     return perception.p_human_approves(hostile, d_prime, lam)
 
 

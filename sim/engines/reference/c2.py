@@ -199,7 +199,7 @@ class CommandPipeline:
         cmd = self.params.command
         d_prime = perception.human_d_prime(cmd.operator_d_prime, seconds, cmd.operator_time_constant_seconds)
         lam = perception.human_criterion(
-            d_prime, posterior, bias, cmd.automation_bias_per_alert, self._load(asset.owner)
+            d_prime, cmd.operator_d_prime, posterior, bias, cmd.automation_bias_per_alert, self._load(asset.owner)
         )
         return perception.p_human_approves(hostile, d_prime, lam)
 
