@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.common import MAX_SEED, job_running, launch, require_scenario, show_progress
 from sim.experiments.compare import compare, parse_arms
+from sim.experiments.limits import MAX_COMPARE_RUNS, LimitError, check_arms, check_runs
 from sim.experiments.metrics import metric_label
 from sim.experiments.summary import Proportion
 from sim.scenario import ScenarioError
@@ -44,7 +45,13 @@ with st.form("cmp_form"):
 if submitted:
     lines = [line.strip() for line in arms_text.splitlines() if line.strip() and not line.strip().startswith("#")]
     try:
+        check_arms(len(lines))
+        check_runs(int(runs), len(lines), "options", MAX_COMPARE_RUNS)
         arms = parse_arms([line.replace(": ", ":", 1) for line in lines])
+    except LimitError as exc:
+        st.session_state.pop("cmp_job", None)
+        st.error(f"Too much work: {exc.message}.")
+        st.stop()
     except ScenarioError as exc:
         st.session_state.pop("cmp_job", None)
         st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
@@ -62,7 +69,12 @@ job = st.session_state.get("cmp_job")
 if job is None:
     st.stop()
 if not job.done:
+    if st.button("Cancel", icon=":material/cancel:", key="cmp_cancel"):
+        job.cancel()
     show_progress("cmp_job")
+    st.stop()
+if job.cancelled:
+    st.info("The comparison was cancelled: nothing was kept.", icon=":material/cancel:")
     st.stop()
 if job.error:
     st.error(f"The comparison failed: {job.error}")

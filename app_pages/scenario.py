@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.common import active, load_text
 from sim.app.editing import annotate, check_upload, resolved_yaml, shipped_scenarios
 from sim.app.levers import AUTONOMY_LEVELS, levers_for, read_value
+from sim.scenario import ScenarioError, decode_scenario_bytes
 
 st.title("Scenario")
 
@@ -30,13 +31,12 @@ with upload:
         if problem is not None:
             st.session_state["_upload_error"] = problem.format()
         else:
-            raw = file.getvalue()
-            try:
-                load_text(raw.decode("utf-8"), file.name)
+            try:  # located as the CLI locates it: the line and column of the first bad byte
+                load_text(decode_scenario_bytes(file.getvalue(), file.name), file.name)
                 st.session_state.pop("_upload_error", None)
                 st.rerun()
-            except UnicodeDecodeError as exc:
-                st.session_state["_upload_error"] = f"{file.name}:1:1: : not UTF-8 text ({exc.reason})"
+            except ScenarioError as exc:
+                st.session_state["_upload_error"] = exc.errors[0].format()
     if st.session_state.get("_upload_error"):
         st.error(st.session_state["_upload_error"], icon=":material/block:")
 

@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 
 from sim.scenario import LocatedError, ScenarioError, load_scenario_text
 from sim.scenario.limits import MAX_FILE_BYTES, MAX_OVERRIDES
+from sim.scenario.printable import printable
 from sim.scenario.schema import Scenario
 
 __all__ = [
@@ -102,13 +103,16 @@ def validate_text(text: str | bytes, filename: str, overrides: Sequence[str] = (
 
 
 def annotate(text: str, errors: Sequence[LocatedError], filename: str) -> list[AnnotatedLine]:
-    """The lines that carry errors located in ``filename``, each with its messages, in line order."""
+    """The lines that carry errors located in ``filename``, each with its messages, in line order.
+
+    Lines are shown with control characters escaped (the editor may hold what YAML refuses).
+    """
     lines = text.splitlines() or [""]
     by_line: dict[int, list[str]] = {}
     for error in errors:
         if error.file == filename:
             by_line.setdefault(min(max(error.line, 1), len(lines)), []).append(error.format())
-    return [AnnotatedLine(n, lines[n - 1], tuple(msgs)) for n, msgs in sorted(by_line.items())]
+    return [AnnotatedLine(n, printable(lines[n - 1]), tuple(msgs)) for n, msgs in sorted(by_line.items())]
 
 
 def resolved_yaml(scenario: Scenario, source: str, overrides: Sequence[str]) -> str:

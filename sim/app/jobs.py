@@ -3,6 +3,11 @@
 A job's function gets a :class:`Progress` to report ``(done, total)``; the page reads it from a
 fragment that reruns every half second. With ``inline=True`` (what the app's tests use) the job
 runs to completion in the caller's thread, exercising the same code synchronously.
+
+A job can be cancelled (:meth:`Job.cancel`, the page's Cancel button): the next progress report
+raises :class:`JobCancelledError` inside the job's function, which unwinds like any error — worker
+processes are shut down, nothing is kept — and the job ends with :attr:`Job.cancelled` set. The
+experiments report progress after every chunk, so a cancel takes effect within one chunk of work.
 """
 
 from __future__ import annotations
@@ -13,21 +18,44 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Job", "Progress", "start_job"]
+__all__ = ["Job", "JobCancelledError", "Progress", "start_job"]
+
+CANCELLED = "cancelled before it finished"
+""":attr:`Job.error` of a cancelled job."""
+
+
+class JobCancelledError(Exception):
+    """Raised inside a job's function, at its next progress report, once the job is cancelled."""
 
 
 class Progress:
-    """Thread-safe ``(done, total)`` counter shared between a job and the page."""
+    """Thread-safe ``(done, total)`` counter shared between a job and the page; it carries the cancel request."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
         self.done = 0
         self.total = 0
 
     def __call__(self, done: int, total: int) -> None:
-        """Record progress (the signature of the experiments' progress callbacks)."""
+        """Record progress (the signature of the experiments' progress callbacks).
+
+        Raises:
+            JobCancelledError: If the job was cancelled: the work stops here.
+        """
         with self._lock:
             self.done, self.total = int(done), int(total)
+        if self._cancel.is_set():
+            raise JobCancelledError(CANCELLED)
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next progress report."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._cancel.is_set()
 
     @property
     def fraction(self) -> float:
@@ -49,6 +77,7 @@ class Job:
         self.progress = Progress()
         self.result: Any = None
         self.error: str | None = None
+        self.cancelled = False
         self.started = time.monotonic()
         self.finished_at: float | None = None
         self._fn = fn
@@ -67,12 +96,18 @@ class Job:
     def _run(self) -> None:
         try:
             self.result = self._fn(self.progress)
+        except JobCancelledError:
+            self.cancelled, self.error = True, CANCELLED
         except Exception as exc:  # the page shows the error; the app keeps working
             self.error = f"{type(exc).__name__}: {exc}"
             self.traceback = traceback.format_exc()
         finally:
             self.finished_at = time.monotonic()
             self._done.set()
+
+    def cancel(self) -> None:
+        """Stop the job at its next progress report (nothing if it has finished)."""
+        self.progress.cancel()
 
     @property
     def done(self) -> bool:

@@ -4,20 +4,28 @@ Each subcommand is a :class:`Command`: a function that adds its arguments and a 
 it and returns the exit code. They are registered in one place, :data:`COMMANDS`; to add one, write
 the two functions and append a ``Command`` there.
 
-Exit codes: 0 success, 2 bad input (an invalid scenario, a missing file, a usage error). A bad
-scenario never produces a traceback: every problem is printed as ``FILE:LINE:COL: path: message``.
+Exit codes (:mod:`sim.cli.exits`, docs/cli.md): 0 success, 2 bad input refused before any run (an
+invalid scenario, an option out of range or past a limit, an output path that cannot be written), 3
+a machine that failed mid-way (lost workers or scheduler, a full disk; one line says how to resume),
+130 Ctrl-C, and 1 only for a bug (a traceback). Bad input never produces a traceback: every problem is
+printed as ``FILE:LINE:COL: path: message``. Everything printed goes through
+:func:`sim.cli.terminal.safe_terminal`, so no control character from the input reaches the terminal.
+
+Building the parser imports no numerical library (numpy, pandas, numba, ...): the commands import
+what they need when they run, so ``flashpoint --help`` answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
+from sim import __version__
 from sim.cli.compare_command import configure_compare, run_compare
+from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, run_guarded
 from sim.cli.run_command import configure_run, run_run
 from sim.cli.scenario_commands import (
-    EXIT_BAD_INPUT,
-    EXIT_OK,
     Command,
     add_set_option,
     configure_schema,
@@ -31,10 +39,13 @@ from sim.cli.scenario_commands import (
 )
 from sim.cli.sensitivity_command import configure_sensitivity, run_sensitivity
 from sim.cli.sweep_command import configure_sweep, run_sweep
+from sim.cli.terminal import safe_terminal
 
 __all__ = [
     "COMMANDS",
     "EXIT_BAD_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_MACHINE",
     "EXIT_OK",
     "Command",
     "add_set_option",
@@ -62,7 +73,10 @@ def build_parser(commands: Sequence[Command] | None = None) -> argparse.Argument
     parser = argparse.ArgumentParser(
         prog="flashpoint",
         description="Flashpoint: AI-enabled military crises, escalation and miscalculation over Monte Carlo runs.",
+        epilog="Exit codes: 0 success, 2 bad input, 3 lost workers or outputs not written (resumable), "
+        "130 interrupted. See docs/cli.md.",
     )
+    parser.add_argument("--version", action="version", version=f"flashpoint {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS if commands is None else commands:
         sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
@@ -78,7 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments without the program name; ``None`` means ``sys.argv[1:]``.
 
     Returns:
-        The exit code: 0 on success, 2 on bad input (argparse usage errors exit 2 as well).
+        The exit code (see :mod:`sim.cli.exits`); argparse's usage errors, ``--help`` and ``--version``
+        raise ``SystemExit`` (2, 0 and 0).
     """
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+    words = list(sys.argv[1:] if argv is None else argv)
+    with safe_terminal():
+        try:
+            args = build_parser().parse_args(words)
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+        return run_guarded(args.handler, args, words)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import time
 from pathlib import Path
 
-from sim.cli.experiment_options import add_execution_options, check_counts, fail, print_json, progress_bar
-from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, load_or_report, report
-from sim.experiments.metrics import COMPARE_METRICS, PROBABILITY_METRICS
-from sim.scenario.errors import ScenarioError
+from sim.cli.experiment_options import (
+    PROBABILITY_METRICS,
+    add_execution_options,
+    add_out_option,
+    check_counts,
+    check_outputs,
+    fail,
+    json_text,
+    print_json,
+    progress_bar,
+    say,
+)
+from sim.cli.outputs import StagedOutput
+from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, load_or_report
+
+COMPARE_FILES = ("runs.parquet", "comparison.json", "comparison.png")
 
 
 def configure_compare(parser: argparse.ArgumentParser) -> None:
@@ -42,17 +52,23 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--batch", type=int, default=200, help="batch size with --precision (default 200)")
     parser.add_argument("--max-runs", type=int, default=100_000, help="cap on runs per arm with --precision")
-    parser.add_argument("--out", metavar="DIR", help="write per-run rows (Parquet), the comparison (JSON) and a figure")
+    add_out_option(parser, ", ".join(COMPARE_FILES) + " (per-run rows, the comparison, a forest plot)")
 
 
 def run_compare(args: argparse.Namespace) -> int:
     """Run the comparison and print it."""
     from sim.experiments.compare import compare, comparison_table
+    from sim.experiments.limits import LimitError
+    from sim.experiments.metrics import COMPARE_METRICS
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.limits import MAX_RUNS
 
-    if not check_counts(args, batch=(args.batch, 1, 1_000_000), **{"max-runs": (args.max_runs, 1, 10_000_000)}):
+    if not check_counts(args, batch=(args.batch, 1, MAX_RUNS), **{"max-runs": (args.max_runs, 1, MAX_RUNS)}):
         return EXIT_BAD_INPUT
     if args.precision is not None and not 0 < args.precision < 1:
         fail("--precision", f"must be a half-width between 0 and 1 (got {args.precision:g})")
+        return EXIT_BAD_INPUT
+    if not check_outputs(("--out", args.out, COMPARE_FILES)):
         return EXIT_BAD_INPUT
     scenario = load_or_report(args.scenario, args.overrides)
     if scenario is None:
@@ -76,32 +92,31 @@ def run_compare(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 progress=progress,
             )
-    except ScenarioError as exc:
-        report(exc.errors)
-        return EXIT_BAD_INPUT
+    except (ScenarioError, LimitError):
+        raise  # located errors, reported by sim.cli.exits
     except ValueError as exc:
         fail("--compare", str(exc))
         return EXIT_BAD_INPUT
     elapsed = time.perf_counter() - started
     if args.out:
         _write(result, Path(args.out))
+        say(f"wrote {', '.join(COMPARE_FILES)} to {args.out}")
     if args.json:
         print_json(result.to_dict())
     else:
         print(f"{scenario.metadata.name} — arms: {', '.join(a.name for a in result.arms)}")
         print(comparison_table(result))
-    print(f"{len(result.arms)} arms × {result.runs} runs in {elapsed:.1f} s", file=sys.stderr)
+    say(f"{len(result.arms)} arms × {result.runs} runs in {elapsed:.1f} s")
     return EXIT_OK
 
 
 def _write(result, out: Path) -> None:
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    from sim.experiments.chunks_store import atomic_path
     from sim.experiments.storage import METADATA_KEY, _dumps
     from sim.report.experiment_figures import DPI, comparison_forest
 
-    out.mkdir(parents=True, exist_ok=True)
     arms = [a.name for a in result.arms]
     tables = []
     for i, table in enumerate(result.rows):
@@ -109,11 +124,7 @@ def _write(result, out: Path) -> None:
         tables.append(table.append_column("arm", pa.array([arms[i]] * table.num_rows)))
     rows = pa.concat_tables(tables)
     rows = rows.replace_schema_metadata({METADATA_KEY: _dumps(result.metadata).encode("utf-8")})
-    import pyarrow.parquet as pq
-
-    with atomic_path(out / "runs.parquet") as tmp:
-        pq.write_table(rows, tmp, compression="zstd")
-    with atomic_path(out / "comparison.json") as tmp:
-        tmp.write_text(json.dumps(result.to_dict(), indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    comparison_forest(result).savefig(out / "comparison.png", dpi=DPI)
-    print(f"wrote runs.parquet, comparison.json, comparison.png to {out}", file=sys.stderr)
+    with StagedOutput(out) as staging:
+        pq.write_table(rows, staging / "runs.parquet", compression="zstd")
+        (staging / "comparison.json").write_text(json_text(result.to_dict(), indent=1) + "\n", encoding="utf-8")
+        comparison_forest(result).savefig(staging / "comparison.png", dpi=DPI)

@@ -1,20 +1,37 @@
-"""Options and helpers shared by ``flashpoint sweep``, ``compare`` and ``sensitivity``."""
+"""Options and helpers shared by ``flashpoint run``, ``sweep``, ``compare`` and ``sensitivity``.
+
+Nothing heavy is imported at module level: ``flashpoint --help`` builds every parser from this module
+without loading numpy, pandas, pyarrow, numba, scipy or matplotlib. The few names the parsers need
+(metrics, designs, engines) are spelled out here; tests/cli check them against the library's.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sim.cli.scenario_commands import add_set_option, report
-from sim.scenario.errors import LocatedError
-from sim.scenario.limits import MAX_RUNS
+from sim.cli.scenario_commands import add_set_option, located, report
+from sim.cli.terminal import raw_stderr
+
+ENGINES = ("compiled", "reference")
+"""As ``sim.engines.ENGINES``."""
 
 DEFAULT_ENGINE = "compiled"
 """Engine used unless ``--engine`` names another (kept in step with ``sim.experiments.batches``)."""
+
+PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, 8)), "p_inadvertent", "p_drawn_in")
+"""As ``sim.experiments.metrics.PROBABILITY_METRICS``."""
+
+DESIGN_KINDS = ("grid", "lhs", "sobol")
+"""As ``sim.experiments.designs.DESIGN_KINDS``."""
+
+MAX_SEED = 2**63 - 1
+MAX_WORKERS_OPTION = 256
+"""Argument bound of ``--workers``; the real bound is the CPU cores available (checked by the library)."""
 
 
 def add_param_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -27,7 +44,18 @@ def add_param_option(parser: argparse.ArgumentParser, required: bool = True) -> 
         required=required,
         metavar="PATH=VALUES|LOW:HIGH",
         help="a swept parameter: listed values (actors.PRC.autonomy=in_the_loop,out_of_the_loop) or a numeric "
-        "range (actors.PRC.ai.capability=0.4:0.9; whole-number ends make an integer range) (repeatable)",
+        "range (actors.PRC.ai.capability=0.4:0.9; on a real-valued field 0:1 is the interval, on an integer "
+        "field it takes whole numbers) (repeatable)",
+    )
+
+
+def add_engine_option(parser: argparse.ArgumentParser) -> None:
+    """``--engine compiled|reference``."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help=f"simulation engine; both give equal outcomes (default {DEFAULT_ENGINE})",
     )
 
 
@@ -35,43 +63,63 @@ def add_execution_options(parser: argparse.ArgumentParser, runs_help: str) -> No
     """``--runs --seed --workers --scheduler --chunk-size --engine --json --set``."""
     parser.add_argument("--runs", type=int, help=runs_help)
     parser.add_argument("--seed", type=int, help="master seed (default: the scenario's monte_carlo.seed)")
-    parser.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    add_workers_option(parser, "local worker processes (default 1; at most the CPU cores available)")
     parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
         help="run the chunks on an existing Dask cluster instead of local processes",
     )
     parser.add_argument("--chunk-size", type=int, help="runs per unit of work")
-    parser.add_argument(
-        "--engine",
-        choices=("compiled", "reference"),
-        default=DEFAULT_ENGINE,
-        help=f"simulation engine; both give equal outcomes (default {DEFAULT_ENGINE})",
-    )
+    add_engine_option(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     add_set_option(parser)
 
 
+def add_workers_option(parser: argparse.ArgumentParser, text: str) -> None:
+    """``--workers W``."""
+    parser.add_argument("--workers", type=int, default=1, help=text)
+
+
+def add_out_option(parser: argparse.ArgumentParser, files: str) -> None:
+    """``--out DIR``: the same kind of path for every command, a directory that receives ``files``."""
+    parser.add_argument("--out", metavar="DIR", help=f"write the results to directory DIR: {files}")
+
+
 def check_counts(args: argparse.Namespace, **extra: tuple[int | None, int, int]) -> bool:
     """Check counts; report ``--NAME:1:1: name: message`` and return False if one is out of range."""
+    from sim.scenario.limits import MAX_RUNS
+
     checks = {
         "runs": (getattr(args, "runs", None), 1, MAX_RUNS),
-        "workers": (args.workers, 1, 256),
-        "chunk-size": (args.chunk_size, 1, MAX_RUNS),
-        "seed": (args.seed, 0, 2**63 - 1),
+        "workers": (getattr(args, "workers", None), 1, MAX_WORKERS_OPTION),
+        "chunk-size": (getattr(args, "chunk_size", None), 1, MAX_RUNS),
+        "seed": (getattr(args, "seed", None), 0, MAX_SEED),
         **extra,
     }
     for name, (value, low, high) in checks.items():
         if value is not None and not low <= value <= high:
-            message = f"must be between {low} and {high} (got {value})"
-            report([LocatedError(f"--{name}", 1, 1, name.replace("-", "_"), message)])
+            fail(f"--{name}", f"must be between {low} and {high} (got {value})")
+            return False
+    return True
+
+
+def check_outputs(*options: tuple[str, str | None, Sequence[str]]) -> bool:
+    """Check output directories before any run: ``(option, path, files)``; report and return False if one is bad."""
+    from sim.cli.outputs import check_output_dir
+
+    for option, path, files in options:
+        if path is None:
+            continue
+        problem = check_output_dir(path, option, files)
+        if problem:
+            fail(option, problem)
             return False
     return True
 
 
 def fail(option: str, message: str) -> None:
     """Report a problem with an option in the located form."""
-    report([LocatedError(option, 1, 1, option.lstrip("-").replace("-", "_"), message)])
+    report([located(option, message)])
 
 
 @contextmanager
@@ -79,7 +127,8 @@ def progress_bar(unit: str = "run") -> Iterator[Callable[[int, int], None]]:
     """A tqdm bar on stderr (off when stderr is not a terminal); yields a (done, total) callback."""
     from tqdm import tqdm
 
-    with tqdm(total=0, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr, dynamic_ncols=True) as bar:
+    stream = raw_stderr()  # the bar's carriage returns; its text is numbers only
+    with tqdm(total=0, unit=unit, disable=not stream.isatty(), file=stream, dynamic_ncols=True) as bar:
 
         def update(done: int, total: int) -> None:
             if bar.total != total:
@@ -90,9 +139,14 @@ def progress_bar(unit: str = "run") -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+def json_text(data: Any, indent: int | None = None) -> str:
+    """Strict JSON (no NaN; numpy scalars and arrays as plain values)."""
+    return json.dumps(data, allow_nan=False, default=_default, ensure_ascii=False, indent=indent)
+
+
 def print_json(data: Any) -> None:
     """Strict JSON (no NaN) on stdout."""
-    print(json.dumps(data, allow_nan=False, default=_default, ensure_ascii=False))
+    print(json_text(data))
 
 
 def _default(obj: Any) -> Any:
@@ -119,3 +173,8 @@ def clean_record(record: dict[str, Any]) -> dict[str, Any]:
             value = None
         out[key] = value
     return out
+
+
+def say(line: str) -> None:
+    """A line on standard error (timings, "wrote ..."): never part of the results on standard output."""
+    print(line, file=sys.stderr)

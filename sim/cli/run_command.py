@@ -1,21 +1,41 @@
-"""``flashpoint run``: a Monte Carlo of one scenario, or the event log of one run."""
+"""``flashpoint run``: a Monte Carlo of one scenario, or the event log of one run.
+
+``--out DIR`` receives the same files whether the run count was given (``--runs``) or reached
+(``--precision``, which adds ``precision.json`` and ``convergence.png``); with ``--log RUN`` it
+receives the event log as JSON and as text. ``--json`` prints the same JSON the files hold.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sim.cli.precision_command import add_precision_options, run_precision
-from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, add_set_option, load_or_report, report
-from sim.experiments.monte_carlo import MonteCarloResult, run_monte_carlo
-from sim.experiments.provenance import provenance
-from sim.experiments.storage import write_outcomes_parquet, write_summary_json
-from sim.experiments.summary import summary_table
-from sim.scenario.errors import LocatedError
-from sim.scenario.limits import MAX_RUNS
+from sim.cli.experiment_options import (
+    MAX_SEED,
+    add_engine_option,
+    add_out_option,
+    add_workers_option,
+    check_counts,
+    check_outputs,
+    fail,
+    json_text,
+    print_json,
+    progress_bar,
+    say,
+)
+from sim.cli.outputs import StagedOutput
+from sim.cli.precision_command import PRECISION_FILES, add_precision_options, run_precision
+from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, add_set_option, load_or_report
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+    from sim.vocabulary import RunOutcome
+
+RUN_FILES = ("runs.parquet", "summary.json", "provenance.json", "scenario.resolved.json")
+LOG_FILES = ("event_log.json", "event_log.txt", "provenance.json", "scenario.resolved.json")
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -23,111 +43,166 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     parser.add_argument("--runs", type=int, help="replications (default: the scenario's monte_carlo.runs)")
     parser.add_argument("--seed", type=int, help="master seed (default: the scenario's monte_carlo.seed)")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="worker processes (default 1: one process runs the compiled engine on every core via Numba threads)",
+    add_workers_option(
+        parser,
+        "worker processes (default 1: one process runs the compiled engine on every core via Numba threads; "
+        "at most the CPU cores available)",
     )
     add_set_option(parser)
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
-    parser.add_argument(
-        "--out", metavar="DIR", help="write per-run results (Parquet), summary (JSON) and figures (PNG)"
+    parser.add_argument("--json", action="store_true", help="print the results (or the event log) as JSON")
+    add_out_option(
+        parser,
+        "per-run results (Parquet), summary, provenance, resolved scenario and figures; with --log the event log",
     )
     parser.add_argument(
         "--log", type=int, metavar="RUN", help="print the event log of run RUN instead of a Monte Carlo"
     )
-    parser.add_argument(
-        "--engine",
-        choices=("compiled", "reference"),
-        default="compiled",
-        help="compiled (Numba, default) or reference (Mesa + simpy); both give the same results",
-    )
+    add_engine_option(parser)
     add_precision_options(parser)
 
 
 def run_run(args: argparse.Namespace) -> int:
     """Run the Monte Carlo (or print one run's event log)."""
+    from sim.scenario.limits import MAX_RUNS
+
+    if not check_counts(args, log=(args.log, 0, MAX_RUNS - 1)):
+        return EXIT_BAD_INPUT
+    files = LOG_FILES if args.log is not None else RUN_FILES + (PRECISION_FILES if args.precision else ())
+    if not check_outputs(("--out", args.out, files)):
+        return EXIT_BAD_INPUT
     scenario = load_or_report(args.scenario, args.overrides)
     if scenario is None:
         return EXIT_BAD_INPUT
     seed = scenario.monte_carlo.seed if args.seed is None else args.seed
+    if not 0 <= seed <= MAX_SEED:
+        fail("--seed", f"must be between 0 and {MAX_SEED} (got {seed})")
+        return EXIT_BAD_INPUT
     if args.log is not None:
-        return _print_log(scenario, seed, args.log)
+        return _event_log(args, scenario, seed)
     if args.precision is not None:
         return run_precision(args, scenario, seed)
+    return _monte_carlo(args, scenario, seed)
+
+
+def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int) -> int:
+    from sim.experiments.monte_carlo import run_monte_carlo
+    from sim.experiments.provenance import provenance
+    from sim.experiments.summary import summary_table
+
     runs = scenario.monte_carlo.runs if args.runs is None else args.runs
-    problem = _check_counts(runs, args.workers, seed)
-    if problem:
-        report([LocatedError("--" + problem[0], 1, 1, problem[0], problem[1])])
+    if not check_counts(argparse.Namespace(runs=runs, workers=args.workers)):
         return EXIT_BAD_INPUT
     started = time.perf_counter()
-    result = _monte_carlo(scenario, runs, seed, args.workers, args.engine)
+    with progress_bar() as progress:
+        result = run_monte_carlo(
+            scenario, runs=runs, seed=seed, workers=args.workers, progress=progress, engine=args.engine
+        )
     elapsed = time.perf_counter() - started
     meta = provenance(scenario, seed, runs, args.engine, args.overrides)
     if args.out:
-        written = _write_outputs(result, Path(args.out), meta)
-        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+        written = write_run_outputs(Path(args.out), result.outcomes, result.summary, scenario, meta)
+        say(f"wrote {len(written)} files to {args.out}")
     if args.json:
         print(json.dumps({"provenance": meta, "summary": result.summary.to_dict()}, allow_nan=False))
     else:
         print(f"{scenario.metadata.name} — {runs} runs, seed {seed}, {args.engine} engine")
         print(summary_table(result.summary))
-    print(
-        f"{runs} runs in {elapsed:.1f} s ({1000 * elapsed / runs:.1f} ms per run, {args.workers} workers)",
-        file=sys.stderr,
-    )
+    say(f"{runs} runs in {elapsed:.1f} s ({1000 * elapsed / runs:.1f} ms per run, {args.workers} workers)")
     return EXIT_OK
 
 
-def _check_counts(runs: int, workers: int, seed: int) -> tuple[str, str] | None:
-    if not 1 <= runs <= MAX_RUNS:
-        return "runs", f"must be between 1 and {MAX_RUNS} (got {runs})"
-    if not 1 <= workers <= 256:
-        return "workers", f"must be between 1 and 256 (got {workers})"
-    if not 0 <= seed < 2**63:
-        return "seed", f"must be between 0 and 2**63-1 (got {seed})"
-    return None
+def write_run_outputs(
+    out: Path,
+    outcomes: tuple[RunOutcome, ...],
+    summary: Any,
+    scenario: Scenario,
+    meta: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> list[str]:
+    """Write what ``run --out`` writes (and ``extra`` files: name → text or figure), all at once.
+
+    Returns:
+        The names of the files written.
+    """
+    from sim.experiments.storage import write_outcomes_parquet, write_summary_json
+    from sim.report.figures import DPI, save_all
+
+    with StagedOutput(out) as staging:
+        write_outcomes_parquet(outcomes, staging / "runs.parquet", meta)
+        write_summary_json(summary, staging / "summary.json")
+        (staging / "provenance.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        (staging / "scenario.resolved.json").write_text(scenario.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        save_all(summary, staging)
+        for name, content in (extra or {}).items():
+            if isinstance(content, str):
+                (staging / name).write_text(content, encoding="utf-8")
+            else:
+                content.savefig(staging / name, dpi=DPI)
+        return sorted(p.name for p in staging.iterdir())
 
 
-def _monte_carlo(scenario, runs: int, seed: int, workers: int, engine: str = "compiled") -> MonteCarloResult:
-    """Run with a progress bar on a terminal (none when stderr is not one)."""
-    from tqdm import tqdm
-
-    with tqdm(total=runs, unit="run", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.update(done - bar.n)
-
-        return run_monte_carlo(scenario, runs=runs, seed=seed, workers=workers, progress=progress, engine=engine)
-
-
-def _write_outputs(result: MonteCarloResult, out: Path, meta: dict) -> list[Path]:
-    from sim.report.figures import save_all
-
-    out.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_outcomes_parquet(result.outcomes, out / "runs.parquet", meta),
-        write_summary_json(result.summary, out / "summary.json"),
-    ]
-    (out / "provenance.json").write_text(json.dumps(meta, indent=1) + "\n")
-    (out / "scenario.resolved.json").write_text(result.scenario.model_dump_json(indent=1) + "\n")
-    return [*written, out / "provenance.json", out / "scenario.resolved.json", *save_all(result.summary, out)]
-
-
-def _print_log(scenario, seed: int, run: int) -> int:
+def _event_log(args: argparse.Namespace, scenario: Scenario, seed: int) -> int:
+    """The event log of one run (reference engine): text, or JSON with ``--json``; both files with ``--out``."""
     from sim.engines import run_one
+    from sim.experiments.provenance import provenance
     from sim.vocabulary import narrate
 
-    if run < 0:
-        report([LocatedError("--log", 1, 1, "log", f"must be a run index >= 0 (got {run})")])
-        return EXIT_BAD_INPUT
-    result = run_one(scenario, seed, run, engine="reference", log=True)
+    result = run_one(scenario, seed, args.log, engine="reference", log=True)
     outcome = result.outcome
-    print(f"{scenario.metadata.name} — run {run}, seed {seed}")
-    print(narrate(result.log, with_causes=True))
-    print(
-        f"max rung {outcome.max_rung}, root cause {outcome.root_cause}, inadvertent {outcome.inadvertent}, "
-        f"engagements {outcome.engagements_true} true / {outcome.engagements_false} false"
+    meta = {**provenance(scenario, seed, 1, "reference", args.overrides), "run": args.log}
+    record = {"provenance": meta, "outcome": _outcome_dict(outcome), "events": [_entry_dict(e) for e in result.log]}
+    text = "\n".join(
+        [
+            f"{scenario.metadata.name} — run {args.log}, seed {seed}",
+            narrate(result.log, with_causes=True),
+            f"max rung {outcome.max_rung}, root cause {outcome.root_cause}, inadvertent {outcome.inadvertent}, "
+            f"engagements {outcome.engagements_true} true / {outcome.engagements_false} false",
+        ]
     )
+    if args.out:
+        with StagedOutput(Path(args.out)) as staging:
+            (staging / "event_log.json").write_text(json_text(record, indent=1) + "\n", encoding="utf-8")
+            (staging / "event_log.txt").write_text(text + "\n", encoding="utf-8")
+            (staging / "provenance.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+            resolved = scenario.model_dump_json(indent=1) + "\n"
+            (staging / "scenario.resolved.json").write_text(resolved, encoding="utf-8")
+        say(f"wrote {len(LOG_FILES)} files to {args.out}")
+    if args.json:
+        print_json(record)
+    else:
+        print(text)
     return EXIT_OK
+
+
+def _outcome_dict(outcome: RunOutcome) -> dict[str, Any]:
+    import math
+
+    return {
+        "run": outcome.run,
+        "seed": outcome.seed,
+        "max_rung": outcome.max_rung,
+        "first_hours": [h if math.isfinite(h) else None for h in outcome.first_hours],
+        "inadvertent": bool(outcome.inadvertent),
+        "root_cause": outcome.root_cause,
+        "engagements_true": outcome.engagements_true,
+        "engagements_false": outcome.engagements_false,
+        "drones_lost": outcome.drones_lost,
+        "ships_lost": outcome.ships_lost,
+        "satellites_lost": outcome.satellites_lost,
+        "debris": outcome.debris,
+        "severity": outcome.severity,
+        "crisis_level": [int(level) for level in outcome.crisis_level],
+    }
+
+
+def _entry_dict(entry: Any) -> dict[str, Any]:
+    from sim.vocabulary import clock
+
+    return {
+        "id": entry.id,
+        "hours": entry.hours,
+        "clock": clock(entry.hours),
+        "kind": entry.kind,
+        "text": entry.text,
+        "causes": list(entry.cause_chain),
+    }

@@ -7,13 +7,26 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sim.scenario.errors import LocatedError, ScenarioError
-from sim.scenario.loader import load_scenario, scenario_json_schema
-from sim.scenario.schema import DroneSwarm, Scenario
+from sim.cli.exits import EXIT_BAD_INPUT, EXIT_OK
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
+if TYPE_CHECKING:
+    from sim.scenario.errors import LocatedError
+    from sim.scenario.schema import Scenario
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "Command",
+    "add_set_option",
+    "full_summary",
+    "load_or_report",
+    "located",
+    "one_line_summary",
+    "report",
+    "schema_text",
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +68,18 @@ def report(errors: Sequence[LocatedError]) -> None:
         print(error.format(), file=sys.stderr)
 
 
+def located(option: str, message: str) -> LocatedError:
+    """A problem with a command-line option, located at ``OPTION:1:1``."""
+    from sim.scenario.errors import LocatedError
+
+    return LocatedError(option, 1, 1, option.lstrip("-").replace("-", "_"), message)
+
+
 def load_or_report(path: str, overrides: Sequence[str] = ()) -> Scenario | None:
     """Load a scenario, or print its errors to stderr and return ``None``."""
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.loader import load_scenario
+
     try:
         return load_scenario(path, overrides)
     except ScenarioError as exc:
@@ -66,6 +89,8 @@ def load_or_report(path: str, overrides: Sequence[str] = ()) -> Scenario | None:
 
 def drone_count(scenario: Scenario) -> int:
     """Drones over all swarms at full fleet."""
+    from sim.scenario.schema import DroneSwarm
+
     return sum(asset.size for asset in scenario.assets.values() if isinstance(asset, DroneSwarm))
 
 
@@ -171,6 +196,8 @@ def configure_schema(parser: argparse.ArgumentParser) -> None:
 
 def schema_text() -> str:
     """The scenario JSON Schema as it is shipped in docs/scenario.schema.json."""
+    from sim.scenario.loader import scenario_json_schema
+
     return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -184,6 +211,8 @@ def run_schema(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
+        from sim.scenario.errors import LocatedError
+
         report([LocatedError(args.output, 1, 1, "", f"cannot write: {exc.strerror or exc}")])
         return EXIT_BAD_INPUT
     return EXIT_OK

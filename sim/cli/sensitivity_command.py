@@ -1,19 +1,34 @@
-"""``flashpoint sensitivity``: Sobol' indices over a Saltelli sweep (and a tornado), or a Morris screening."""
+"""``flashpoint sensitivity``: Sobol' indices over a Saltelli sweep (and a tornado), or a Morris screening.
+
+``--out DIR`` receives ``points.parquet`` (the design's point table, resumable as a sweep's),
+``sensitivity.json`` (what ``--json`` prints) and a tornado (or Morris) figure per metric.
+"""
 
 from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
 from pathlib import Path
 
-from sim.cli.experiment_options import add_execution_options, add_param_option, check_counts, fail, print_json
-from sim.cli.experiment_options import progress_bar as _progress_bar
-from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, report
-from sim.experiments.chunks_store import ResumeError
-from sim.experiments.metrics import PROBABILITY_METRICS, metric_label
-from sim.scenario.errors import ScenarioError
+from sim.cli.experiment_options import (
+    PROBABILITY_METRICS,
+    add_execution_options,
+    add_out_option,
+    add_param_option,
+    check_counts,
+    check_outputs,
+    fail,
+    json_text,
+    print_json,
+    progress_bar,
+    say,
+)
+from sim.cli.outputs import StagedOutput, writing_to
+from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK
+from sim.cli.sweep_command import POINTS_FILE
+
+RESULT_FILE = "sensitivity.json"
 
 
 def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
@@ -41,14 +56,14 @@ def configure_sensitivity(parser: argparse.ArgumentParser) -> None:
         help="output to analyse (repeatable; default p_ge_3 and p_inadvertent)",
     )
     parser.add_argument("--design-seed", type=int, help="seed of the Sobol' sequence (default: --seed)")
-    parser.add_argument("--out", metavar="FILE", help="point table of the Saltelli sweep (Parquet), resumable")
-    parser.add_argument("--resume", action="store_true", help="finish an interrupted analysis from FILE.chunks/")
-    parser.add_argument("--restart", action="store_true", help="discard FILE.chunks/ of an interrupted analysis")
-    parser.add_argument("--figures", metavar="DIR", help="write a tornado (or Morris) figure per output here")
+    add_out_option(parser, f"{POINTS_FILE} (the design's sweep, resumable), {RESULT_FILE} and a figure per output")
+    parser.add_argument("--resume", action="store_true", help="finish an interrupted analysis from its chunks")
+    parser.add_argument("--restart", action="store_true", help="discard the chunks of an interrupted analysis")
+    parser.add_argument("--figures", metavar="DIR", help="write the tornado (or Morris) figures here, not in --out")
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
-    """Run the Saltelli sweep, compute the indices, print them."""
+    """Run the Saltelli sweep, compute the indices, print them; write the files."""
     from sim.experiments.sensitivity import SENSITIVITY_METRICS, sensitivity
 
     runs = 100 if args.runs is None else args.runs
@@ -56,56 +71,49 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     args.n = (10 if args.method == "morris" else 64) if args.n is None else args.n
     if not check_counts(args, n=(args.n, 2, 65_536), **{"design-seed": (args.design_seed, 0, 2**63 - 1)}):
         return EXIT_BAD_INPUT
-    if (args.resume or args.restart) and not args.out:
-        fail("--resume", "needs --out (the chunks live beside the output file)")
+    for flag, wanted in (("--resume", args.resume), ("--restart", args.restart)):
+        if wanted and not args.out:
+            fail(flag, "needs --out DIR (where the analysis keeps its chunks)")
+            return EXIT_BAD_INPUT
+    if not check_outputs(("--out", args.out, (POINTS_FILE, RESULT_FILE)), ("--figures", args.figures, ())):
         return EXIT_BAD_INPUT
     metrics = tuple(dict.fromkeys(args.metrics or SENSITIVITY_METRICS))
     analyse = sensitivity if args.method == "sobol" else _morris
     started = time.perf_counter()
-    try:
-        with _progress_bar() as progress:
-            result = analyse(
-                args.scenario,
-                args.params,
-                n=args.n,
-                runs=runs,
-                metrics=metrics,
-                seed=args.seed,
-                design_seed=args.design_seed,
-                overrides=args.overrides,
-                out=args.out,
-                chunk_size=args.chunk_size,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                resume=args.resume,
-                restart=args.restart,
-                engine=args.engine,
-                progress=progress,
-            )
-    except ScenarioError as exc:
-        report(exc.errors)
-        return EXIT_BAD_INPUT
-    except ResumeError as exc:
-        fail("--resume", str(exc))
-        return EXIT_BAD_INPUT
-    except ValueError as exc:
-        fail("--sensitivity", str(exc))
-        return EXIT_BAD_INPUT
+    with progress_bar() as progress, writing_to(args.out):
+        result = analyse(
+            args.scenario,
+            args.params,
+            n=args.n,
+            runs=runs,
+            metrics=metrics,
+            seed=args.seed,
+            design_seed=args.design_seed,
+            overrides=args.overrides,
+            out=Path(args.out) / POINTS_FILE if args.out else None,
+            chunk_size=args.chunk_size,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            restart=args.restart,
+            engine=args.engine,
+            progress=progress,
+        )
     elapsed = time.perf_counter() - started
-    figures = []
+    data = result.to_dict()
+    data["provenance"] = result.sweep.metadata if result.sweep else {}
+    if args.out:
+        with StagedOutput(args.out) as staging:
+            (staging / RESULT_FILE).write_text(json_text(data, indent=1) + "\n", encoding="utf-8")
+            if not args.figures:
+                _charts(result, args.method, staging)
+        say(f"wrote {POINTS_FILE} and {RESULT_FILE} to {args.out}")
     if args.figures:
-        from sim.report.experiment_figures import DPI, morris_chart, tornado
-
-        out = Path(args.figures)
-        out.mkdir(parents=True, exist_ok=True)
-        chart, stem = (tornado, "tornado") if args.method == "sobol" else (morris_chart, "morris")
-        for metric in result.metrics:
-            path = out / f"{stem}_{metric}.png"
-            chart(result, metric).savefig(path, dpi=DPI)
-            figures.append(path)
+        with StagedOutput(args.figures) as staging:
+            _charts(result, args.method, staging)
+    if args.figures or args.out:
+        say(f"wrote {len(result.metrics)} figures to {args.figures or args.out}")
     if args.json:
-        data = result.to_dict()
-        data["provenance"] = result.sweep.metadata if result.sweep else {}
         print_json(data)
     elif args.method == "morris":
         from sim.experiments.morris import morris_table
@@ -114,10 +122,17 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     else:
         print(_table(result, runs))
     points = len(result.sweep.design) if result.sweep else 0
-    print(f"{points} points × {runs} runs in {elapsed:.1f} s", file=sys.stderr)
-    if figures:
-        print(f"wrote {len(figures)} figures to {args.figures}", file=sys.stderr)
+    say(f"{points} points × {runs} runs in {elapsed:.1f} s")
     return EXIT_OK
+
+
+def _charts(result, method: str, directory: Path) -> None:
+    """A tornado (Sobol') or Morris chart per metric, ``tornado_<metric>.png`` or ``morris_<metric>.png``."""
+    from sim.report.experiment_figures import DPI, morris_chart, tornado
+
+    chart, stem = (tornado, "tornado") if method == "sobol" else (morris_chart, "morris")
+    for metric in result.metrics:
+        chart(result, metric).savefig(directory / f"{stem}_{metric}.png", dpi=DPI)
 
 
 def _morris(scenario, params, *, n: int, **options):
@@ -132,6 +147,8 @@ def _fmt(v: float) -> str:
 
 
 def _table(result, runs: int) -> str:
+    from sim.experiments.metrics import metric_label
+
     lines = [f"Sobol' indices (n = {result.n}, {runs} runs per point), 95% bootstrap intervals"]
     width = max(len(p) for p in result.parameters) + 2
     for m, metric in enumerate(result.metrics):

@@ -1,27 +1,35 @@
-"""``flashpoint sweep``: a Monte Carlo at every point of a parameter design, saved as Parquet, resumable."""
+"""``flashpoint sweep``: a Monte Carlo at every point of a parameter design, saved as Parquet, resumable.
+
+``--out DIR`` receives ``points.parquet`` (the point table), ``runs.parquet`` with ``--per-run``, and
+the figures; while the sweep runs, ``DIR/points.parquet.chunks/`` holds the finished chunks (what
+``--resume`` takes up) and ``DIR/points.parquet.lock`` keeps a second sweep out.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 from sim.cli.experiment_options import (
+    DESIGN_KINDS,
     add_execution_options,
+    add_out_option,
     add_param_option,
     check_counts,
+    check_outputs,
     clean_record,
     fail,
     print_json,
     progress_bar,
+    say,
 )
-from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, report
-from sim.experiments.chunks_store import ResumeError
-from sim.scenario.errors import ScenarioError
+from sim.cli.outputs import StagedOutput, writing_to
+from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK
 
 TABLE_COLUMNS = ("p_ge_3", "p_ge_4", "p_inadvertent")
-DESIGN_KINDS = ("grid", "lhs", "sobol")  # as sim.experiments.designs.DESIGN_KINDS, without importing scipy
+POINTS_FILE = "points.parquet"
+RUNS_FILE = "runs.parquet"
 
 
 def configure_sweep(parser: argparse.ArgumentParser) -> None:
@@ -34,70 +42,56 @@ def configure_sweep(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--design-seed", type=int, help="seed of the LHS/Sobol' sampler (default: --seed)")
     add_execution_options(parser, "runs per design point (default 100); every point runs the same indices")
-    parser.add_argument("--out", metavar="FILE", help="point table (Parquet); chunks are kept in FILE.chunks/")
-    parser.add_argument("--per-run", metavar="FILE", help="also write one row per run (Parquet, a row group per chunk)")
+    add_out_option(parser, f"{POINTS_FILE} (the point table), {RUNS_FILE} with --per-run, and the figures")
+    parser.add_argument("--per-run", action="store_true", help=f"also write one row per run to DIR/{RUNS_FILE}")
     parser.add_argument("--trajectories", action="store_true", help="keep per-tick crisis levels in --per-run")
-    parser.add_argument("--resume", action="store_true", help="finish an interrupted sweep from FILE.chunks/")
-    parser.add_argument("--restart", action="store_true", help="discard FILE.chunks/ of an interrupted sweep")
-    parser.add_argument("--keep-chunks", action="store_true", help="keep FILE.chunks/ after the final files")
-    parser.add_argument("--figures", metavar="DIR", help="write sweep line plots (and heatmaps for a grid) here")
+    parser.add_argument("--resume", action="store_true", help="finish an interrupted sweep from its finished chunks")
+    parser.add_argument("--restart", action="store_true", help="discard the chunks of an interrupted sweep")
+    parser.add_argument("--keep-chunks", action="store_true", help=f"keep DIR/{POINTS_FILE}.chunks/ at the end")
+    parser.add_argument("--figures", metavar="DIR", help="write the figures here instead of in --out")
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    """Run the sweep; print the point table (or JSON)."""
+    """Run the sweep; print the point table (or JSON); write the files."""
     from sim.experiments.sweep import sweep
 
     runs = 100 if args.runs is None else args.runs
     args.runs = runs
-    if not check_counts(args, points=(args.points, 1, 100_000), **{"design-seed": (args.design_seed, 0, 2**63 - 1)}):
+    if not check_counts(args, points=(args.points, 1, 10**9), **{"design-seed": (args.design_seed, 0, 2**63 - 1)}):
         return EXIT_BAD_INPUT
-    if (args.resume or args.restart) and not args.out:
-        fail("--resume", "needs --out (the chunks of a sweep live beside its output file)")
+    for flag, wanted in (("--resume", args.resume), ("--restart", args.restart), ("--per-run", args.per_run)):
+        if wanted and not args.out:
+            fail(flag, "needs --out DIR (where the sweep keeps its files)")
+            return EXIT_BAD_INPUT
+    if not check_outputs(("--out", args.out, (POINTS_FILE, RUNS_FILE)), ("--figures", args.figures, ())):
         return EXIT_BAD_INPUT
-    if args.per_run and args.out and Path(args.per_run).resolve() == Path(args.out).resolve():
-        fail("--per-run", "must be a different file from --out")
-        return EXIT_BAD_INPUT
+    out = Path(args.out) if args.out else None
     started = time.perf_counter()
-    try:
-        with progress_bar() as progress:
-            result = sweep(
-                args.scenario,
-                args.params,
-                design=args.design,
-                points=args.points,
-                runs=runs,
-                seed=args.seed,
-                design_seed=args.design_seed,
-                overrides=args.overrides,
-                out=args.out,
-                per_run_out=args.per_run,
-                trajectories=args.trajectories,
-                chunk_size=args.chunk_size,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                resume=args.resume,
-                restart=args.restart,
-                keep_chunks=args.keep_chunks,
-                engine=args.engine,
-                progress=progress,
-            )
-    except ScenarioError as exc:
-        report(exc.errors)
-        return EXIT_BAD_INPUT
-    except ResumeError as exc:
-        fail("--resume", str(exc))
-        return EXIT_BAD_INPUT
-    except (ValueError, OSError) as exc:
-        fail("--sweep", str(exc))
-        return EXIT_BAD_INPUT
+    with progress_bar() as progress, writing_to(out):
+        result = sweep(
+            args.scenario,
+            args.params,
+            design=args.design,
+            points=args.points,
+            runs=runs,
+            seed=args.seed,
+            design_seed=args.design_seed,
+            overrides=args.overrides,
+            out=out / POINTS_FILE if out else None,
+            per_run_out=out / RUNS_FILE if out and args.per_run else None,
+            trajectories=args.trajectories,
+            chunk_size=args.chunk_size,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            restart=args.restart,
+            keep_chunks=args.keep_chunks,
+            engine=args.engine,
+            progress=progress,
+        )
     elapsed = time.perf_counter() - started
     names = [p.name for p in result.design.parameters]
-    figures = []
-    if args.figures:
-        from sim.report.experiment_figures import save_sweep_figures
-
-        grid = result.design.kind == "grid"
-        figures = save_sweep_figures(result.points, names, args.figures, grid, result.metadata["scenario"])
+    figures = _figures(result, names, args.figures or args.out)
     if args.json:
         print_json(
             {
@@ -110,18 +104,28 @@ def run_sweep(args: argparse.Namespace) -> int:
         )
     else:
         print(_table(result.points, names, result.metadata))
-    computed = result.chunks_computed
-    print(
+    say(
         f"{len(result.design)} points × {runs} runs in {elapsed:.1f} s "
-        f"({computed} chunks computed, {result.chunks_reused} reused from an interrupted sweep)",
-        file=sys.stderr,
+        f"({result.chunks_computed} chunks computed, {result.chunks_reused} reused from an interrupted sweep)"
     )
     for path in (result.out, result.per_run_out):
         if path is not None:
-            print(f"wrote {path}", file=sys.stderr)
+            say(f"wrote {path}")
     if figures:
-        print(f"wrote {len(figures)} figures to {args.figures}", file=sys.stderr)
+        say(f"wrote {len(figures)} figures to {args.figures or args.out}")
     return EXIT_OK
+
+
+def _figures(result, names: list[str], directory: str | None) -> list[Path]:
+    """Write the sweep's figures into ``directory`` (all at once); the paths written."""
+    if directory is None:
+        return []
+    from sim.report.experiment_figures import save_sweep_figures
+
+    grid = result.design.kind == "grid"
+    with StagedOutput(directory) as staging:
+        written = save_sweep_figures(result.points, names, staging, grid, result.metadata["scenario"])
+    return [Path(directory) / path.name for path in written]
 
 
 def _table(points, names: list[str], meta: dict) -> str:

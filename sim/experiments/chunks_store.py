@@ -37,10 +37,17 @@ class ResumeError(ValueError):
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a hidden temporary sibling of ``target``; on success, fsync it and rename it over ``target``."""
+def atomic_path(target: Path, scratch: Path | None = None) -> Iterator[Path]:
+    """Yield a hidden temporary file; on success, fsync it and rename it over ``target``.
+
+    Args:
+        target: The file to write.
+        scratch: Directory of the temporary file, on the same file system as ``target`` (default:
+            beside it). A sweep assembles its outputs in its chunk store, so a kill during assembly
+            leaves no temporary file beside the outputs, and the next resume removes it.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = (scratch or target.parent) / f".{target.name}.{os.getpid()}.tmp"
     try:
         yield tmp
         with open(tmp, "rb") as handle:

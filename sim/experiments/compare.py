@@ -33,6 +33,7 @@ from sim.experiments.batches import DEFAULT_ENGINE, run_points
 from sim.experiments.designs import _about_path, _split_values
 from sim.experiments.display import html_table, interval_text
 from sim.experiments.executors import Executor, make_executor
+from sim.experiments.limits import MAX_COMPARE_RUNS, check_arms, check_runs
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
 from sim.experiments.paired_proportions import paired_proportion_difference
 from sim.experiments.precision import DEFAULT_MAX_RUNS, grow_runs
@@ -42,6 +43,7 @@ from sim.experiments.summary import MeanEstimate, Proportion
 from sim.scenario.errors import LocatedError, ScenarioError, format_path
 from sim.scenario.loader import load_scenario, load_scenario_data
 from sim.scenario.overrides import Override, OverrideError, parse_override
+from sim.scenario.printable import first_unsafe
 from sim.scenario.schema import Scenario
 
 __all__ = [
@@ -92,6 +94,8 @@ def parse_arm(text: str, index: int = 1) -> Arm:
     name = name.strip()
     if not name or "=" in name:
         raise ScenarioError([LocatedError(ARM_SOURCE, index, 1, "", f"expected NAME:PATH=VALUE[,...], got {text!r}")])
+    if code := first_unsafe(name):
+        raise ScenarioError([LocatedError(ARM_SOURCE, index, 1, "", f"the name holds the control character {code}")])
     overrides, cols = [], []
     base = len(text) - len(rest) + 1 if colon else len(text) + 1
     if rest.strip():
@@ -337,10 +341,18 @@ def compare(
 
     Raises:
         ScenarioError: On a bad arm (located at ``--arm:N:COL``).
+        LimitError: On more arms, or more runs over all arms, than the limits of
+            :mod:`sim.experiments.limits`, before anything runs.
+        LostWorkersError: If the workers went away.
     """
+    check_arms(len(arms))
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     parsed = parse_arms(arms)
+    if precision is None:
+        check_runs(scenario.monte_carlo.runs if runs is None else int(runs), len(parsed), "arms", MAX_COMPARE_RUNS)
+    else:
+        check_runs(max_runs, len(parsed), "arms", MAX_COMPARE_RUNS, "--max-runs")
     for m in (*metrics, precision_metric):
         check_metric(m)
     document = scenario.model_dump(mode="json")

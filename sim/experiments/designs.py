@@ -2,7 +2,8 @@
 
 A :class:`Parameter` is one ``--param PATH=VALUES|LOW:HIGH`` option: a scenario path (as ``--set``
 takes it) with either a list of values (``actors.PRC.autonomy=in_the_loop,on_the_loop``) or a numeric
-range (``actors.PRC.ai.capability=0.4:0.9``; whole-number ends make an integer range). A
+range (``actors.PRC.ai.capability=0.4:0.9``; whole-number ends make an integer range, except on a
+field the schema declares real-valued, where ``0:1`` is the interval, see :func:`typed_parameters`). A
 :class:`Design` is the list of points, each a value per parameter, built by :func:`make_design` from
 ``scipy.stats.qmc`` generators seeded explicitly, so the same arguments always give the same design.
 
@@ -16,16 +17,17 @@ import itertools
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from sim.experiments.limits import check_design_size
 from sim.scenario.errors import LocatedError, ScenarioError, format_path
 from sim.scenario.loader import load_scenario_data
-from sim.scenario.overrides import Override, OverrideError, parse_path, parse_value
+from sim.scenario.overrides import Override, OverrideError, parse_path, parse_value, schema_type
 from sim.scenario.schema import Scenario
 
 __all__ = [
@@ -80,11 +82,24 @@ class Parameter:
         """Whether the parameter is a numeric range (else a list of values)."""
         return self.low is not None
 
+    def grid_size(self, levels: int) -> int:
+        """How many values :meth:`grid_values` gives for ``levels``, counted without building them."""
+        if not self.is_range:
+            return len(self.values)
+        assert self.low is not None and self.high is not None
+        if self.integer:
+            return min(max(1, levels), int(self.high) - int(self.low) + 1)
+        return max(1, levels)
+
     def grid_values(self, levels: int) -> tuple[Any, ...]:
-        """Values for a grid: the listed values, or ``levels`` evenly spaced values of the range."""
+        """Values for a grid: the listed values, or ``levels`` evenly spaced values of the range.
+
+        An integer range has at most one level per whole number in it.
+        """
         if not self.is_range:
             return self.values
         assert self.low is not None and self.high is not None
+        levels = self.grid_size(levels)
         raw = np.linspace(self.low, self.high, max(1, levels)) if levels > 1 else np.array([self.low])
         if self.integer:
             return tuple(dict.fromkeys(round(float(v)) for v in raw))
@@ -214,6 +229,22 @@ def parse_parameters(texts: Sequence[str]) -> list[Parameter]:
     if not params:
         raise ScenarioError([_error(1, 1, "", "give at least one --param PATH=VALUES or PATH=LOW:HIGH")])
     return params
+
+
+def typed_parameters(document: Mapping[str, Any], parameters: Sequence[Parameter]) -> list[Parameter]:
+    """The parameters with each range's kind taken from the schema: a range over a real-valued field is continuous.
+
+    ``PATH=0:1`` is written with whole-number ends, which alone would make an integer range; on a
+    field the schema declares as a real number (a probability, a rate) it means the interval [0, 1],
+    never the two values {0, 1}. Ranges over integer fields, and over paths the schema does not
+    know (validation reports those), keep the kind their ends gave them.
+    """
+    out = []
+    for p in parameters:
+        if p.is_range and p.integer and schema_type(document, p.path) is float:
+            p = replace(p, integer=False)
+        out.append(p)
+    return out
 
 
 def validate_parameters(
@@ -357,11 +388,14 @@ def make_design(parameters: Sequence[Parameter], kind: str = "grid", points: int
     if points < 1:
         raise ValueError(f"points must be at least 1 (got {points})")
     params = tuple(parameters)
-    if kind == "grid":
+    if kind == "grid":  # count the points before building any: a grid grows as levels ** parameters
+        check_design_size(math.prod(p.grid_size(points) for p in params), f"a grid of {len(params)} parameters")
         pts = tuple(itertools.product(*(p.grid_values(points) for p in params)))
     elif kind == "lhs":
+        check_design_size(points, "a Latin hypercube")
         unit = qmc.LatinHypercube(len(params), rng=np.random.default_rng(seed)).random(points)
         pts = unit_to_values(params, unit)
     else:
+        check_design_size(points, "a Sobol' design")
         pts = unit_to_values(params, sobol_unit(len(params), points, seed))
     return Design(kind, params, pts, seed)

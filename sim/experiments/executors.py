@@ -7,27 +7,56 @@ so a sweep of a million runs never queues (or holds) all of its work at once. Ca
 back in order by key, so what they compute never depends on the executor or the number of workers.
 
 Workers get ``NUMBA_CACHE_DIR`` (from this process's environment) and one Numba thread each: the
-parallelism is across chunks, never inside one.
+parallelism is across chunks, never inside one. Local workers ignore Ctrl-C (SIGINT): the parent
+handles it and shuts them down, so one key press gives one clean exit, not a traceback per worker.
+
+A worker process that dies, a Dask scheduler that goes away or cannot be reached: each ends the run
+with :class:`LostWorkersError` (the results already handed out are kept by the caller, e.g. a
+sweep's chunk store), never with the executor library's own exception.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from sim.experiments.limits import check_workers
 
 __all__ = [
     "PLUGIN_NAME",
     "DaskExecutor",
     "Executor",
+    "LostWorkersError",
     "ProcessExecutor",
     "SerialExecutor",
     "make_executor",
+    "start_worker",
     "worker_environment",
 ]
+
+
+class LostWorkersError(RuntimeError):
+    """The machines computing the chunks went away: a worker process died, or the Dask scheduler was
+    lost or could not be reached. Work already handed back to the caller is unaffected.
+
+    Attributes:
+        where: The executor's description (``local processes (2 workers)``, ``dask at tcp://...``).
+        reason: What happened, in one line.
+    """
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"lost the workers ({where}): {reason}")
+        self.where = where
+        self.reason = reason
+
 
 Task = tuple[Hashable, tuple[Any, ...]]
 
@@ -41,6 +70,12 @@ def worker_environment() -> dict[str, str]:
     if os.environ.get("NUMBA_CACHE_DIR"):
         env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
     return env
+
+
+def start_worker(env: dict[str, str]) -> None:
+    """Initializer of a local worker process: ignore Ctrl-C (the parent handles it), then :func:`apply_environment`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    apply_environment(env)
 
 
 def apply_environment(env: dict[str, str]) -> None:
@@ -65,6 +100,8 @@ class Executor:
 
     workers: int = 1
     name: str = "serial"
+    lost: bool = False
+    """Whether the workers were found gone (then :meth:`close` does not wait for them)."""
 
     @property
     def window(self) -> int:
@@ -106,6 +143,10 @@ class _FutureExecutor(Executor):
     def _wait(self, futures: set[Any]) -> set[Any]:
         raise NotImplementedError
 
+    def _lost(self, exc: BaseException) -> str | None:
+        """Why ``exc`` means the workers are gone (one line), or None if it is the task's own error."""
+        return None
+
     def run(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
         pending: dict[Any, Hashable] = {}
         source = iter(tasks)
@@ -118,15 +159,27 @@ class _FutureExecutor(Executor):
                     except StopIteration:
                         exhausted = True
                         break
-                    pending[self._submit(fn, args)] = key
+                    pending[self._guarded(self._submit, fn, args)] = key
                 if not pending:
                     return
-                for future in self._wait(set(pending)):
+                for future in self._guarded(self._wait, set(pending)):
                     key = pending.pop(future)
-                    yield key, future.result()
+                    yield key, self._guarded(future.result)
         finally:
             for future in pending:
-                future.cancel()
+                with contextlib.suppress(Exception):
+                    future.cancel()
+
+    def _guarded(self, call: Callable[..., Any], *args: Any) -> Any:
+        """``call(*args)``, with a lost worker or scheduler turned into :class:`LostWorkersError`."""
+        try:
+            return call(*args)
+        except BaseException as exc:  # asyncio.CancelledError is not an Exception; Ctrl-C is never "lost"
+            reason = self._lost(exc)
+            if reason is None:
+                raise
+            self.lost = True
+            raise LostWorkersError(self.describe(), reason) from exc
 
 
 class ProcessExecutor(_FutureExecutor):
@@ -141,7 +194,7 @@ class ProcessExecutor(_FutureExecutor):
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=apply_environment,
+            initializer=start_worker,
             initargs=(worker_environment(),),
         )
 
@@ -151,6 +204,11 @@ class ProcessExecutor(_FutureExecutor):
     def _wait(self, futures: set[Any]) -> set[Any]:
         done, _ = wait(futures, return_when=FIRST_COMPLETED)
         return done
+
+    def _lost(self, exc: BaseException) -> str | None:
+        if isinstance(exc, BrokenProcessPool):
+            return "a worker process died (killed, or out of memory)"
+        return None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -170,11 +228,22 @@ class DaskExecutor(_FutureExecutor):
         if isinstance(scheduler, Client):
             self.client, self._owned = scheduler, False
         else:
-            self.client, self._owned = Client(scheduler, timeout=timeout, set_as_default=False), True
-        self.client.register_plugin(_worker_plugin(worker_environment()), name=PLUGIN_NAME)
-        threads = self.client.nthreads()
-        self.workers = max(1, sum(threads.values()))
+            try:
+                self.client, self._owned = Client(scheduler, timeout=timeout, set_as_default=False), True
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = f"cannot reach the scheduler: {_one_line(exc)}"
+                raise LostWorkersError(f"dask at {scheduler}", reason) from exc
         self.address = self.client.scheduler.address
+        try:
+            self.client.register_plugin(_worker_plugin(worker_environment()), name=PLUGIN_NAME)
+            threads = self.client.nthreads()
+        except Exception as exc:
+            reason = self._lost(exc)
+            if reason is None:
+                raise
+            self.close()
+            raise LostWorkersError(self.describe(), reason) from exc
+        self.workers = max(1, sum(threads.values()))
 
     def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         return self.client.submit(fn, *args, pure=False)
@@ -186,12 +255,37 @@ class DaskExecutor(_FutureExecutor):
             done, _ = dask_wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done)
 
+    def _lost(self, exc: BaseException) -> str | None:
+        from distributed.client import FuturesCancelledError
+        from distributed.comm.core import CommClosedError
+
+        lost = (FuturesCancelledError, CancelledError, asyncio.CancelledError, CommClosedError, OSError, TimeoutError)
+        if isinstance(exc, lost):
+            return f"the scheduler or its workers went away ({_one_line(exc)})"
+        return None
+
     def close(self) -> None:
-        if self._owned:
+        if not self._owned:
+            return
+        if not self.lost:
             self.client.close()
+            return
+        # A lost scheduler cannot be told goodbye: the client's reconnection attempt is cancelled,
+        # and distributed logs that with a traceback; the loss was already reported in one line.
+        names = [name for name in logging.root.manager.loggerDict if name.split(".")[0] == "distributed"]
+        loggers = [logging.getLogger(name) for name in ["distributed", *names]]
+        before = [logger.disabled for logger in loggers]
+        try:
+            for logger in loggers:
+                logger.disabled = True
+            with contextlib.suppress(Exception):
+                self.client.close(timeout=5)
+        finally:
+            for logger, disabled in zip(loggers, before, strict=True):
+                logger.disabled = disabled
 
     def describe(self) -> str:
-        return f"dask at {self.address} ({self.workers} worker threads)"
+        return f"dask at {self.address} ({getattr(self, 'workers', '?')} worker threads)"
 
 
 def _worker_plugin(env: dict[str, str]) -> Any:
@@ -210,19 +304,31 @@ def _worker_plugin(env: dict[str, str]) -> Any:
     return NumbaEnvironment(env)
 
 
+def _one_line(exc: BaseException, size: int = 160) -> str:
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= size else text[: size - 3] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def make_executor(workers: int = 1, scheduler: Any = None) -> Executor:
     """The executor for ``--workers`` / ``--scheduler``.
 
     Args:
-        workers: Local worker processes (1 computes in this process).
+        workers: Local worker processes (1 computes in this process), at most the CPU cores
+            available (:func:`sim.experiments.limits.check_workers`).
         scheduler: A Dask scheduler address ``tcp://HOST:PORT`` or a ``distributed.Client``; when
             given, ``workers`` is ignored and the cluster's worker threads are used.
 
     Returns:
         The executor; use it as a context manager to release the workers.
+
+    Raises:
+        LimitError: If ``workers`` is out of bounds.
+        LostWorkersError: If the scheduler cannot be reached.
     """
     if scheduler is not None:
         return DaskExecutor(scheduler)
+    check_workers(workers)
     if workers == 1:
         return SerialExecutor()
     return ProcessExecutor(workers)

@@ -11,6 +11,7 @@ import html
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ import pandas as pd
 
 from sim import engines
 from sim.experiments.display import summary_html, summary_line
+from sim.experiments.executors import LostWorkersError, start_worker
+from sim.experiments.limits import check_workers
 from sim.experiments.storage import outcomes_to_frame
 from sim.experiments.summary import MonteCarloSummary, summarize, trajectory_grid
 from sim.scenario.schema import Scenario
@@ -159,8 +162,9 @@ def run_monte_carlo(
     """
     runs = scenario.monte_carlo.runs if runs is None else runs
     seed = scenario.monte_carlo.seed if seed is None else seed
-    if runs < 1 or workers < 1:
-        raise ValueError("runs and workers must be at least 1")
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    check_workers(workers)
     engines.check_engine(engine)
     largest = 250 if engine == "reference" else 20_000
     chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
@@ -188,11 +192,19 @@ def _run_serial(scenario, seed, chunks, total, progress, engine) -> list[RunOutc
 def _run_pool(scenario, seed, chunks, total, workers, progress, engine) -> list[RunOutcome]:
     outcomes: list[RunOutcome] = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=context, initializer=start_worker, initargs=({},)
+    )
+    try:
         # one numba thread per worker process: the workers are the parallelism
         futures = [pool.submit(run_chunk, scenario, seed, chunk, engine, 1) for chunk in chunks]
         for future in as_completed(futures):
             outcomes.extend(future.result())
             if progress:
                 progress(len(outcomes), total)
+    except BrokenProcessPool as exc:
+        where = f"local processes ({workers} workers)"
+        raise LostWorkersError(where, "a worker process died (killed, or out of memory)") from exc
+    finally:  # on an error or Ctrl-C, wait only for the chunks already running
+        pool.shutdown(wait=True, cancel_futures=True)
     return outcomes

@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.designs import Design, Parameter, parse_parameters, validate_parameters
+from sim.experiments.designs import Design, Parameter, parse_parameters, typed_parameters, validate_parameters
+from sim.experiments.limits import check_design_size
 from sim.experiments.metrics import check_metric, is_probability, metric_label
 from sim.experiments.sweep import SweepResult, prepare_scenario, sweep
 from sim.scenario.overrides import Override
@@ -102,6 +103,7 @@ def morris_design(parameters: Sequence[Parameter], trajectories: int, seed: int)
     Returns:
         The design; :func:`morris_unit` with the same arguments gives its unit coordinates.
     """
+    check_design_size(trajectories * (len(parameters) + 1), f"a Morris design of {trajectories} trajectories", "--n")
     unit = morris_unit(len(parameters), trajectories, seed)
     points = tuple(tuple(level_value(p, u) for p, u in zip(parameters, row, strict=True)) for row in unit)
     return Design("morris", tuple(parameters), points, seed)
@@ -301,7 +303,7 @@ def morris_screening(
     seed = base.monte_carlo.seed if seed is None else int(seed)
     params = [p for p in parameters if isinstance(p, Parameter)]
     texts = [p for p in parameters if isinstance(p, str)]
-    params = params + parse_parameters(texts) if texts else params
+    params = typed_parameters(document, params + parse_parameters(texts) if texts else params)
     validate_parameters(document, params)
     design = morris_design(params, trajectories, seed if design_seed is None else design_seed)
     result = sweep(base, design, runs=runs, seed=seed, progress=progress, **sweep_options)

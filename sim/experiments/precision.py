@@ -37,6 +37,7 @@ from sim.experiments.stats import wilson_interval
 from sim.experiments.summary import MonteCarloSummary, Proportion, summarize
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
+from sim.vocabulary import RunOutcome
 
 __all__ = ["PrecisionResult", "convergence", "grow_runs", "next_total", "run_to_precision", "target_reached"]
 
@@ -139,6 +140,7 @@ class PrecisionResult:
         summary: Full Monte Carlo summary of all the runs.
         values: Per-run indicator of the metric, in run order (for :func:`convergence`).
         seed: Master seed.
+        outcomes: Every run's outcome, in run order (what ``flashpoint run --out`` writes).
     """
 
     metric: str
@@ -151,6 +153,7 @@ class PrecisionResult:
     summary: MonteCarloSummary
     values: np.ndarray = field(repr=False)
     seed: int = 0
+    outcomes: tuple[RunOutcome, ...] = field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the summary under ``summary``)."""
@@ -234,9 +237,8 @@ def run_to_precision(
             ex.close()
     table = pa.concat_tables(tables)
     values = metric_values(table, metric)
-    summary = summarize(
-        table_outcomes(table), scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name
-    )
+    outcomes = table_outcomes(table)
+    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name)
     estimate = Proportion.of(int(values.sum()), int(values.size))
     return PrecisionResult(
         metric=metric,
@@ -249,4 +251,5 @@ def run_to_precision(
         summary=summary,
         values=values,
         seed=seed,
+        outcomes=tuple(outcomes),
     )

@@ -32,7 +32,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import bootstrap
 
-from sim.experiments.designs import Design, Parameter, parse_parameters, sobol_unit, unit_to_values, validate_parameters
+from sim.experiments.designs import (
+    Design,
+    Parameter,
+    parse_parameters,
+    sobol_unit,
+    typed_parameters,
+    unit_to_values,
+    validate_parameters,
+)
+from sim.experiments.limits import check_design_size
 from sim.experiments.metrics import check_metric, is_probability, metric_label
 from sim.experiments.sweep import SweepResult, prepare_scenario, sweep
 from sim.scenario.overrides import Override
@@ -68,6 +77,7 @@ def saltelli_design(parameters: Sequence[Parameter], n: int, seed: int) -> Desig
     """
     n = _power_of_two(n)
     d = len(parameters)
+    check_design_size(n * (d + 2), f"a Saltelli design of n = {n} and {d} parameters", "--n")
     unit = sobol_unit(2 * d, n, seed)
     a, b = unit[:, :d], unit[:, d:]
     blocks = [a, b]
@@ -331,7 +341,7 @@ def sensitivity(
     seed = base.monte_carlo.seed if seed is None else int(seed)
     params = [p for p in parameters if isinstance(p, Parameter)]
     texts = [p for p in parameters if isinstance(p, str)]
-    params = params + parse_parameters(texts) if texts else params
+    params = typed_parameters(document, params + parse_parameters(texts) if texts else params)
     validate_parameters(document, params)
     design = saltelli_design(params, n, seed if design_seed is None else design_seed)
     result = sweep(base, design, runs=runs, seed=seed, progress=progress, **sweep_options)

@@ -28,7 +28,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,17 @@ from sim.experiments.batches import (
     table_outcomes,
 )
 from sim.experiments.chunks_store import ChunkStore, atomic_path
-from sim.experiments.designs import Design, Parameter, make_design, parse_parameters, validate_parameters
+from sim.experiments.designs import (
+    Design,
+    Parameter,
+    make_design,
+    parse_parameters,
+    typed_parameters,
+    validate_parameters,
+)
 from sim.experiments.executors import Executor, make_executor
+from sim.experiments.limits import MAX_SWEEP_RUNS, check_runs
+from sim.experiments.locks import OutputLock
 from sim.experiments.monte_carlo import chunk_runs
 from sim.experiments.provenance import scenario_sha256
 from sim.experiments.storage import METADATA_KEY, _dumps
@@ -211,11 +220,12 @@ def sweep(
     else:
         params = [p for p in parameters if isinstance(p, Parameter)]
         texts = [p for p in parameters if isinstance(p, str)]
-        params = params + parse_parameters(texts) if texts else params
+        params = typed_parameters(document, params + parse_parameters(texts) if texts else params)
         validate_parameters(document, params)
         the_design = make_design(params, design, points, seed if design_seed is None else design_seed)
     if runs < 1:
         raise ValueError(f"runs must be at least 1 (got {runs})")
+    check_runs(runs, len(the_design), "design points", MAX_SWEEP_RUNS)
     check_engine(engine)
     chunk_size = int(chunk_size or min(runs, default_chunk_size(engine)))
     if chunk_size < 1:
@@ -236,34 +246,17 @@ def sweep(
         "design_points_sha256": _hash_json([list(p) for p in the_design.points]),
         "trajectories": bool(trajectories),
     }
-    with tempfile.TemporaryDirectory(prefix="flashpoint-sweep-") as scratch:
-        store_dir = Path(f"{os.fspath(out)}.chunks") if out is not None else Path(scratch) / "chunks"
-        store = ChunkStore(store_dir)
-        reused = store.open(metadata, resume=resume, restart=restart)
-        chunks = chunk_runs(0, runs, chunk_size)
-        finished = store.finished()
-        todo = [(i, c) for i in range(len(the_design)) for c in range(len(chunks)) if (i, c) not in finished]
-        total = len(the_design) * runs
-        done = sum(len(chunks[c]) for _, c in finished)
-        if progress:
-            progress(done, total)
-
-        def tasks():
-            cache: dict[int, Scenario] = {}
-            for i, c in todo:
-                if i not in cache:
-                    cache.clear()
-                    cache[i] = the_design.scenario(document, i)
-                yield (i, c), (cache[i], seed, i, list(chunks[c]), engine)
-
+    chunks = chunk_runs(0, runs, chunk_size)
+    # The lock keeps a second sweep away from this output; the executor is made before the chunk store
+    # is opened, so a bad worker count or an unreachable scheduler leaves nothing behind.
+    lock = OutputLock(out) if out is not None else nullcontext()
+    with tempfile.TemporaryDirectory(prefix="flashpoint-sweep-") as scratch, lock:
+        store = ChunkStore(Path(f"{os.fspath(out)}.chunks") if out is not None else Path(scratch) / "chunks")
         owned = executor is None
         ex = executor or make_executor(workers, scheduler)
         try:
-            for (i, c), table in ex.run(chunk_table, tasks()):  # type: ignore[misc]
-                store.write(i, c, table)
-                done += table.num_rows
-                if progress:
-                    progress(done, total)
+            reused = store.open(metadata, resume=resume, restart=restart)
+            todo = _run_chunks(ex, store, the_design, document, seed, chunks, engine, progress)
         finally:
             if owned:
                 ex.close()
@@ -284,6 +277,40 @@ def sweep(
     )
 
 
+def _run_chunks(
+    ex: Executor,
+    store: ChunkStore,
+    design: Design,
+    document: Mapping[str, Any],
+    seed: int,
+    chunks: list[range],
+    engine: str,
+    progress: ProgressCallback | None,
+) -> list[tuple[int, int]]:
+    """Compute every chunk the store does not hold yet, writing each as it arrives; returns those computed."""
+    finished = store.finished()
+    todo = [(i, c) for i in range(len(design)) for c in range(len(chunks)) if (i, c) not in finished]
+    total = len(design) * sum(len(chunk) for chunk in chunks)
+    done = sum(len(chunks[c]) for _, c in finished)
+    if progress:
+        progress(done, total)
+
+    def tasks():
+        cache: dict[int, Scenario] = {}
+        for i, c in todo:
+            if i not in cache:
+                cache.clear()
+                cache[i] = design.scenario(document, i)
+            yield (i, c), (cache[i], seed, i, list(chunks[c]), engine)
+
+    for (i, c), table in ex.run(chunk_table, tasks()):  # type: ignore[misc]
+        store.write(i, c, table)
+        done += table.num_rows
+        if progress:
+            progress(done, total)
+    return todo
+
+
 def _assemble(
     store: ChunkStore,
     design: Design,
@@ -296,13 +323,21 @@ def _assemble(
     trajectories: bool,
     keep_summaries: bool,
 ) -> tuple[pd.DataFrame, list[MonteCarloSummary]]:
-    """Read the chunks point by point: summarise each point, stream its rows to the run table."""
+    """Read the chunks point by point: summarise each point, stream its rows to the run table.
+
+    Both files are written to temporary names in the chunk store and renamed into place together at
+    the end, so a failure (a full disk) or a kill leaves the previous files, and no temporary file
+    beside them.
+    """
     meta_bytes = _dumps(metadata).encode("utf-8")
     schema = run_schema(trajectories).with_metadata({METADATA_KEY: meta_bytes})
     rows, summaries = [], []
     names = [p.name for p in design.parameters]
     writer = None
-    with atomic_path(Path(per_run_out)) if per_run_out is not None else nullcontext(None) as run_tmp:
+    scratch = store.directory
+    with ExitStack() as files:
+        run_tmp = files.enter_context(atomic_path(Path(per_run_out), scratch)) if per_run_out is not None else None
+        out_tmp = files.enter_context(atomic_path(Path(out), scratch)) if out is not None else None
         if run_tmp is not None:
             writer = pq.ParquetWriter(run_tmp, schema, compression="zstd")
         try:
@@ -323,12 +358,11 @@ def _assemble(
         finally:
             if writer is not None:
                 writer.close()
-    frame = pd.DataFrame(rows)
-    if out is not None:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        table = table.replace_schema_metadata({METADATA_KEY: meta_bytes})
-        with atomic_path(Path(out)) as tmp:
-            pq.write_table(table, tmp, compression="zstd")
+        frame = pd.DataFrame(rows)
+        if out_tmp is not None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = table.replace_schema_metadata({METADATA_KEY: meta_bytes})
+            pq.write_table(table, out_tmp, compression="zstd")
     return frame, summaries
 
 

@@ -8,27 +8,45 @@ Typical use::
         scenario = load_scenario("scenarios/taiwan_strait.yaml", ["policy.hotline.enabled=false"])
     except ScenarioError as exc:
         print(exc)  # one `FILE:LINE:COL: path: message` line per problem
+
+The names below are imported on first use, so that importing a light submodule (``limits``,
+``printable``) does not load pydantic and ruamel.yaml: ``flashpoint --help`` stays fast.
 """
 
-from sim.scenario.checks import scenario_problems
-from sim.scenario.errors import LocatedError, ScenarioError, format_path
-from sim.scenario.loader import load_scenario, load_scenario_data, load_scenario_text, scenario_json_schema
-from sim.scenario.overrides import OverrideError, OverrideResult, apply_overrides, parse_override, parse_path
-from sim.scenario.schema import Scenario
+from __future__ import annotations
 
-__all__ = [
-    "LocatedError",
-    "OverrideError",
-    "OverrideResult",
-    "Scenario",
-    "ScenarioError",
-    "apply_overrides",
-    "format_path",
-    "load_scenario",
-    "load_scenario_data",
-    "load_scenario_text",
-    "parse_override",
-    "parse_path",
-    "scenario_json_schema",
-    "scenario_problems",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "scenario_problems": "checks",
+    "LocatedError": "errors",
+    "ScenarioError": "errors",
+    "format_path": "errors",
+    "decode_scenario_bytes": "loader",
+    "load_scenario": "loader",
+    "load_scenario_data": "loader",
+    "load_scenario_text": "loader",
+    "scenario_json_schema": "loader",
+    "OverrideError": "overrides",
+    "OverrideResult": "overrides",
+    "apply_overrides": "overrides",
+    "parse_override": "overrides",
+    "parse_path": "overrides",
+    "Scenario": "schema",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim.scenario' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"sim.scenario.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

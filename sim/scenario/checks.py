@@ -6,9 +6,11 @@ scenario document, so the loader can turn it into ``FILE:LINE:COL``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from sim.scenario import limits
+from sim.scenario.printable import first_unsafe
 from sim.scenario.schema import (
     AsatTestInject,
     AttackInject,
@@ -26,8 +28,26 @@ Problem = tuple[Path, str]
 
 
 def scenario_problems(scenario: Scenario) -> list[Problem]:
-    """All cross-reference and limit problems of a schema-valid scenario, in document order."""
-    return [*_reference_problems(scenario), *_limit_problems(scenario)]
+    """All cross-reference, text and limit problems of a schema-valid scenario, in document order."""
+    return [*_reference_problems(scenario), *_text_problems(scenario), *_limit_problems(scenario)]
+
+
+def _text_problems(scn: Scenario) -> Iterator[Problem]:
+    """No text of a scenario holds a terminal control character (ESC, CR, a bidirectional override, ...).
+
+    Names and descriptions are printed to terminals and shown in the app; a control character in
+    them is an attack or a mistake, never content (tabs and newlines are fine).
+    """
+    stack: list[tuple[Path, object]] = [((), scn.model_dump(mode="json"))]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                stack.append(((*path, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), value) for i, value in enumerate(node))
+        elif isinstance(node, str) and (code := first_unsafe(node)):
+            yield path, f"holds the control character {code}: scenario text must be printable"
 
 
 def _unknown(kind: str, value: str, known: dict) -> str:
@@ -164,9 +184,23 @@ def _limit_problems(scn: Scenario) -> Iterator[Problem]:
     drones = sum(a.size for a in scn.assets.values() if isinstance(a, DroneSwarm))
     if drones > limits.MAX_TOTAL_DRONES:
         yield ("assets",), f"{drones} drones in all exceed the limit of {limits.MAX_TOTAL_DRONES}"
-    ticks = scn.time.horizon_hours / scn.time.tick_hours
+    yield from _time_problems(scn)
+
+
+def _time_problems(scn: Scenario) -> Iterator[Problem]:
+    """A tick no longer than the horizon, and no more ticks than the limit (counted as the engines count them)."""
+    horizon, tick = scn.time.horizon_hours, scn.time.tick_hours
+    if tick > horizon:
+        yield ("time", "tick_hours"), f"a tick of {tick:g} hours is longer than the horizon ({horizon:g} hours)"
+        return
+    ticks = tick_count(horizon, tick)
     if ticks > limits.MAX_TICKS:
         yield (
             ("time", "tick_hours"),
-            f"horizon/tick gives {ticks:.0f} ticks, more than the limit of {limits.MAX_TICKS}",
+            f"horizon/tick gives {ticks} ticks, more than the limit of {limits.MAX_TICKS}",
         )
+
+
+def tick_count(horizon_hours: float, tick_hours: float) -> int:
+    """Ticks in a run: horizon / tick rounded up (a last partial tick counts), as the engines count them."""
+    return math.ceil(horizon_hours / tick_hours - 1e-9)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from sim.scenario.hints import did_you_mean
+from sim.scenario.printable import printable
 
 Path = tuple[str | int, ...]
 """Keys and list indices from the top of a scenario document down to one node."""
@@ -49,10 +50,10 @@ class LocatedError:
     message: str
 
     def format(self) -> str:
-        """The error as one ``FILE:LINE:COL: path: message`` line."""
+        """The error as one ``FILE:LINE:COL: path: message`` line, safe to print (control characters escaped)."""
         path = " ".join(self.path.split())
         message = " ".join(self.message.split()) or "invalid"
-        return f"{self.file}:{self.line}:{self.col}: {path}: {message}"
+        return printable(f"{self.file}:{self.line}:{self.col}: {path}: {message}")
 
 
 class ScenarioError(ValueError):

@@ -9,6 +9,13 @@ MAX_FILE_BYTES = 1_000_000
 MAX_YAML_NODES = 200_000
 """Most YAML nodes (scalars, sequences, mappings) in one file, after alias expansion."""
 
+MAX_YAML_CHARS = 2_000_000
+"""Most characters in all scalars (keys and values) of one file, after alias expansion.
+
+A file cannot be larger than ``MAX_FILE_BYTES``, but an anchored long text referred to by many aliases
+expands to far more: this limit bounds what a document *expands to*, so memory stays bounded whatever
+the file (an alias bomb is refused while it is read, before anything is copied out)."""
+
 MAX_YAML_DEPTH = 32
 """Deepest nesting of mappings and sequences."""
 

@@ -4,10 +4,12 @@ Loading goes in stages; each reports all it finds, and the next runs when it can
 
 1. read the bytes (size limit, checked before parsing) and decode them as UTF-8;
 2. build the document in one pass over the events of ruamel.yaml's round-trip parser, recording the
-   line and column of every key and value. The same pass enforces the limits on nesting depth and
-   on the number of nodes with aliases expanded (the "billion laughs" guard), rejects recursive
-   aliases, and reports every duplicate key. Aliases are expanded as copies, so an override of one
-   copy does not change the others;
+   line and column of every key and value. The same pass enforces the limits on what the document
+   *expands to* with aliases expanded — nesting depth, number of nodes (the "billion laughs" guard)
+   and characters of text (the scalar alias bomb: one long anchored text referred to many times) —
+   before anything is copied out, so memory stays bounded whatever the file. It rejects recursive
+   aliases, text that is not valid Unicode (a lone surrogate), and reports every duplicate key.
+   Aliases are expanded as copies, so an override of one copy does not change the others;
 3. apply ``--set`` overrides (:mod:`sim.scenario.overrides`);
 4. validate against the pydantic schema in strict mode, which agrees with the JSON Schema: a bool
    is ``true``/``false`` only, and a number is never a quoted string;
@@ -20,6 +22,8 @@ import copy
 import json
 import math
 import os
+import re
+import stat
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -155,14 +159,41 @@ def _fail(filename: str, message: str, line: int = 1, col: int = 1, path: str = 
 
 
 def _read(filename: str) -> bytes:
+    """The file's bytes; a FIFO, a device or a directory is refused without blocking on it."""
     try:
-        with open(filename, "rb") as handle:
-            data = handle.read(limits.MAX_FILE_BYTES + 1)
+        fd = os.open(filename, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         _fail(filename, f"cannot read: {exc.strerror or exc}")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        _fail(filename, f"cannot read: not a regular file (a {_file_kind(mode)})")
+    with open(fd, "rb", closefd=True) as handle:
+        try:
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            _fail(filename, f"cannot read: {exc.strerror or exc}")
     if len(data) > limits.MAX_FILE_BYTES:
         _fail(filename, f"file is larger than the limit of {limits.MAX_FILE_BYTES} bytes")
     return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"))
+    kinds += ((stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+def decode_scenario_bytes(data: bytes, filename: str = "<string>") -> str:
+    """Scenario bytes as text, for callers that keep the text (the app's editor).
+
+    Raises:
+        ScenarioError: If the bytes are larger than the file limit, or not UTF-8 (located at the
+            line and column of the first bad byte, as :func:`load_scenario` reports it).
+    """
+    if len(data) > limits.MAX_FILE_BYTES:
+        _fail(filename, f"file is {len(data)} bytes, larger than the limit of {limits.MAX_FILE_BYTES}")
+    return _decode(data, filename)
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -211,6 +242,17 @@ class _StopError(Exception):
 _NO_KEY = object()
 _MERGE = object()
 _COMPLEX = object()
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """What an anchored node expands to wherever an alias repeats it."""
+
+    value: Any
+    nodes: int
+    height: int
+    chars: int
 
 
 @dataclass(frozen=True)
@@ -229,6 +271,7 @@ class _Frame:
     start: Position
     anchor: str | None
     start_total: int
+    start_chars: int
     record: bool = True
     height: int = 1
     key: Any = _NO_KEY
@@ -244,8 +287,9 @@ class _Builder:
         self.constructor = YAML(typ="safe", pure=True).constructor
         self.parsed = _Parsed(filename, None)
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int, int]] = {}
+        self.anchors: dict[str, _Anchor] = {}
         self.total = 0
+        self.chars = 0
         self.documents = 0
 
     def run(self, text: str) -> _Parsed:
@@ -274,10 +318,15 @@ class _Builder:
         self.parsed.errors.append(self._located(start, path, message))
         self.parsed.blocked.append(path)
 
-    def _count(self, start: Position, path: Path, nodes: int) -> None:
+    def _count(self, start: Position, path: Path, nodes: int, chars: int) -> None:
+        """Add what a node expands to; stop at once when the document grows past a limit."""
         self.total += nodes
+        self.chars += chars
         if self.total > limits.MAX_YAML_NODES:
             message = f"more YAML nodes than the limit of {limits.MAX_YAML_NODES} (aliases expanded)"
+            raise self._stop(start, path, message)
+        if self.chars > limits.MAX_YAML_CHARS:
+            message = f"more text than the limit of {limits.MAX_YAML_CHARS} characters (aliases expanded)"
             raise self._stop(start, path, message)
 
     def _path(self) -> Path:
@@ -303,13 +352,13 @@ class _Builder:
 
     def _scalar(self, event: ScalarEvent) -> None:
         start, path = _start(event), self._path()
-        self._count(start, path, 1)
+        self._count(start, path, 1, len(event.value))
         if self.stack and self.stack[-1].key is _NO_KEY and event.value == "<<" and not event.style:
             value: Any = _MERGE
         else:
             value = self._construct(event, start, path)
         if event.anchor:
-            self.anchors[event.anchor] = (value, 1, 0)
+            self.anchors[event.anchor] = _Anchor(value, 1, 0, len(event.value))
         self._attach(value, start, 0, scalar=True)
 
     def _construct(self, event: ScalarEvent, start: Position, path: Path) -> Any:
@@ -335,6 +384,10 @@ class _Builder:
             return int(value) if value.is_integer() and abs(value) < 2**53 else value
         if isinstance(value, datetime | date):
             return value.isoformat()
+        if isinstance(value, str) and _SURROGATE.search(value):
+            code = ord(_SURROGATE.search(value).group())  # type: ignore[union-attr]
+            self._drop(start, path, f"not valid Unicode text: a lone surrogate U+{code:04X}")
+            return None
         if value is None or isinstance(value, bool | int | str):
             return value
         self._drop(start, path, f"unsupported YAML value ({type(value).__name__})")
@@ -344,11 +397,12 @@ class _Builder:
         start, path = _start(event), self._path()
         if len(self.stack) + 1 > limits.MAX_YAML_DEPTH:
             raise self._stop(start, path, f"nested deeper than the limit of {limits.MAX_YAML_DEPTH} levels")
-        self._count(start, path, 1)
+        self._count(start, path, 1, 0)
         if event.tag and str(event.tag) not in _COLLECTION_TAGS:
             self._drop(start, path, f"YAML tag '{event.tag}' is not supported")
         container: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
-        self.stack.append(_Frame(container, path, start, event.anchor, self.total - 1, self._recording()))
+        frame = _Frame(container, path, start, event.anchor, self.total - 1, self.chars, self._recording())
+        self.stack.append(frame)
 
     def _recording(self) -> bool:
         """Whether positions of the node that starts now are kept (not inside a duplicate entry)."""
@@ -362,7 +416,8 @@ class _Builder:
         if frame.merges:
             self._merge(frame)
         if frame.anchor:
-            self.anchors[frame.anchor] = (frame.container, self.total - frame.start_total, frame.height)
+            nodes, chars = self.total - frame.start_total, self.chars - frame.start_chars
+            self.anchors[frame.anchor] = _Anchor(frame.container, nodes, frame.height, chars)
         self._attach(frame.container, frame.start, frame.height, scalar=False)
 
     def _alias(self, event: AliasEvent) -> None:
@@ -372,11 +427,12 @@ class _Builder:
             raise self._stop(start, path, f"alias '*{name}' refers to a node that contains it")
         if name not in self.anchors:
             raise self._stop(start, path, f"alias '*{name}' has no anchor '&{name}' before it")
-        value, nodes, height = self.anchors[name]
-        if len(self.stack) + height > limits.MAX_YAML_DEPTH:
+        anchor = self.anchors[name]
+        if len(self.stack) + anchor.height > limits.MAX_YAML_DEPTH:
             raise self._stop(start, path, f"alias '*{name}' nests deeper than the limit of {limits.MAX_YAML_DEPTH}")
-        self._count(start, path, nodes)
-        self._attach(copy.deepcopy(value), start, height, scalar=not isinstance(value, dict | list))
+        self._count(start, path, anchor.nodes, anchor.chars)
+        value = anchor.value
+        self._attach(copy.deepcopy(value), start, anchor.height, scalar=not isinstance(value, dict | list))
 
     # ---- putting nodes together
 

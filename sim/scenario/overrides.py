@@ -50,8 +50,8 @@ _PATH = re.compile(rf"^{_NAME}(?:{_INDEX})*(?:\.{_NAME}(?:{_INDEX})*)*$")
 _SEGMENT = re.compile(rf"({_NAME})|\[([0-9]+)\]")
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
-Override = str | tuple[Path, Any]
-"""A ``PATH=VALUE`` string, or an already parsed ``(path, value)`` pair."""
+Override = str | tuple[Path | str, Any]
+"""A ``PATH=VALUE`` string, or a ``(path, value)`` pair whose path is a tuple of segments or a dotted text."""
 
 
 class OverrideError(ValueError):
@@ -180,7 +180,7 @@ def normalize_value(value: Any, col: int = 1) -> Any:
     """Plain JSON-like data, as the loader reads a file: whole floats become ints, dates ISO text.
 
     Args:
-        value: A value from YAML or from Python (numpy numbers and enums are accepted).
+        value: A value from YAML or from Python (numpy scalars and arrays and enums are accepted).
         col: Column for error positions.
 
     Returns:
@@ -189,6 +189,7 @@ def normalize_value(value: Any, col: int = 1) -> Any:
     Raises:
         OverrideError: A non-finite number, or a value of a type a scenario cannot hold.
     """
+    value = _plain_numpy(value)
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, Enum):
@@ -207,6 +208,18 @@ def normalize_value(value: Any, col: int = 1) -> Any:
     if isinstance(value, list | tuple):
         return [normalize_value(item, col) for item in value]
     raise OverrideError(f"unsupported value of type {type(value).__name__}", col)
+
+
+def _plain_numpy(value: Any) -> Any:
+    """A numpy scalar (``np.bool_``, ``np.float64``, ``np.str_``, ...) or array as plain Python data.
+
+    Recognised by their module, so this module does not import numpy.
+    """
+    if type(value).__module__ != "numpy":
+        return value
+    if hasattr(value, "tolist"):  # arrays and scalars alike: scalars give a Python scalar
+        return value.tolist()
+    return value
 
 
 def _key_text(key: Any, col: int) -> str:
@@ -270,7 +283,8 @@ def apply_overrides(document: MutableMapping[Any, Any], overrides: Sequence[Over
 def _label(override: Override) -> str:
     if isinstance(override, str):
         return override.partition("=")[0].strip() if "=" in override else ""
-    return format_path(tuple(override[0]))
+    path = override[0]
+    return path.strip() if isinstance(path, str) else format_path(tuple(path))
 
 
 def _parsed(override: Override) -> tuple[Path, Any, int]:
@@ -278,9 +292,43 @@ def _parsed(override: Override) -> tuple[Path, Any, int]:
         path, value = parse_override(override)
         return path, value, len(override.partition("=")[0]) + 2
     path, value = override
-    if not path:
+    if isinstance(path, str):
+        path = parse_path(path.strip())
+    segments = tuple(_plain_numpy(segment) for segment in path)
+    if not segments:
         raise OverrideError("empty path")
-    return tuple(path), normalize_value(value), 1
+    if not all(isinstance(s, str | int) and not isinstance(s, bool) for s in segments):
+        raise OverrideError(f"a path segment must be a key or a list index, got {segments!r}")
+    return segments, normalize_value(value), 1
+
+
+def schema_type(document: Mapping[str, Any], path: Path) -> Any:
+    """The schema's type of the value at ``path`` in a scenario document, without ``| None``.
+
+    Discriminated unions (assets, injects) are resolved by the ``kind`` the document gives the node.
+
+    Args:
+        document: A scenario document (plain data).
+        path: Keys and list indices, as :func:`parse_path` gives them.
+
+    Returns:
+        The type (``float``, ``int``, ``bool``, a model class, ...), or ``None`` if the schema does
+        not say (an unknown key, a list index past the end).
+    """
+    node: Any = document
+    tp: Any = Scenario
+    for segment in path:
+        tp = _resolve(tp, node)
+        if tp is None:
+            return None
+        if isinstance(node, Mapping):
+            node = node.get(str(segment))
+        elif isinstance(node, Sequence) and not isinstance(node, str) and isinstance(segment, int):
+            node = node[segment] if 0 <= segment < len(node) else None
+        else:
+            node = None
+        tp = _child_type(tp, segment)
+    return unwrap(_resolve(tp, node)) if tp is not None else None
 
 
 def _set(document: MutableMapping[Any, Any], path: Path, value: Any) -> Path:

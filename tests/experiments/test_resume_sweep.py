@@ -26,7 +26,7 @@ def _cli(scenario: Path, out: Path, *extra: str) -> list[str]:
         args += ["--param", p]
     args += ["--points", "4", "--runs", "60", "--chunk-size", "10", "--seed", "5", "--json"]
     args += ["--engine", "reference"]  # the slower engine, so that the kill lands mid-way
-    return [*args, "--out", str(out), "--per-run", str(out.with_name(out.stem + "_runs.parquet")), *extra]
+    return [*args, "--out", str(out.parent), "--per-run", *extra]  # DIR/points.parquet and DIR/runs.parquet
 
 
 def _env() -> dict[str, str]:
@@ -71,18 +71,18 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted(tmp_path):
         chunk_size=10,
         seed=5,
         out=clean,
-        per_run_out=clean.with_name("points_runs.parquet"),
+        per_run_out=clean.with_name("runs.parquet"),
     )
     assert whole.chunks_computed == total
 
-    for name in ("points.parquet", "points_runs.parquet"):
+    for name in ("points.parquet", "runs.parquet"):
         a, b = pq.read_table(killed.with_name(name)), pq.read_table(clean.with_name(name))
         assert a.equals(b) and a.schema.metadata == b.schema.metadata, name
         assert killed.with_name(name).read_bytes() == clean.with_name(name).read_bytes(), name
-    runs = pq.read_table(killed.with_name("points_runs.parquet"), columns=["point", "run"]).to_pandas()
+    runs = pq.read_table(killed.with_name("runs.parquet"), columns=["point", "run"]).to_pandas()
     assert len(runs) == 8 * 60 and not runs.duplicated().any()
     assert sorted(set(runs["run"])) == list(range(60)) and (runs.groupby("point").size() == 60).all()
-    assert pq.ParquetFile(killed.with_name("points_runs.parquet")).metadata.num_row_groups == total
+    assert pq.ParquetFile(killed.with_name("runs.parquet")).metadata.num_row_groups == total
 
 
 def test_resume_computes_only_missing_chunks(tmp_path):
