@@ -66,7 +66,7 @@ def test_run_invariants(p):
             assert 0 <= asset.ships <= asset.spec.ships
     swarms = [a for a in model.assets.values() if isinstance(a, DroneSwarmAgent)]
     groups = [a for a in model.assets.values() if isinstance(a, NavalGroupAgent)]
-    assert model.total_losses("drones") == sum(a.drones_at_start - a.drones for a in swarms)
+    assert model.total_losses("drones") == sum(a.drones_at_start - a.drones + a.replaced for a in swarms)
     assert model.total_losses("ships") == sum(a.spec.ships - a.ships for a in groups)
     lost_satellites = sum(isinstance(a, SpaceAssetAgent) and not a.operational for a in model.assets.values())
     assert model.total_losses("satellites") == lost_satellites

@@ -125,6 +125,8 @@ class DroneSwarmAgent(AssetAgent):
         self.drones_at_start = drones
         self.accrued = 0.0
         """Fraction of a replacement drone accrued (replenishment, §5)."""
+        self.replaced = 0
+        """Whole drones delivered by replenishment so far."""
 
     @property
     def operational(self) -> bool:

@@ -31,9 +31,11 @@ class Logistics:
         for asset in model.assets.values():
             share = asset.owner.technology.compute_share
             if isinstance(asset, DroneSwarmAgent) and asset.drones > 0:
+                before = asset.drones
                 asset.drones, asset.accrued = tech.replenished(
                     asset.drones, asset.drones_at_start, asset.accrued, self.rate, share, model.tick_hours
                 )
+                asset.replaced += asset.drones - before
             elif isinstance(asset, NavalGroupAgent) and asset.ships > 0:
                 asset.rounds, asset.accrued = tech.replenished(
                     asset.rounds, asset.magazine, asset.accrued, self.rate, share, model.tick_hours
