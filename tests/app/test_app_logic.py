@@ -96,7 +96,8 @@ def test_jobs_run_inline_and_in_a_thread():
 def _game_at_decision(taiwan) -> GameSession:
     session = GameSession(taiwan, taiwan.monte_carlo.seed, run=5, player="PRC")
     session.step_hours(3)
-    session.step_to_decision()
+    while session.step_to_decision().reason == "day":
+        pass
     assert session.game.open_decisions(), "run 5 of the Taiwan scenario has a PRC decision point"
     return session
 
