@@ -95,7 +95,8 @@ def test_scenario_loads_and_shipped_scenarios_switch():
 
 def test_edit_with_errors_is_located_and_the_sidebar_says_invalid_at_once():
     at = start()
-    text = TAIWAN.read_text().replace("horizon_hours: 336", "horizon_hours: -5", 1).replace("resolve: 0.6", "resolve: 7")
+    text = TAIWAN.read_text().replace("horizon_hours: 336", "horizon_hours: -5", 1)
+    text = text.replace("resolve: 0.6", "resolve: 7", 1)
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "horizon_hours: -5" in t)
     at.text_area(key="editor_widget").set_value(text).run()
     assert not at.exception
