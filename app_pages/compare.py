@@ -102,7 +102,7 @@ if inputs.get("overrides", current.overrides) != current.overrides:
 # ------------------------------------------------------------------ the verdict
 st.subheader("Verdict")
 choices = [m for m in PROBABILITY_METRICS if m != "p_ge_1"]
-metric = st.selectbox(
+metric = st.columns([1, 2])[0].selectbox(
     "Verdict on",
     choices,
     index=choices.index(DEFAULT_VERDICT_METRIC),

@@ -27,8 +27,7 @@ from sim.app.results import (
 from sim.report.tables import escalation_table, root_cause_table
 from sim.scenario.limits import MAX_RUNS
 
-QUICK_RUNS = 5_000
-"""Up to this many runs (about a second on the compiled engine) run within the click's rerun."""
+QUICK_RUNS = 5_000  # up to this many runs (about a second on the compiled engine) run within the click's rerun
 
 st.title("Monte Carlo")
 current = require_scenario()

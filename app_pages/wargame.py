@@ -37,9 +37,9 @@ top_bar(session, current)
 rungs_row(session)
 left, right = st.columns([1.3, 1], gap="medium")
 with right:
-    with st.container(border=True):
+    with st.container(border=True, key="decision_panel"):
         decisions(session)
-    with st.container(border=True):
+    with st.container(border=True, key="odds_panel"):
         odds(session)
 with left:
     theatre(session)
