@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sim.engines import Wargame
+from sim import engines
 from sim.scenario.schema import Commitment, Scenario
 from sim.vocabulary import clock
+
+if TYPE_CHECKING:
+    from sim.engines import Wargame
 
 __all__ = [
     "DAY_HOURS",
@@ -87,7 +90,7 @@ class GameRecord:
 
     def replay(self) -> Wargame:
         """A fresh :class:`Wargame` with every action re-applied: the exact state of the recorded game."""
-        game = Wargame(self.scenario, self.seed, self.run, self.player)
+        game = engines.Wargame(self.scenario, self.seed, self.run, self.player)
         for action in self.actions:
             apply_action(game, action)
         return game
@@ -181,7 +184,7 @@ class GameSession:
     # ------------------------------------------------------------------ state
 
     def _reset(self) -> None:
-        self.game = Wargame(self.scenario, self.seed, self.run, self.player)
+        self.game = engines.Wargame(self.scenario, self.seed, self.run, self.player)  # loads the engine when first used
         self.hotline_replies: dict[int, str] = {}
         # length of the event log before the latest action that changed anything (newer entries are "now")
         self.last_mark = 0
