@@ -254,7 +254,9 @@ def _inject_form(session: GameSession):
         description = "facilitator inject: early-warning false alarm"
         return FalseAlarmInject(kind=kind, at_hours=at, actor=who, blamed=blamed, description=description)
     if kind == "collision_at_sea":
-        pair = st.multiselect("Two assets", assets, max_selections=2, key="inj_pair")
+        pair = st.multiselect(
+            "Two assets", assets, max_selections=2, key="inj_pair", placeholder="pick the two that collide"
+        )
         if len(pair) == 2:
             description = "facilitator inject: collision at sea"
             return CollisionAtSeaInject(kind=kind, at_hours=at, assets=pair, description=description)

@@ -72,15 +72,19 @@ def _zone_radius(n_assets: int) -> tuple[float, int]:
     return max(26.0, 0.5 * math.hypot(cols * CELL, rows * CELL) + 6), cols
 
 
-def _project(layout: Mapping[str, tuple[float, float]], box: tuple[float, float, float, float]):
+def _project(layout: Mapping[str, tuple[float, float]], box: tuple[float, float, float, float], equal: bool):
+    """Fit positions into the box, north up; ``equal`` keeps the aspect ratio (real coordinates)."""
     x0, y0, x1, y1 = box
     xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
-    scale = min((x1 - x0) / span_x if span_x else math.inf, (y1 - y0) / span_y if span_y else math.inf)
-    scale = 1.0 if math.isinf(scale) else scale
+    sx = (x1 - x0) / span_x if span_x else math.inf
+    sy = (y1 - y0) / span_y if span_y else math.inf
+    if equal:
+        sx = sy = min(sx, sy)
+    sx, sy = (1.0 if math.isinf(sx) else sx), (1.0 if math.isinf(sy) else sy)
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    return {k: (mx + (p[0] - cx) * scale, my - (p[1] - cy) * scale) for k, p in layout.items()}
+    return {k: (mx + (p[0] - cx) * sx, my - (p[1] - cy) * sy) for k, p in layout.items()}
 
 
 def _declutter(
@@ -95,7 +99,7 @@ def _declutter(
             for b in keys[i + 1 :]:
                 dx, dy = pos[b][0] - pos[a][0], pos[b][1] - pos[a][1]
                 dist = math.hypot(dx, dy) or 1e-6
-                need = radius[a] + radius[b] + 22
+                need = radius[a] + radius[b] + 30
                 if dist < need:
                     push = (need - dist) / 2
                     ux, uy = (dx, dy) if dist > 1e-6 else (1.0, 0.0)
@@ -205,8 +209,10 @@ def theatre_svg(
     radius = {k: _zone_radius(len(v)) for k, v in here.items()}
     pad = max((r for r, _ in radius.values()), default=26.0) + 12
     legend_h = 44
-    box = (pad + 10, pad, width - pad - 10, height - legend_h - pad - 8)
-    xy = _declutter(_project(layout, box), {k: r for k, (r, _) in radius.items()}, box) if layout else {}
+    side = max(pad + 10, 80.0)  # room for a zone's name, wider than its circle
+    box = (side, pad, width - side, height - legend_h - pad - 8)
+    placed = any(scenario.zones[k].position is not None for k in layout)  # real coordinates keep their aspect
+    xy = _declutter(_project(layout, box, placed), {k: r for k, (r, _) in radius.items()}, box) if layout else {}
     body = [f"<rect width='{width}' height='{height}' fill='#f8f9fa' rx='6'/>"]
     for zone, other in _edges(scenario, layout):
         (x0, y0), (x1, y1) = xy[zone], xy[other]
@@ -334,17 +340,24 @@ def _orbit(key, name, regime, extra, cx, cy, tracked, now) -> list[str]:
     if regime == "HEO":
         rx, ry = HEO_RX + extra, HEO_RY + extra / 2
         ring = f"<ellipse cx='{cx + HEO_SHIFT:.1f}' cy='{cy:.1f}' rx='{rx:.1f}' ry='{ry:.1f}'"
-        lx, ly = cx + HEO_SHIFT + rx * 0.62, cy + ry + 4
+        lx, ly = cx + REGIME_RADIUS["LEO"] + 33 + extra, cy - 4  # inside the ellipse, right of the LEO ring
     else:
         r = REGIME_RADIUS.get(regime, 58.0) + extra
         ring = f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='{r:.1f}'"
         lx, ly = cx, cy - r - 5
-    objects = f" · {tracked[key]:,} objects" if tracked and key in tracked else ""
+    count = f"{tracked[key]:,} objects" if tracked and key in tracked else ""
+    objects = f" · {count}" if count else ""
     ring += f" fill='none' stroke='{stroke}' stroke-width='{width}' stroke-dasharray='5 3'/>"
-    label = (
-        f"<text x='{lx:.1f}' y='{ly:.1f}' font-size='10.5' fill='{INK}' text-anchor='middle'>"
-        f"{escape(regime)}{objects}</text>"
-    )
+    if regime == "HEO":  # two short lines fit between the LEO ring and the end of the ellipse
+        label = (
+            f"<text x='{lx:.1f}' y='{ly:.1f}' font-size='10' fill='{INK}' text-anchor='middle'>{escape(regime)}"
+            f"<tspan x='{lx:.1f}' dy='12'>{escape(count)}</tspan></text>"
+        )
+    else:
+        label = (
+            f"<text x='{lx:.1f}' y='{ly:.1f}' font-size='10.5' fill='{INK}' text-anchor='middle'>"
+            f"{escape(regime)}{objects}</text>"
+        )
     return [f"<g class='orbit' data-zone='{escape(key)}'>{_title(name + objects)}{ring}{label}</g>"]
 
 
