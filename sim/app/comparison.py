@@ -178,17 +178,20 @@ def forest_figure(result: ComparisonResult, metrics: Sequence[str] | None = None
     fig = Figure(figsize=(10.0, 1.2 + 0.28 * rows), layout="constrained", dpi=DPI)
     widths = [3, 2] if counts else [1]
     axes = fig.subplots(1, len(widths), width_ratios=widths, squeeze=False)[0]
-    _forest_axis(axes[0], result, arms, probs, 100.0, "difference, percentage points")
+    _forest_axis(axes[0], result, arms, probs, 100.0, "difference, percentage points", rows)
     if counts:
-        _forest_axis(axes[1], result, arms, counts, 1.0, "difference per run")
+        _forest_axis(axes[1], result, arms, counts, 1.0, "difference per run", rows)
     fig.suptitle(f"Against {result.arms[0].name}: {result.runs:,} paired runs per option (common random numbers)")
     return fig
 
 
-def _forest_axis(ax, result: ComparisonResult, arms: Sequence[Arm], metrics: Sequence[str], scale: float, xlabel: str):
+def _forest_axis(
+    ax, result: ComparisonResult, arms: Sequence[Arm], metrics: Sequence[str], scale: float, xlabel: str, rows: int
+):
     colors = ("#c0392b", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
     labels = []
-    y = 0
+    first = rows - len(metrics) * len(arms)  # both axes share the rows, each filled from the top
+    y = first
     for m in reversed(metrics):
         for j, arm in reversed(list(enumerate(arms))):
             p = result.difference(arm.name, m).paired
@@ -200,7 +203,8 @@ def _forest_axis(ax, result: ComparisonResult, arms: Sequence[Arm], metrics: Seq
             ax.plot([p.diff * scale], [y], "o", color="black", ms=3.5)
             labels.append(f"{arm.name}: {metric_label(m)}")
             y += 1
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_yticks(range(first, first + len(labels)), labels, fontsize=8)
+    ax.set_ylim(-0.6, rows - 0.4)
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(xlabel)
     ax.grid(True, axis="x", alpha=0.3)
