@@ -31,8 +31,8 @@ INLINE_ENV = "FLASHPOINT_APP_INLINE_JOBS"
 SESSIONS_ENV = "FLASHPOINT_SESSIONS_DIR"
 """Where sessions are autosaved (default ``out/sessions`` beside the app)."""
 ROOT = Path(__file__).resolve().parents[1]
-RESULT_KEYS = ("mc_job", "mc_request", "cmp_job", "cmp_inputs", "odds_job", "odds_at")
-"""Session keys of results kept in the server's memory per session id (restored after a refresh)."""
+MAX_KEPT_SESSIONS = 32
+"""Sessions whose results the server keeps in memory for a refresh (least recently used dropped first)."""
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,11 @@ def inline_jobs() -> bool:
 def remember(key: str, value: Any) -> None:
     """Keep a result under ``key`` in the session and in the server's memory for this session id."""
     st.session_state[key] = value
-    _results().setdefault(st.session_state["session_id"], {})[key] = value
+    results, sid = _results(), st.session_state["session_id"]
+    results[sid] = results.pop(sid, {})  # most recently used last
+    results[sid][key] = value
+    while len(results) > MAX_KEPT_SESSIONS:  # the server's memory is not a store: oldest sessions go first
+        results.pop(next(iter(results)))
 
 
 def forget(key: str) -> None:

@@ -321,6 +321,18 @@ def test_save_then_load_gives_the_same_state_and_a_refresh_restores_the_game(ses
     assert again.metric[0].value == at.metric[0].value
 
 
+def test_a_refresh_keeps_the_results_and_the_levers():
+    at = start()
+    at.toggle(key="lever::policy.hotline.enabled").set_value(False).run()
+    goto(at, "monte_carlo")
+    at.number_input(key="mc_runs").set_value(12)
+    click(at, "Run Monte Carlo")
+    shown = {m.label: m.value for m in at.metric}
+    again = goto(start(at.query_params["session"]), "monte_carlo")
+    assert {m.label: m.value for m in again.metric} == shown
+    assert "policy.hotline.enabled=false" in texts(again) and "1 override from the levers" in sidebar(again)
+
+
 def test_odds_from_here_look_ahead_and_k_follow_the_game(taiwan):
     at = _new_game(goto(start(), "wargame"))
     _to_decision(at)
