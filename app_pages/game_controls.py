@@ -36,7 +36,12 @@ def _act(fn: Callable[[GameSession], object]) -> None:
     session = game()
     if session is None:
         return
-    result = fn(session)
+    try:
+        result = fn(session)
+    except (KeyError, ValueError) as exc:  # e.g. a decision answered twice from two tabs: keep the game exact
+        session.replay(list(session.actions))
+        st.session_state["step_note"] = (session.state_key, "error", f"That action could not be applied ({exc}).")
+        return
     if isinstance(result, StepReport):
         st.session_state["step_note"] = (session.state_key, result.reason, result.describe())
     else:

@@ -237,6 +237,11 @@ def theatre_svg(
             gx = x + (col - (in_row - 1) / 2) * CELL
             gy = y + (row - (rows - 1) / 2) * CELL - 1
             body.append(_asset_glyph(a, gx, gy, colors.get(a.owner, FAINT), rungs.get(a.owner)))
+    if not layout:
+        body.append(
+            f"<text x='{width / 2:.0f}' y='{height / 2 - 20:.0f}' font-size='12' fill='{FAINT}' text-anchor='middle'>"
+            "No theater zones in this scenario: the forces are in orbit.</text>"
+        )
     body += _map_legend(rungs, colors, width, height - legend_h + 6)
     return _svg(width, height, body, "Theatre map: zones and forces", "flashpoint-map", data)
 

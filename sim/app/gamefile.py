@@ -240,6 +240,8 @@ def game_from_json(data: bytes | str) -> LoadedGame:
         raise GameFileError("seed or run out of range")
     session = GameSession(scenario, seed, run, player, origin)
     try:
+        if undone:  # the redo stack must replay too, or a later "redo" would fail in the room
+            session.replay(actions + undone[::-1])
         session.replay(actions)
     except Exception as exc:  # an action the game cannot carry out: the file does not describe a valid game
         raise GameFileError(f"replaying the actions failed: {type(exc).__name__}: {exc}") from None

@@ -115,6 +115,7 @@ def test_a_game_file_is_checked_before_it_is_trusted(origin):
     assert "expected int" in load({**doc, "actions": [{"kind": "ticks", "hours": 0, "ticks": "7"}]})
     assert "replaying the actions failed" in load({**doc, "actions": [{"kind": "decide", "hours": 0, "decision": 99}]})
     assert "not an actor" in load({**doc, "player": "ZZZ"})
+    assert "replaying the actions failed" in load({**doc, "undone": [{"kind": "decide", "hours": 0, "decision": 99}]})
     # a file whose saved state the replay does not reproduce loads, with a warning saying so
     warned = game_from_json(json.dumps({**doc, "state": {**doc["state"], "events": 1}}))
     assert any("replay differs from the saved game in events" in w for w in warned.warnings)

@@ -275,14 +275,26 @@ def test_the_map_and_the_chart_show_every_asset_and_actor(taiwan):
     assert "data-hours='24'" in pictures
 
 
-def test_hotline_is_offered_only_between_committed_actors(taiwan):
-    at = _new_game(goto(start(), "wargame"))
+@pytest.mark.parametrize("twn_committed", [False, True])
+def test_hotline_is_offered_only_between_committed_actors(twn_committed):
+    at = start()
+    if twn_committed:  # the editor gives Taiwan a hotline commitment
+        text = TAIWAN.read_text().replace(
+            "    roe_threshold: 0.45", "    commitments: [hotline]\n    roe_threshold: 0.45", 1
+        )
+        at.text_area(key="editor_widget").set_value(text).run()
+    at = _new_game(goto(at, "wargame"))
     _to_decision(at)
+    scenario = at.session_state["game"].scenario
+    assert ("hotline" in scenario.actors["TWN"].commitments) == twn_committed
     decision = at.session_state["game"].game.open_decisions()[0]
-    committed = all("hotline" in taiwan.actors[a].commitments for a in (decision.actor, decision.blamed))
+    committed = all("hotline" in scenario.actors[a].commitments for a in (decision.actor, decision.blamed))
     labels = {b.label for b in at.button}
     assert ("Call the hotline" in labels) == committed
-    if not committed:
+    if committed:
+        click(at, "Call the hotline")
+        assert at.info[0].value.startswith(f"Hotline: {decision.actor} calls {decision.blamed}")
+    else:
         assert f"No hotline between {decision.actor} and {decision.blamed}" in texts(at)
 
 

@@ -86,6 +86,19 @@ def test_chart_events_tell_inadvertent_from_deliberate_steps(taiwan):
     assert {e.category for e in steps} >= {"inadvertent"}
 
 
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))
+def test_every_shipped_scenario_draws_every_asset_once(name):
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    session = GameSession(scenario, scenario.monte_carlo.seed, 0, None)
+    views, colors = asset_views(session.game.model), actor_colors(scenario.actors)
+    pictures = [
+        theatre_svg(scenario, zone_layout(scenario), views, session.game.rungs(), colors),
+        orbits_svg(scenario, views, colors, session.game.model.tracked_objects),
+    ]
+    drawn = [g.get("data-asset") for svg in map(ET.fromstring, pictures) for g in svg.iter(f"{SVG}g")]
+    assert sorted(a for a in drawn if a) == sorted(scenario.assets)
+
+
 def test_the_pictures_are_valid_svg_with_every_asset_and_actor(taiwan):
     session = _game_with_a_strike(taiwan)
     views = asset_views(session.game.model)
