@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "app"))
 
 from app_browser import CHROMIUM, CHROMIUM_ARGS, SCREEN, settle, streamlit_server  # noqa: E402
+from app_runs import decision_run  # noqa: E402
 
 TARGETS = {"first page": 3.0, "lever change": 1.0, "1,000-run Monte Carlo": 3.0, "wargame step": 1.0, "odds": 2.0}
 IDLE = "(() => { const a = document.querySelector('[data-testid=stApp]'); return a && a.dataset.testScriptState"
@@ -99,11 +100,14 @@ def _map_hours(page) -> float:
 
 
 def wargame(page, url: str, repeat: int) -> tuple[list[float], list[float]]:
+    from sim.scenario import load_scenario
+
+    run = decision_run(load_scenario(ROOT / "scenarios" / "taiwan_strait.yaml"), "PRC")  # the players get to decide
     page.goto(f"{url}/wargame")
     settle(page)
     page.get_by_label("Players decide for").click()
     page.get_by_role("option", name="PRC", exact=True).click()
-    page.get_by_label("Run (a different history of chance events)").fill("5")
+    page.get_by_label("Run (a different history of chance events)").fill(str(run))
     page.get_by_role("button", name="Start a new game").click()
     settle(page)
     steps = []

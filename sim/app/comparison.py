@@ -130,7 +130,7 @@ def verdict(arm: Arm, difference: Difference, runs: int) -> str:
     if diff == 0 and lo == 0 and hi == 0:
         return f"{subject} does not change in any of the {runs:,} paired runs: this option moves nothing here."
     verb = "rises" if diff > 0 else "falls" if diff < 0 else "does not change"
-    amount = f" by {_points(diff) if unit else format(abs(diff), '.3g')}{unit}" if diff else ""
+    amount = f" by {_points(diff) if unit else format(abs(diff), '.3g')}{unit}" if diff else f" (0{unit})"
     text = f"{subject} {verb}{amount} {interval}"
     if lo <= 0 <= hi:
         text += f" — not distinguishable from no change with {runs:,} runs"

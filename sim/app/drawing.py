@@ -26,6 +26,7 @@ EVENT_COLORS = {
     "player": "#1971c2",
     "inject": "#9c36b5",
     "incident": "#f08c00",
+    "end": "#000000",
 }
 """Marker colour of each kind of chart event."""
 EVENT_LABELS = {
@@ -34,6 +35,7 @@ EVENT_LABELS = {
     "player": "players' decision",
     "inject": "facilitator's inject",
     "incident": "engagement or accident",
+    "end": "crisis ends",
 }
 GLYPH = 15
 CELL = 19

@@ -36,7 +36,19 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#1
 """Actor colours, in scenario order (shared by the map, the orbits and the rung chart)."""
 
 INCIDENT_KINDS = frozenset(
-    {"contact", "classification", "engagement", "c2", "false_alarm", "collision", "inject", "attack", "asat"}
+    {
+        "contact",
+        "classification",
+        "engagement",
+        "intercept",
+        "strike",
+        "c2",
+        "false_alarm",
+        "collision",
+        "inject",
+        "attack",
+        "asat",
+    }
 )
 """Log kinds shown as incidents on the map (anything that happens to forces rather than to leaders)."""
 
@@ -283,7 +295,7 @@ class ChartEvent:
         id: Event-log id.
         hours: When.
         category: ``inadvertent`` or ``deliberate`` (a rung change by its root), ``player`` (the players'
-            decisions), ``inject`` (the facilitator's) or ``incident``.
+            decisions), ``inject`` (the facilitator's), ``incident`` or ``end`` (the crisis ends).
         text: The log line.
     """
 
@@ -297,7 +309,7 @@ _ROOT = re.compile(r"\[root: ([a-z_]+)\]")
 
 
 def chart_events(entries: Sequence[LogEntry]) -> list[ChartEvent]:
-    """Rung changes (by root), the players' decisions, injects and engagements, in log order."""
+    """Rung changes (by root), the players' decisions, injects, engagements and strikes, the crisis's end."""
     out = []
     for e in entries:
         if e.kind == "rung_change":
@@ -305,8 +317,10 @@ def chart_events(entries: Sequence[LogEntry]) -> list[ChartEvent]:
             category = "inadvertent" if root and root.group(1) in INADVERTENT_CAUSES else "deliberate"
         elif e.kind in ("player", "inject") or (e.kind == "response" and "(player)" in e.text):
             category = "player" if e.kind != "inject" else "inject"
-        elif e.kind in ("engagement", "collision", "false_alarm"):
+        elif e.kind in ("engagement", "strike", "collision", "false_alarm"):
             category = "incident"
+        elif e.kind == "crisis_end":
+            category = "end"
         else:
             continue
         out.append(ChartEvent(e.id, e.hours, category, e.text))

@@ -26,6 +26,7 @@ from app_browser import (
     shot,
     streamlit_server,
 )
+from app_runs import decision_run
 
 from sim.app.comparison import verdicts
 from sim.experiments.compare import compare
@@ -104,11 +105,11 @@ def test_first_page_and_a_monte_carlo(server, page):
     shot(page, "app_monte_carlo.png")
 
 
-def _start_game(page, server) -> None:
+def _start_game(page, server, run: int) -> None:
     _open(page, server, "wargame")
     page.get_by_label("Players decide for").click()
     page.get_by_role("option", name="PRC", exact=True).click()
-    page.get_by_label("Run (a different history of chance events)").fill("5")
+    page.get_by_label("Run (a different history of chance events)").fill(str(run))
     page.get_by_role("button", name="Start a new game").click()
     settle(page)
 
@@ -140,7 +141,7 @@ def test_wargame_map_steps_undo_redo_save_load_and_refresh(server, page, tmp_pat
     from playwright.sync_api import expect
 
     taiwan = load_scenario(TAIWAN)
-    _start_game(page, server)
+    _start_game(page, server, decision_run(taiwan, "PRC"))  # a run where the players meet a decision
     drawn = page.locator("svg [data-asset]").evaluate_all("els => els.map(e => e.dataset.asset)")
     assert sorted(drawn) == sorted(taiwan.assets)  # the map (theatre and orbits) shows every asset
     _click(page, "+1 hour")

@@ -56,11 +56,13 @@ def test_one_verdict_per_option_with_the_paired_interval_in_points(result):
         if d.lo == d.hi == d.diff == 0:
             assert "moves nothing" in sentence
             continue
-        match = re.search(r"(rises|falls) by ([0-9.]+) points \[(−?[0-9.]+), (−?[0-9.]+)\]", sentence)
-        assert match, sentence
-        verb, amount, lo, hi = match.groups()
-        assert verb == ("rises" if d.diff > 0 else "falls")
-        assert float(amount) == pytest.approx(abs(d.diff) * 100, abs=0.051)
+        if d.diff == 0:
+            assert "does not change (0 points) [" in sentence
+        else:
+            change = re.search(r"(rises|falls) by ([0-9.]+) points \[", sentence)
+            assert change and change.group(1) == ("rises" if d.diff > 0 else "falls"), sentence
+            assert float(change.group(2)) == pytest.approx(abs(d.diff) * 100, abs=0.051)
+        lo, hi = re.search(r"\[(−?[0-9.]+), (−?[0-9.]+)\]", sentence).groups()
         assert float(lo.replace("−", "-")) == pytest.approx(d.lo * 100, abs=0.051)
         assert float(hi.replace("−", "-")) == pytest.approx(d.hi * 100, abs=0.051)
         assert ("not distinguishable from no change" in sentence) == (d.lo <= 0 <= d.hi)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from app_runs import decision_run
 
 from sim.app.editing import validate_text
 from sim.app.gamefile import (
@@ -31,8 +32,11 @@ def origin() -> GameOrigin:
     return GameOrigin("taiwan_strait.yaml", TAIWAN.read_text(encoding="utf-8"), OVERRIDES, {"x": 0.9})
 
 
-def _session(origin: GameOrigin, player: str | None = "PRC", run: int = 5) -> GameSession:
+def _session(origin: GameOrigin, player: str | None = "PRC", run: int | None = None) -> GameSession:
+    """A game; by default at a run where the player meets a decision point (searched in the model)."""
     scenario = validate_text(origin.text, origin.source, origin.overrides).scenario
+    if run is None:
+        run = decision_run(scenario, player) if player else 0
     return GameSession(scenario, scenario.monte_carlo.seed, run, player, origin)
 
 
@@ -65,7 +69,14 @@ def test_to_next_decision_stops_at_a_decision_or_after_a_day_and_says_which(orig
             session.decide(session.game.open_decisions()[0].id, None)
         elif report.reason == "day":
             assert report.end_hours - report.start_hours == DAY_HOURS and not session.game.open_decisions()
-    assert "decision" in reasons and "day" in reasons and reasons[-1] in ("horizon", "day")
+    assert "decision" in reasons and reasons[-1] in ("horizon", "day")
+
+
+def test_without_a_decision_to_next_decision_stops_after_exactly_a_day(origin):
+    quiet = _session(origin, player=None)  # without players no decision point ever opens
+    report = quiet.step_to_decision()
+    assert report.reason == "day" and report.end_hours - report.start_hours == DAY_HOURS
+    assert "No decision point within a day: stopped after 24 h" in report.describe()
 
 
 def test_undo_then_redo_returns_to_the_same_state_and_a_new_action_clears_redo(origin):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_runs import decision_run
 
 from sim.app.debrief import DebriefInput, build_debrief
 from sim.app.editing import annotate, check_upload, resolved_yaml, shipped_scenarios, validate_text
@@ -94,11 +95,10 @@ def test_jobs_run_inline_and_in_a_thread():
 
 
 def _game_at_decision(taiwan) -> GameSession:
-    session = GameSession(taiwan, taiwan.monte_carlo.seed, run=5, player="PRC")
-    session.step_hours(3)
+    session = GameSession(taiwan, taiwan.monte_carlo.seed, run=decision_run(taiwan, "PRC"), player="PRC")
     while session.step_to_decision().reason == "day":
         pass
-    assert session.game.open_decisions(), "run 5 of the Taiwan scenario has a PRC decision point"
+    assert session.game.open_decisions(), "the run found has a PRC decision point"
     return session
 
 

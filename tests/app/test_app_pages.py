@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_runs import decision_run
 from streamlit.testing.v1 import AppTest
 
 import sim.app.results
 from sim.app.comparison import verdicts
+from sim.app.editing import validate_text
 from sim.app.gamefile import game_to_json, state_digest
 from sim.app.odds import odds_from_here, options_for
 from sim.app.session import GameSession
@@ -211,10 +213,18 @@ def test_compare_bad_option_is_located():
 # --------------------------------------------------------------------------- the wargame
 
 
-def _new_game(at: AppTest, player: str = "PRC", run: int = 5) -> AppTest:
+def _new_game(at: AppTest, player: str = "PRC", run: int | None = None, scenario=None) -> AppTest:
+    """Start a game; by default at a run where the players meet a decision point (searched in the model)."""
+    if run is None:
+        run = decision_run(scenario or load_scenario(TAIWAN), player)
     at.selectbox(key="wg_player").set_value(player)
     at.number_input(key="wg_run").set_value(run)
     return click(at, "Start a new game")
+
+
+def _in_use(at: AppTest):
+    """The scenario the app has in use (validated from its editor text, as the app does)."""
+    return validate_text(at.session_state["scenario_text"], at.session_state["scenario_source"]).scenario
 
 
 def _to_decision(at: AppTest, limit: int = 20) -> None:
@@ -239,7 +249,7 @@ def test_wargame_steps_decides_injects_and_explains(taiwan):
     assert at.metric[0].value == "day 2 01:00"
     _to_decision(at)
     session = at.session_state["game"]
-    reference = GameSession(taiwan, taiwan.monte_carlo.seed, 5, "PRC")
+    reference = GameSession(taiwan, taiwan.monte_carlo.seed, session.run, "PRC")
     reference.replay(list(session.actions))
     assert state_digest(reference) == state_digest(session)
     decision = reference.game.open_decisions()[0]
@@ -283,7 +293,7 @@ def test_hotline_is_offered_only_between_committed_actors(twn_committed):
             "    roe_threshold: 0.45", "    commitments: [hotline]\n    roe_threshold: 0.45", 1
         )
         at.text_area(key="editor_widget").set_value(text).run()
-    at = _new_game(goto(at, "wargame"))
+    at = _new_game(goto(at, "wargame"), scenario=_in_use(at))
     _to_decision(at)
     scenario = at.session_state["game"].scenario
     assert ("hotline" in scenario.actors["TWN"].commitments) == twn_committed
@@ -376,7 +386,7 @@ def test_debrief_lists_what_the_package_holds_now():
     at = goto(start(), "monte_carlo")
     at.number_input(key="mc_runs").set_value(10)
     click(at, "Run Monte Carlo")
-    _new_game(goto(at, "wargame"), player="PRC", run=5)
+    _new_game(goto(at, "wargame"), player="PRC", run=0)
     click(at, "+1 day")
     goto(at, "debrief")
     contents = texts(at)
