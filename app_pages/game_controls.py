@@ -141,7 +141,7 @@ def top_bar(session: GameSession, current: Active) -> None:
         st.caption(f"Autosaved after every action (session `{st.session_state['session_id']}`).")
     note = st.session_state.get("step_note")
     if done:
-        st.success("The crisis has reached its horizon.", icon=":material/flag:")
+        st.success(f"The crisis is over ({session.clock()}).", icon=":material/flag:")
     elif note and note[0] == session.state_key:
         st.caption(note[2])
 
