@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 KERNELS_HASH := $(shell cat sim/kernels/*.py sim/engines/*/*.py sim/vocabulary.py 2>/dev/null | sha1sum | cut -c1-12)
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba_cache/$(KERNELS_HASH)
 
-.PHONY: run test lint format app clean venv
+.PHONY: run test lint format app screenshots bench-app clean venv
 
 # Find a Python >= 3.12: pyenv's, then python3.12 / python3.13 on PATH.
 BASE_PYTHON := $(shell for c in "$$(pyenv prefix $(PYTHON_VERSION) 2>/dev/null)/bin/python" python3.12 python3.13 python3; do \
@@ -37,6 +37,14 @@ format: venv
 
 app: venv
 	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.headless true --server.maxUploadSize 1
+
+# The screenshots in docs/app.md, taken by the browser test (Debian's Chromium).
+screenshots: venv
+	FLASHPOINT_DOCS_SCREENSHOTS=1 FLASHPOINT_REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/app/test_app_browser.py
+
+# The app's speed in the browser (first page, a lever, 1,000 runs, a step, odds): docs/app.md records it.
+bench-app: venv
+	$(PY) benchmarks/bench_app.py
 
 clean:
 	rm -rf $(VENV) out .numba_cache .pytest_cache .hypothesis

@@ -6,9 +6,10 @@ live in ``app_pages/``; the logic they call lives in ``sim/app/`` and never impo
 
 import streamlit as st
 
-from app_pages.common import active, init_state
+from app_pages.common import autosave_workspace_if_changed, init_state, sidebar_status
 
-st.set_page_config(page_title="Flashpoint", page_icon=":material/crisis_alert:", layout="wide")
+# an emoji favicon is drawn in the browser; a material icon would be fetched from fonts.gstatic.com (offline rooms)
+st.set_page_config(page_title="Flashpoint", page_icon="🚨", layout="wide")
 init_state()
 
 pages = [
@@ -20,14 +21,9 @@ pages = [
 ]
 page = st.navigation(pages)
 
-with st.sidebar:
-    current = active()
-    st.caption("Scenario in use")
-    if current.scenario is not None:
-        st.markdown(f"**{current.scenario.metadata.name}**  \n`{current.source}`")
-    else:
-        st.markdown(f"`{current.source}` — **invalid** ({len(current.validation.errors)} error(s))")
-    if current.overrides:
-        st.caption(f"{len(current.overrides)} override(s) from the levers")
-
-page.run()
+try:
+    page.run()
+finally:
+    # After the page, so the sidebar shows the state the page has just set (even when it stopped early).
+    sidebar_status()
+    autosave_workspace_if_changed()

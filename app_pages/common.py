@@ -1,7 +1,11 @@
-"""State shared by the app's pages: the scenario in use, its levers and overrides, background jobs.
+"""State shared by the app's pages: the scenario in use, its levers and overrides, background jobs, the session.
 
 Widget state is dropped by Streamlit when a page that owns the widget is not shown, so anything
 other pages need lives under plain session-state keys (``scenario_text``, ``levers``, ...).
+
+Each browser session has an id in the URL (``?session=...``). The scenario in use and the game are
+written to ``FLASHPOINT_SESSIONS_DIR`` (default ``out/sessions``) after every change, and the results
+of long jobs are kept in memory by the server under that id, so a refresh or a reconnect restores them.
 """
 
 from __future__ import annotations
@@ -9,17 +13,26 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from sim.app.editing import Validation, shipped_scenarios, validate_text
+from sim.app.gamefile import LoadedGame, SessionStore, new_session_id, valid_session_id
 from sim.app.jobs import Job, Progress, start_job
 from sim.app.levers import lever_overrides
+from sim.app.session import GameOrigin, GameSession
 from sim.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "taiwan_strait.yaml"
 INLINE_ENV = "FLASHPOINT_APP_INLINE_JOBS"
 """Set to 1 to run background jobs synchronously (tests)."""
+SESSIONS_ENV = "FLASHPOINT_SESSIONS_DIR"
+"""Where sessions are autosaved (default ``out/sessions`` beside the app)."""
+ROOT = Path(__file__).resolve().parents[1]
+MAX_KEPT_SESSIONS = 32
+"""Sessions whose results the server keeps in memory for a refresh (least recently used dropped first)."""
 
 
 @dataclass(frozen=True)
@@ -37,21 +50,102 @@ class Active:
         """The validated scenario with overrides applied (None if invalid)."""
         return self.validation.scenario
 
+    def origin(self) -> GameOrigin:
+        """Where a game started now gets its scenario from (to save it)."""
+        return GameOrigin(self.source, self.text, self.overrides, dict(st.session_state.get("levers", {})))
+
+
+# --------------------------------------------------------------------------- the session and its autosave
+
+
+def store() -> SessionStore:
+    """The autosave store."""
+    return SessionStore(os.environ.get(SESSIONS_ENV) or ROOT / "out" / "sessions")
+
+
+@st.cache_resource(show_spinner=False)
+def _results() -> dict[str, dict[str, Any]]:
+    """Results of long jobs by session id, in the server's memory (survive a refresh, not a restart)."""
+    return {}
+
 
 def init_state() -> None:
-    """Load the default scenario the first time a session runs."""
+    """First run of a session: restore it from the URL's session id, or load the default scenario."""
     state = st.session_state
+    if "session_id" not in state:
+        wanted = st.query_params.get("session")
+        stored = store().load(wanted) if valid_session_id(wanted) else None
+        state["session_id"] = wanted if stored is not None else new_session_id()
+        if stored is not None:
+            _restore(stored.workspace, stored.game, stored.problem)
+        for key, value in _results().get(state["session_id"], {}).items():
+            state.setdefault(key, value)
     if "scenario_text" not in state:
         path = shipped_scenarios()[DEFAULT_SCENARIO]
         load_text(path.read_text(encoding="utf-8"), path.name)
+    if st.query_params.get("session") != state["session_id"]:
+        st.query_params["session"] = state["session_id"]
 
 
-def load_text(text: str, source: str) -> None:
-    """Make ``text`` the scenario in use (levers reset to the scenario's own values)."""
+def _restore(workspace: dict | None, game: LoadedGame | None, problem: str | None) -> None:
+    state = st.session_state
+    if workspace and isinstance(workspace.get("text"), str) and isinstance(workspace.get("source"), str):
+        load_text(workspace["text"], workspace["source"], workspace.get("levers") or {})
+    if game is not None:
+        adopt_game(game, save=False)
+    if problem:
+        state["restore_problem"] = problem
+
+
+def adopt_game(loaded: LoadedGame, save: bool = True) -> None:
+    """Make a loaded game the current one, with its scenario and levers as the scenario in use."""
+    state = st.session_state
+    origin = loaded.session.origin
+    if origin is not None:
+        load_text(origin.text, origin.source, dict(origin.levers))
+    state["game"] = loaded.session
+    state["game_overrides"] = origin.overrides if origin is not None else ()
+    state["game_warnings"] = loaded.warnings
+    for key in ("odds_job", "odds_at", "step_note"):
+        state.pop(key, None)
+    if save:
+        autosave()
+
+
+def workspace() -> dict[str, Any]:
+    """The scenario in use, as the autosave stores it."""
+    state = st.session_state
+    return {"source": state["scenario_source"], "text": state["scenario_text"], "levers": dict(state.get("levers", {}))}
+
+
+def autosave() -> None:
+    """Write the scenario in use and the game to this session's file (after every action)."""
+    state = st.session_state
+    space = workspace()
+    game: GameSession | None = state.get("game")
+    store().save(state["session_id"], space, game)
+    state["_saved_workspace"] = _digest(space)
+
+
+def autosave_workspace_if_changed() -> None:
+    """Autosave when the scenario text or the levers changed since the last save."""
+    if st.session_state.get("_saved_workspace") != _digest(workspace()):
+        autosave()
+
+
+def _digest(space: dict[str, Any]) -> str:
+    return hashlib.sha256(repr(sorted(space.items())).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --------------------------------------------------------------------------- the scenario in use
+
+
+def load_text(text: str, source: str, levers: dict[str, Any] | None = None) -> None:
+    """Make ``text`` the scenario in use (levers reset to the scenario's own values, or to ``levers``)."""
     state = st.session_state
     state["scenario_text"] = text
     state["scenario_source"] = source
-    state["levers"] = {}
+    state["levers"] = dict(levers or {})
     state["editor_widget"] = text
     for key in [k for k in state if isinstance(k, str) and k.startswith("lever::")]:
         del state[key]
@@ -91,15 +185,53 @@ def require_scenario() -> Active | None:
     return current if current.scenario is not None else None
 
 
+def sidebar_status() -> None:
+    """The scenario in use, its validity and the number of overrides (drawn after the page has run)."""
+    current = active()
+    with st.sidebar:
+        st.caption("Scenario in use")
+        if current.scenario is not None:
+            st.markdown(f"**{current.scenario.metadata.name}**  \n`{current.source}` — valid")
+        elif not current.base.ok:
+            st.markdown(f"`{current.source}` — **invalid** ({len(current.base.errors)} error(s))")
+        else:
+            st.markdown(f"`{current.source}` — **invalid with the levers** ({len(current.validation.errors)} error(s))")
+        n = len(current.overrides)
+        st.caption(f"{n} override{'s' if n != 1 else ''} from the levers" if n else "No overrides from the levers")
+
+
+# --------------------------------------------------------------------------- jobs
+
+
 def inline_jobs() -> bool:
     """Whether background jobs run synchronously (tests set this)."""
     return bool(st.session_state.get("inline_jobs")) or os.environ.get(INLINE_ENV) == "1"
 
 
-def launch(key: str, fn, label: str) -> Job:
-    """Start a job stored under ``key`` (one per key at a time)."""
-    job = start_job(fn, label, inline=inline_jobs())
-    st.session_state[key] = job
+def remember(key: str, value: Any) -> None:
+    """Keep a result under ``key`` in the session and in the server's memory for this session id."""
+    st.session_state[key] = value
+    results, sid = _results(), st.session_state["session_id"]
+    results[sid] = results.pop(sid, {})  # most recently used last
+    results[sid][key] = value
+    while len(results) > MAX_KEPT_SESSIONS:  # the server's memory is not a store: oldest sessions go first
+        results.pop(next(iter(results)))
+
+
+def forget(key: str) -> None:
+    """Drop a result kept by :func:`remember`."""
+    st.session_state.pop(key, None)
+    _results().get(st.session_state["session_id"], {}).pop(key, None)
+
+
+def launch(key: str, fn, label: str, quick: bool = False) -> Job:
+    """Start a job stored under ``key`` (one per key at a time).
+
+    A ``quick`` job (a second or two) runs within this rerun: its result shows at once, without a
+    background thread, progress polling and a second rerun. Longer jobs run in a thread with progress.
+    """
+    job = start_job(fn, label, inline=quick or inline_jobs())
+    remember(key, job)
     return job
 
 
@@ -110,9 +242,9 @@ def job_running(key: str) -> bool:
 
 
 def show_progress(key: str) -> None:
-    """Progress of the job under ``key``, refreshed every half second until it ends (then the page reruns)."""
+    """Progress of the job under ``key``, refreshed every 0.2 s until it ends (then the page reruns)."""
 
-    @st.fragment(run_every=0.5)
+    @st.fragment(run_every=0.2)
     def _poll() -> None:
         job: Job | None = st.session_state.get(key)
         if job is None:
@@ -124,6 +256,14 @@ def show_progress(key: str) -> None:
         st.progress(progress.fraction, text=text)
 
     _poll()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_figure(result_id: str, key: str, _summary: Any) -> bytes:
+    """A Monte Carlo figure as PNG, drawn once per result (``result_id``) and figure, not at every rerun."""
+    from sim.app.results import figure_png
+
+    return figure_png(_summary, key)
 
 
 def fmt_interval(lo: float, hi: float) -> str:

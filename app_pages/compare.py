@@ -1,15 +1,24 @@
 """Compare page: two or more option sets on common random numbers, differences with paired intervals."""
 
+import io
 import math
 import os
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import MAX_SEED, job_running, launch, require_scenario, show_progress
+from app_pages.common import MAX_SEED, forget, job_running, launch, remember, require_scenario, show_progress
+from sim.app.comparison import (
+    DEFAULT_VERDICT_METRIC,
+    comparison_csv,
+    comparison_parquet,
+    forest_figure,
+    metric_phrase,
+    verdicts,
+)
 from sim.experiments.compare import compare, parse_arms
 from sim.experiments.limits import MAX_COMPARE_RUNS, LimitError, check_arms, check_runs
-from sim.experiments.metrics import metric_label
+from sim.experiments.metrics import PROBABILITY_METRICS, metric_label
 from sim.experiments.summary import Proportion
 from sim.scenario import ScenarioError
 
@@ -18,6 +27,15 @@ hotline_off: policy.hotline.enabled=false
 human_control: policy.human_control_norm.enabled=true, policy.human_control_norm.verification=attestation
 """
 SHOWN = ("p_ge_3", "p_ge_4", "p_ge_5", "p_inadvertent", "severity")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_forest(result_id: str, _result) -> bytes:
+    """The forest plot as PNG, drawn once per comparison."""
+    buffer = io.BytesIO()
+    forest_figure(_result).savefig(buffer, format="png")
+    return buffer.getvalue()
+
 
 st.title("Compare options")
 current = require_scenario()
@@ -36,10 +54,17 @@ if current.overrides:
 with st.form("cmp_form"):
     arms_text = st.text_area("Options", DEFAULT_ARMS, height=140, key="cmp_arms")
     a, b, c = st.columns(3)
-    runs = a.number_input("Runs per option", 10, 100_000, value=200, step=50, key="cmp_runs")
+    runs = a.number_input("Runs per option", 10, 100_000, value=1000, step=100, key="cmp_runs")
     seed = b.number_input("Seed", 0, MAX_SEED, value=current.scenario.monte_carlo.seed, key="cmp_seed")
     cores = os.cpu_count() or 1
-    workers = c.number_input("Worker processes", 1, max(1, cores), value=min(2, cores), key="cmp_workers")
+    workers = c.number_input(
+        "Worker processes",
+        1,
+        max(1, cores),
+        value=1,
+        key="cmp_workers",
+        help="One is fastest on one machine: the compiled engine already runs on every core.",
+    )
     submitted = st.form_submit_button("Compare", icon=":material/compare_arrows:", disabled=job_running("cmp_job"))
 
 if submitted:
@@ -49,20 +74,20 @@ if submitted:
         check_runs(int(runs), len(lines), "options", MAX_COMPARE_RUNS)
         arms = parse_arms([line.replace(": ", ":", 1) for line in lines])
     except LimitError as exc:
-        st.session_state.pop("cmp_job", None)
+        forget("cmp_job")
         st.error(f"Too much work: {exc.message}.")
         st.stop()
     except ScenarioError as exc:
-        st.session_state.pop("cmp_job", None)
+        forget("cmp_job")
         st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
         st.stop()
-    scenario, n, s = current.scenario, int(runs), int(seed)
-    w = 1 if n * len(arms) < 400 else int(workers)
-    st.session_state["cmp_inputs"] = {"arms": lines, "runs": n, "seed": s}
+    scenario, n, s, w = current.scenario, int(runs), int(seed), int(workers)
+    remember("cmp_inputs", {"arms": lines, "runs": n, "seed": s, "overrides": current.overrides})
     launch(
         "cmp_job",
         lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress),
         f"{len(arms)} options × {n:,} runs",
+        quick=n * len(arms) <= 6_000 and w == 1,
     )
 
 job = st.session_state.get("cmp_job")
@@ -81,7 +106,30 @@ if job.error:
     st.stop()
 
 result = job.result
+inputs = st.session_state.get("cmp_inputs", {})
 st.caption(f"{result.runs:,} runs per option, seed {result.seed}, {job.elapsed:.1f} s.")
+if inputs.get("overrides", current.overrides) != current.overrides:
+    st.caption(":orange[The levers changed since this comparison ran; press Compare to run it again.]")
+
+# ------------------------------------------------------------------ the verdict
+st.subheader("Verdict")
+choices = [m for m in PROBABILITY_METRICS if m != "p_ge_1"]
+metric = st.columns([1, 2])[0].selectbox(
+    "Verdict on",
+    choices,
+    index=choices.index(DEFAULT_VERDICT_METRIC),
+    format_func=metric_phrase,
+    key="cmp_verdict_metric",
+)
+for sentence in verdicts(result, metric):
+    st.markdown(f"- {sentence}")
+st.caption(
+    f"Each option against **{result.arms[0].name}** (the first line), on the same {result.runs:,} runs: the "
+    "difference in percentage points with its paired 95% interval."
+)
+st.image(cached_forest(job.id, result), caption="Thick: paired 95% interval; thin grey: unpaired (same runs).")
+
+# ------------------------------------------------------------------ tables
 
 
 def cell(e) -> str:
@@ -112,4 +160,21 @@ for d in result.differences:
         }
     )
 st.dataframe(pd.DataFrame(rows), hide_index=True)
-st.session_state["cmp_result_dict"] = result.to_dict()
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button(
+    "Table (CSV)",
+    lambda: comparison_csv(result),
+    "comparison.csv",
+    "text/csv",
+    icon=":material/csv:",
+    on_click="ignore",
+)
+d2.download_button(
+    "Table (Parquet)",
+    lambda: comparison_parquet(result),
+    "comparison.parquet",
+    "application/vnd.apache.parquet",
+    icon=":material/table:",
+    on_click="ignore",
+)
+st.caption("Every option and metric, as `ComparisonResult.frame()` returns it in the Python API.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.common import require_scenario
-from sim.app.debrief import DebriefInput, build_debrief, debrief_members
+from sim.app.debrief import DebriefInput, build_debrief, debrief_contents
 
 st.title("Debrief")
 current = require_scenario()
@@ -34,22 +34,20 @@ st.markdown(
             f"- Scenario: **{current.scenario.metadata.name}** (`{current.source}`), "
             f"{len(current.overrides)} override(s)",
             f"- Monte Carlo: {'yes, ' + str(len(data.mc_result.outcomes)) + ' runs' if data.mc_result else 'not run'}",
-            f"- Wargame narrative: {str(len(data.game.model.log)) + ' events' if data.game else 'no game played'}",
+            "- Wargame narrative: "
+            + (f"{len(data.game.timeline())} events up to {data.game.clock()}" if data.game else "no game played"),
             f"- Comparison: {'yes' if data.comparison else 'not run'}",
             f"- Odds from here: {'yes' if data.odds else 'not asked'}",
         ]
     )
 )
-if st.button("Prepare the debrief package", icon=":material/inventory_2:"):
-    state["debrief_zip"] = build_debrief(data)
-    state["debrief_members"] = sorted(debrief_members(data))
-if "debrief_zip" in state:
-    st.caption("Contents: " + ", ".join(f"`{m}`" for m in state["debrief_members"]))
-    st.download_button(
-        "Download debrief.zip",
-        state["debrief_zip"],
-        "debrief.zip",
-        "application/zip",
-        icon=":material/folder_zip:",
-        type="primary",
-    )
+st.caption("Contents: " + ", ".join(f"`{m}`" for m in debrief_contents(data)))
+st.download_button(
+    "Download debrief.zip",
+    lambda: build_debrief(data),  # built when clicked, from the state shown above: never an older package
+    "debrief.zip",
+    "application/zip",
+    icon=":material/folder_zip:",
+    type="primary",
+    on_click="ignore",
+)

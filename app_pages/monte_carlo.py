@@ -4,7 +4,16 @@ import os
 
 import streamlit as st
 
-from app_pages.common import MAX_SEED, fmt_interval, job_running, launch, require_scenario, show_progress
+from app_pages.common import (
+    MAX_SEED,
+    cached_figure,
+    fmt_interval,
+    job_running,
+    launch,
+    remember,
+    require_scenario,
+    show_progress,
+)
 from sim.app.results import (
     FIGURE_BUILDERS,
     FIGURE_TITLES,
@@ -18,6 +27,8 @@ from sim.app.results import (
 from sim.report.tables import escalation_table, root_cause_table
 from sim.scenario.limits import MAX_RUNS
 
+QUICK_RUNS = 5_000  # up to this many runs (about a second on the compiled engine) run within the click's rerun
+
 st.title("Monte Carlo")
 current = require_scenario()
 if current is None:
@@ -29,18 +40,25 @@ with st.form("mc_form", border=True):
     runs = a.number_input("Replications", 10, min(MAX_RUNS, 200_000), value=200, step=50, key="mc_runs")
     seed = b.number_input("Seed", 0, MAX_SEED, value=scenario.monte_carlo.seed, step=1, key="mc_seed")
     cores = os.cpu_count() or 1
-    workers = c.number_input("Worker processes", 1, max(1, cores), value=min(2, cores), step=1, key="mc_workers")
+    workers = c.number_input(
+        "Worker processes",
+        1,
+        max(1, cores),
+        value=1,
+        step=1,
+        key="mc_workers",
+        help="One is fastest on one machine: the compiled engine already runs on every core (numba threads); "
+        "more processes only add start-up time.",
+    )
     if current.overrides:
         st.caption("With overrides: " + ", ".join(f"`{o}`" for o in current.overrides))
     submitted = st.form_submit_button("Run Monte Carlo", icon=":material/play_arrow:", disabled=job_running("mc_job"))
 
 if submitted:
     request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source)
-    # A process pool costs a few seconds to start: small runs go in one process.
-    if request.runs < 200:
-        request = McRequest(scenario, request.runs, request.seed, 1, request.overrides, request.source)
-    st.session_state["mc_request"] = request
-    launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs")
+    remember("mc_request", request)
+    quick = request.runs <= QUICK_RUNS and request.workers == 1
+    launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs", quick=quick)
 
 job = st.session_state.get("mc_job")
 if job is not None and not job.done:
@@ -65,9 +83,9 @@ for col, (label, p) in zip(cols, headline(summary).items(), strict=True):
     col.caption(fmt_interval(p.lo, p.hi))
 
 tabs = st.tabs([FIGURE_TITLES[k] for k in FIGURE_BUILDERS] + ["Tables"])
-for tab, build in zip(tabs, FIGURE_BUILDERS.values(), strict=False):
+for tab, key in zip(tabs, FIGURE_BUILDERS, strict=False):
     with tab:
-        st.pyplot(build(summary), clear_figure=False)
+        st.image(cached_figure(job.id, key, summary))
 with tabs[-1]:
     st.markdown("**Highest rung reached** (95% Wilson intervals)")
     st.dataframe(escalation_table(summary), hide_index=True)
@@ -76,14 +94,23 @@ with tabs[-1]:
 
 st.subheader("Download")
 d1, d2, d3 = st.columns(3)
+# built when clicked (in another thread), so a rerun does not rebuild them
 d1.download_button(
     "Outcomes (Parquet)",
-    outcomes_parquet(request, result),
+    lambda: outcomes_parquet(request, result),
     "outcomes.parquet",
     "application/vnd.apache.parquet",
     icon=":material/table:",
+    on_click="ignore",
 )
-d2.download_button("Outcomes (CSV)", outcomes_csv(result), "outcomes.csv", "text/csv", icon=":material/csv:")
+d2.download_button(
+    "Outcomes (CSV)", lambda: outcomes_csv(result), "outcomes.csv", "text/csv", icon=":material/csv:", on_click="ignore"
+)
 d3.download_button(
-    "Summary (JSON)", summary_json(request, result), "summary.json", "application/json", icon=":material/data_object:"
+    "Summary (JSON)",
+    lambda: summary_json(request, result),
+    "summary.json",
+    "application/json",
+    icon=":material/data_object:",
+    on_click="ignore",
 )

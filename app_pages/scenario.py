@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages.common import active, load_text
 from sim.app.editing import annotate, check_upload, resolved_yaml, shipped_scenarios
-from sim.app.levers import AUTONOMY_LEVELS, levers_for, read_value
+from sim.app.levers import AUTONOMY_LEVELS, UNSET_LABELS, levers_for, read_value
 from sim.scenario import ScenarioError, decode_scenario_bytes
 
 st.title("Scenario")
@@ -92,15 +92,16 @@ else:
             st.markdown(f"**{group}**")
             for lever in items:
                 key = f"lever::{lever.path}"
+                none = UNSET_LABELS.get(lever.kind)
                 if key not in st.session_state:
-                    st.session_state[key] = levers.get(lever.path, read_value(base, lever.path))
+                    initial = levers.get(lever.path, read_value(base, lever.path))
+                    st.session_state[key] = none if initial is None and none else initial
                 if lever.kind == "autonomy":
                     value = st.selectbox(lever.label, AUTONOMY_LEVELS, key=key)
-                elif lever.kind in ("class_autonomy", "cap"):
-                    none = "as in the scenario" if lever.kind == "class_autonomy" else "no cap"
-                    value = st.selectbox(
-                        lever.label, (None, *AUTONOMY_LEVELS), key=key, format_func=lambda v, n=none: v or n
-                    )
+                elif none is not None:
+                    # a word, not None: Streamlit shows "Choose an option" for a None selection
+                    value = st.selectbox(lever.label, (none, *AUTONOMY_LEVELS), key=key)
+                    value = None if value == none else value
                 elif lever.kind == "fraction":
                     value = st.slider(lever.label, 0.0, 1.0, step=0.05, key=key)
                 elif lever.kind == "hours":
@@ -108,7 +109,7 @@ else:
                 else:
                     value = st.toggle(lever.label, key=key)
                 levers[lever.path] = value
-    current = active()
+    current = active()  # after the levers: what follows shows the overrides they make now
     if current.overrides:
         st.markdown("**Overrides from the levers** (the same as `flashpoint run … --set`):")
         st.code("\n".join(f"--set {o}" for o in current.overrides), language="bash")

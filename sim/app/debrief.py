@@ -16,7 +16,7 @@ from sim.report.figures import FIGURE_FILES
 from sim.scenario.schema import Scenario
 from sim.vocabulary import narrate
 
-__all__ = ["DebriefInput", "build_debrief", "debrief_members"]
+__all__ = ["DebriefInput", "build_debrief", "debrief_contents", "debrief_members"]
 
 
 @dataclass
@@ -43,6 +43,20 @@ class DebriefInput:
     comparison: dict | None = None
     odds: OddsResult | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def debrief_contents(data: DebriefInput) -> list[str]:
+    """The names of the package's files, sorted, without building them."""
+    names = ["README.txt", "scenario.yaml"]
+    if data.mc_result is not None and data.mc_request is not None:
+        names += [f"figures/{FIGURE_FILES[key]}" for key in FIGURE_BUILDERS] + ["monte_carlo_summary.json"]
+    if data.game is not None:
+        names.append("narrative.txt")
+    if data.comparison is not None:
+        names.append("comparison.json")
+    if data.odds is not None:
+        names.append("odds_from_here.json")
+    return sorted(names)
 
 
 def debrief_members(data: DebriefInput) -> dict[str, bytes]:

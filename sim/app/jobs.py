@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -70,9 +71,13 @@ class Job:
     Args:
         fn: Called with the job's :class:`Progress`; its return value becomes :attr:`result`.
         label: What the job does, for the page.
+
+    Attributes:
+        id: A unique id (figures and tables computed from the result are cached under it).
     """
 
     def __init__(self, fn: Callable[[Progress], Any], label: str) -> None:
+        self.id = uuid.uuid4().hex
         self.label = label
         self.progress = Progress()
         self.result: Any = None

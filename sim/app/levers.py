@@ -18,6 +18,7 @@ from sim.scenario.schema import Autonomy, Scenario
 __all__ = [
     "ASSET_CLASSES",
     "AUTONOMY_LEVELS",
+    "UNSET_LABELS",
     "Lever",
     "format_value",
     "lever_overrides",
@@ -32,6 +33,9 @@ AUTONOMY_LEVELS = tuple(a.value for a in Autonomy)
 
 ASSET_CLASSES = ("drone_swarm", "naval_group", "space_asset")
 """Asset kinds (the ``kind`` field of an asset)."""
+
+UNSET_LABELS = {"class_autonomy": "as in the scenario", "cap": "no cap"}
+"""What a selector shows for a lever left unset (None): per-class autonomy and autonomy caps."""
 
 CLASS_PREFIX = "asset_class"
 """Pseudo-path prefix of a per-class autonomy lever: ``asset_class.<kind>.autonomy``."""

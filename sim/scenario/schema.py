@@ -20,6 +20,7 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", min_length=1, max_length=limits.MAX_ID_LENGTH)]
 Rung = Annotated[int, Field(ge=0, le=7)]
 NonNegativeRate = Annotated[float, Field(ge=0.0, le=1000.0)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 def _with_defaults(defaults: dict):
@@ -169,6 +170,12 @@ class Zone(Strict):
     maritime: bool = Field(
         default=True,
         description="Theater zones: at sea (incidents-at-sea rules apply). Ignored for orbit zones.",
+    )
+    position: tuple[FiniteFloat, FiniteFloat] | None = Field(
+        default=None,
+        description="Theater zones: where the app's map draws the zone, [x, y] (schematic units, or "
+        "[longitude, latitude] in degrees; y grows northward). Zones without one are placed from the "
+        "adjacency graph. Only for display: the model does not read it. Ignored for orbit zones.",
     )
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from game_runs import run_with_a_decision
+from app_runs import decision_run
 
 from sim.app.debrief import DebriefInput, build_debrief
 from sim.app.editing import annotate, check_upload, resolved_yaml, shipped_scenarios, validate_text
@@ -95,11 +95,10 @@ def test_jobs_run_inline_and_in_a_thread():
 
 
 def _game_at_decision(taiwan) -> GameSession:
-    run = run_with_a_decision(taiwan, "PRC")
-    session = GameSession(taiwan, taiwan.monte_carlo.seed, run=run, player="PRC")
-    session.step_hours(3)
-    session.step_to_decision()
-    assert session.game.open_decisions(), f"run {run} of the Taiwan scenario has a PRC decision point"
+    session = GameSession(taiwan, taiwan.monte_carlo.seed, run=decision_run(taiwan, "PRC"), player="PRC")
+    while session.step_to_decision().reason == "day":
+        pass
+    assert session.game.open_decisions(), "the run found has a PRC decision point"
     return session
 
 

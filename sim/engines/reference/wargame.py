@@ -7,6 +7,7 @@ humans deliberate while the clock runs), and everything else in the model goes o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.engines.reference.agents import DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
@@ -69,9 +70,18 @@ class Wargame:
             taken += 1
         return taken
 
-    def step_to_decision(self, max_hours: float | None = None) -> int:
-        """Advance tick by tick until the player has a decision to make, the limit, or the horizon."""
-        limit = self.model.n_ticks if max_hours is None else max(1, round(max_hours / self.model.tick_hours))
+    def step_to_decision(self, max_hours: float | None = 24.0) -> int:
+        """Advance tick by tick until the player has a decision to make, ``max_hours`` have passed, or the horizon.
+
+        Args:
+            max_hours: Most game time to advance (one day by default; whole ticks, never more than this
+                unless one tick is longer; ``None``: no limit).
+
+        Returns:
+            Ticks taken (0 when a decision is already waiting).
+        """
+        tick = self.model.tick_hours
+        limit = self.model.n_ticks if max_hours is None else max(1, math.floor(max_hours / tick + 1e-9))
         taken = 0
         while taken < limit and self.model.running and not self.model.decision_points:
             self.model.step()

@@ -1,0 +1,157 @@
+"""Games as files, undo/redo by replay, and "to next decision" (sim.app.session, sim.app.gamefile)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from app_runs import decision_run
+
+from sim.app.editing import validate_text
+from sim.app.gamefile import (
+    MAX_GAME_FILE_BYTES,
+    GameFileError,
+    SessionStore,
+    game_from_json,
+    game_to_json,
+    new_session_id,
+    state_digest,
+    valid_session_id,
+)
+from sim.app.session import DAY_HOURS, GameOrigin, GameSession, hotline_available
+from sim.scenario.schema import FalseAlarmInject
+
+ROOT = Path(__file__).resolve().parents[2]
+TAIWAN = ROOT / "scenarios" / "taiwan_strait.yaml"
+OVERRIDES = ("policy.hotline.reliability=0.9",)
+
+
+@pytest.fixture(scope="module")
+def origin() -> GameOrigin:
+    return GameOrigin("taiwan_strait.yaml", TAIWAN.read_text(encoding="utf-8"), OVERRIDES, {"x": 0.9})
+
+
+def _session(origin: GameOrigin, player: str | None = "PRC", run: int | None = None) -> GameSession:
+    """A game; by default at a run where the player meets a decision point (searched in the model)."""
+    scenario = validate_text(origin.text, origin.source, origin.overrides).scenario
+    if run is None:
+        run = decision_run(scenario, player) if player else 0
+    return GameSession(scenario, scenario.monte_carlo.seed, run, player, origin)
+
+
+def _played(origin: GameOrigin) -> GameSession:
+    """A game with every kind of action: ticks, a hotline call, a decision, an inject, an autonomy change."""
+    session = _session(origin)
+    session.step_hours(3)
+    while session.step_to_decision().reason == "day":
+        pass
+    decision = session.game.open_decisions()[0]
+    session.call_hotline(decision.id)
+    session.decide(decision.id, 3)
+    session.inject(FalseAlarmInject(kind="false_alarm", at_hours=0, actor="USA", blamed="PRC", description="x"))
+    session.set_autonomy("prc_fujian_group", "on_the_loop")
+    session.step_hours(5)
+    return session
+
+
+def test_to_next_decision_stops_at_a_decision_or_after_a_day_and_says_which(origin):
+    session = _session(origin)
+    reasons = []
+    while not session.finished:
+        report = session.step_to_decision()
+        assert 0 <= report.end_hours - report.start_hours <= DAY_HOURS
+        reasons.append(report.reason)
+        if report.reason == "decision":
+            assert session.game.open_decisions()
+            assert "Stopped at a decision point" in report.describe()
+            assert session.step_to_decision().reason == "waiting"  # the clock does not move past it
+            session.decide(session.game.open_decisions()[0].id, None)
+        elif report.reason == "day":
+            assert report.end_hours - report.start_hours == DAY_HOURS and not session.game.open_decisions()
+    assert "decision" in reasons and reasons[-1] in ("horizon", "day")
+
+
+def test_without_a_decision_to_next_decision_stops_after_exactly_a_day(origin):
+    quiet = _session(origin, player=None)  # without players no decision point ever opens
+    report = quiet.step_to_decision()
+    assert report.reason == "day" and report.end_hours - report.start_hours == DAY_HOURS
+    assert "No decision point within a day: stopped after 24 h" in report.describe()
+
+
+def test_undo_then_redo_returns_to_the_same_state_and_a_new_action_clears_redo(origin):
+    session = _played(origin)
+    after = state_digest(session)
+    history = list(session.history)
+    undone = [session.undo() for _ in range(4)]
+    assert all(undone) and state_digest(session) != after
+    for _ in range(4):
+        session.redo()
+    assert state_digest(session) == after
+    assert session.history == history  # the rungs over time are rebuilt too
+    session.undo()
+    session.step_hours(1)
+    assert not session.can_redo
+
+
+def test_save_then_load_gives_the_same_state(origin):
+    session = _played(origin)
+    session.undo()
+    loaded = game_from_json(game_to_json(session))
+    assert not loaded.warnings
+    again = loaded.session
+    assert state_digest(again) == state_digest(session)
+    assert again.actions == session.actions and again.undone == session.undone
+    assert again.origin.overrides == OVERRIDES and again.hotline_replies == session.hotline_replies
+    again.redo()
+    session.redo()
+    assert state_digest(again) == state_digest(session)
+
+
+def test_a_game_file_is_checked_before_it_is_trusted(origin):
+    doc = json.loads(game_to_json(_played(origin)))
+
+    def load(changed: dict | bytes) -> str:
+        with pytest.raises(GameFileError) as err:
+            game_from_json(changed if isinstance(changed, bytes) else json.dumps(changed))
+        return str(err.value)
+
+    assert "not a JSON game file" in load(b"{nope")
+    assert "larger than the limit" in load(b" " * (MAX_GAME_FILE_BYTES + 1))
+    assert "format" in load({**doc, "format": "other"})
+    assert "altered" in load({**doc, "scenario": {**doc["scenario"], "text": doc["scenario"]["text"] + "#"}})
+    tampered = {**doc, "scenario": {**doc["scenario"], "overrides": ["policy.hotline.reliability=0.1"]}}
+    assert "does not match its hash" in load(tampered)
+    assert "unknown action" in load({**doc, "actions": [{"kind": "teleport", "hours": 0}]})
+    assert "expected int" in load({**doc, "actions": [{"kind": "ticks", "hours": 0, "ticks": "7"}]})
+    assert "replaying the actions failed" in load({**doc, "actions": [{"kind": "decide", "hours": 0, "decision": 99}]})
+    assert "not an actor" in load({**doc, "player": "ZZZ"})
+    assert "replaying the actions failed" in load({**doc, "undone": [{"kind": "decide", "hours": 0, "decision": 99}]})
+    # a file whose saved state the replay does not reproduce loads, with a warning saying so
+    warned = game_from_json(json.dumps({**doc, "state": {**doc["state"], "events": 1}}))
+    assert any("replay differs from the saved game in events" in w for w in warned.warnings)
+
+
+def test_the_session_store_autosaves_and_restores(tmp_path, origin):
+    store = SessionStore(tmp_path)
+    sid = new_session_id()
+    assert valid_session_id(sid) and not valid_session_id("../../etc/passwd") and store.load(sid) is None
+    session = _played(origin)
+    store.save(sid, {"source": origin.source, "text": origin.text, "levers": {"x": 0.9}}, session)
+    stored = store.load(sid)
+    assert stored.problem is None and stored.workspace["levers"] == {"x": 0.9}
+    assert state_digest(stored.game.session) == state_digest(session)
+    store.save(sid, {"source": "a.yaml", "text": "x", "levers": {}}, None)
+    assert store.load(sid).game is None
+    with pytest.raises(ValueError):
+        store.path("../x")
+
+
+def test_hotline_needs_the_hotline_on_and_both_sides_committed(origin):
+    scenario = _session(origin).scenario
+    committed = [k for k, a in scenario.actors.items() if "hotline" in a.commitments]
+    not_committed = [k for k, a in scenario.actors.items() if "hotline" not in a.commitments]
+    assert hotline_available(scenario, committed[0], committed[1])
+    assert not hotline_available(scenario, committed[0], not_committed[0])
+    off = validate_text(origin.text, origin.source, ("policy.hotline.enabled=false",)).scenario
+    assert not hotline_available(off, committed[0], committed[1])
