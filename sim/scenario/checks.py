@@ -79,6 +79,13 @@ def _reference_problems(scn: Scenario) -> Iterator[Problem]:
             elif obligation.partner in partners:
                 yield where, f"a second obligation to '{obligation.partner}'"
             partners.add(obligation.partner)
+        weapon = actor.direct_ascent_asat
+        if weapon is not None:
+            where = ("actors", actor_id, "direct_ascent_asat", "zone")
+            if weapon.zone not in scn.zones:
+                yield where, _unknown("zone", weapon.zone, scn.zones)
+            elif scn.zones[weapon.zone].kind != "orbit":
+                yield where, f"a direct-ascent ASAT reaches an orbit zone, '{weapon.zone}' is a theater"
     for asset_id, asset in scn.assets.items():
         if asset_id in scn.actors or asset_id in scn.zones:
             yield ("assets", asset_id), f"duplicate id '{asset_id}': already used by an actor or zone"

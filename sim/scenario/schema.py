@@ -395,13 +395,13 @@ Asset = Annotated[DroneSwarm | NavalGroup | SpaceAsset, Field(discriminator="kin
 
 class Distillation(Strict):
     blind_spot_episodes_per_day: float = Field(
-        default=0.05,
+        default=0.1,
         ge=0.0,
         le=100.0,
         description="Rate of episodes in which the teacher model's blind spots are exposed (a situation it "
         "misreads); every distilled student misreads it too, at once, per day.",
     )
-    blind_spot_hours: float = Field(default=12.0, gt=0.0, le=8760.0, description="Mean length of an episode, hours.")
+    blind_spot_hours: float = Field(default=24.0, gt=0.0, le=8760.0, description="Mean length of an episode, hours.")
     blind_spot_severity: Fraction = Field(
         default=0.5, description="Share of a distilled student's classifier d' lost during an episode."
     )
@@ -543,8 +543,12 @@ class HumanControlNorm(Strict):
         default=0.3,
         description="Multiplier on an actor's compliance once it has seen an adversary's violation detected.",
     )
-    violation_rung: int = Field(
-        default=2, ge=0, le=7, description="Provocation rung an adversary reads into a detected violation."
+    violation_pressure: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=100.0,
+        description="Posture pressure on a detected violator: every other actor's deliberate escalation hazard "
+        "against it is multiplied by 1 + this for the rest of the run.",
     )
     hotline_penalty: Fraction = Field(
         default=0.5,
@@ -675,7 +679,18 @@ class CommandParameters(Strict):
         description="Operator review time for one engagement, minutes (Vincennes 3 min 40 s; IR655 7 min).",
     )
     engagement_window_minutes: float = Field(
-        default=15.0, gt=0.0, le=1440.0, description="How long an engagement opportunity waits for approval, minutes."
+        default=15.0,
+        gt=0.0,
+        le=1440.0,
+        description="How long an engagement opportunity lasts: an in-the-loop request must be reviewed and its "
+        "raid cleared within it, or the actor's review_timeout doctrine decides, minutes.",
+    )
+    minutes_per_track: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=60.0,
+        description="Operator time to clear each further track of a drone-swarm raid (one track per drone the "
+        "swarm would commit), shared by the actor's operators, minutes.",
     )
     veto_window_seconds: float = Field(
         default=20.0, gt=0.0, le=3600.0, description="On-the-loop veto window, seconds (10-30 s, assumption)."

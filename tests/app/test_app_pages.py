@@ -290,8 +290,9 @@ def test_hotline_is_offered_only_between_committed_actors(twn_committed):
     at = start()
     if twn_committed:  # the editor gives Taiwan a hotline commitment
         text = TAIWAN.read_text().replace(
-            "    roe_threshold: 0.45", "    commitments: [hotline]\n    roe_threshold: 0.45", 1
+            "commitments: [human_control_norm]", "commitments: [hotline, human_control_norm]"
         )
+        assert text != TAIWAN.read_text()
         at.text_area(key="editor_widget").set_value(text).run()
     at = _new_game(goto(at, "wargame"), scenario=_in_use(at))
     _to_decision(at)

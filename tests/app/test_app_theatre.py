@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def taiwan():
 
 
 def _with_positions(positions: dict[str, str]):
-    text = TAIWAN.read_text(encoding="utf-8")
+    text = re.sub(r"position: \[[^\]]*\], ", "", TAIWAN.read_text(encoding="utf-8"))  # only the given ones
     for zone, pos in positions.items():
         start = text.index(f"  {zone}:")
         brace = text.index("{", start)

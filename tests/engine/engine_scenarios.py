@@ -59,6 +59,14 @@ VARIANTS = {
         },
         "injects": [{"kind": "autonomy_change", "at_hours": 20, "actor": "RED", "autonomy": "in_the_loop"}],
     },
+    "raids": {
+        "actors": {
+            "BLU": {"operators": 2, "rules_of_engagement": {1: "fire_at_threatening"}},
+            "RED": {"operators": 3, "review_timeout": "engage", "autonomy": "in_the_loop"},
+        },
+        "assets": {"blu_swarm": {"size": 160}, "red_swarm": {"size": 300}},
+        "parameters": {"command": {"minutes_per_track": 1.0, "automation_bias_per_alert": 0.1}},
+    },
     "alliance": {
         "actors": {
             "GRN": {

@@ -46,12 +46,17 @@ def test_fork_reproduces_the_original_and_equals_reference_futures(shipped, name
     assert render_log(state.compiled, w, state.log_length) == original.log[state.log_length :]
 
 
-def test_fork_in_the_middle_of_operator_queues():
-    scenario = variant("queues")
-    for ticks in (3, 9, 17):
-        model = _paused(scenario, 2, ticks)
-        state = snapshot(model)
-        assert continue_from(state, 3, first_run=1).outcome(1) == run_once(scenario, SEED, 2)
+@pytest.mark.parametrize("name", ["queues", "raids"])
+def test_fork_in_the_middle_of_operator_queues(name):
+    scenario = variant(name)
+    raids_under_review = 0
+    for run, ticks_list in ((2, (3, 9, 17)), (24, (26, 37, 86)), (39, (37, 38, 42))):
+        for ticks in ticks_list:
+            model = _paused(scenario, run, ticks)
+            raids_under_review += sum(r.tracks > 1 for r in model.pending.reviews.values())
+            state = snapshot(model)
+            assert continue_from(state, 3, first_run=run - 1).outcome(1) == run_once(scenario, SEED, run)
+    assert name != "raids" or raids_under_review > 0, "some fork should catch a raid under review"
 
 
 def test_futures_differ_and_do_not_depend_on_threads(shipped):

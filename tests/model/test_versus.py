@@ -115,7 +115,7 @@ def test_operator_queue_lapses_when_alerts_outrun_the_operators():
         parameters={
             "encounters": {**BENIGN_ONLY, "rate_per_day": {"drone_swarm": 500.0}},
             "command": {
-                "engagement_window_minutes": 1.0,
+                "engagement_window_minutes": 12.0,
                 "review_minutes": {"low": 10.0, "mode": 10.0, "high": 10.0},
                 "operator_d_prime": 0.0,
                 "operator_bias": {"in_the_loop": -5.0},
@@ -125,9 +125,11 @@ def test_operator_queue_lapses_when_alerts_outrun_the_operators():
         time={"horizon_hours": 6, "tick_hours": 1},
     )
     model = run(scn)
-    lapsed = [e for e in kinds(model, "c2") if "no operator free within the engagement window" in e.text]
+    # a request that waited more than 2 minutes cannot be reviewed within the 12-minute window: the operator
+    # works on it until the window closes, and the hold doctrine lets it lapse
+    uncleared = [e for e in kinds(model, "c2") if "not cleared within the engagement window" in e.text]
     engaged = by(model, "engagement", "RED")
-    assert lapsed and engaged
+    assert len(uncleared) > 10 and engaged
     # One operator, 10-minute reviews: approvals are at least 10 minutes apart.
     times = [e.hours for e in engaged]
     assert all(b - a >= 10.0 / 60.0 - 1e-9 for a, b in itertools.pairwise(times))

@@ -162,6 +162,15 @@ MISTAKES = {
         mutate(("zone: LEO", "zone: strait")),
         "s.yaml:37:11: assets.blue_sat.zone: a space asset must be in an orbit zone, 'strait' is a theater",
     ),
+    "direct-ascent ASAT aimed at a theater": (
+        mutate(("adversaries: [BLUE]", "adversaries: [BLUE]\n    direct_ascent_asat: {zone: strait}")),
+        "s.yaml:14:32: actors.RED.direct_ascent_asat.zone: a direct-ascent ASAT reaches an orbit zone, 'strait' is a "
+        "theater",
+    ),
+    "direct-ascent ASAT at an unknown zone": (
+        mutate(("adversaries: [BLUE]", "adversaries: [BLUE]\n    direct_ascent_asat: {zone: LOE}")),
+        "s.yaml:14:32: actors.RED.direct_ascent_asat.zone: unknown zone 'LOE' (did you mean 'LEO'?)",
+    ),
     "inject after the horizon": (
         mutate(("at_hours: 30", "at_hours: 300")),
         "s.yaml:45:15: injects[1].at_hours: after the horizon (72 hours)",

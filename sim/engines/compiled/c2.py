@@ -13,7 +13,7 @@ from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import asset_entity, chain1, draw, operational, overflow, record, schedule, spawn
 from sim.engines.compiled.engagement import engage
 from sim.engines.compiled.workspace import FS_NOW, IS_BLIND, IS_CONTACTS
-from sim.kernels import combat, perception
+from sim.kernels import combat, command, perception
 from sim.kernels.rng import bernoulli, choice_index, exponential, triangular
 
 # --------------------------------------------------------------------------- encounters
@@ -98,6 +98,10 @@ def _contact(ta, w, asset, other, incsea):
         slot = spawn(w, ly.PROC_DECISION, asset, other, h, log_id)
         w.proc_f[slot, ly.PF_Z] = posterior
         w.proc_i[slot, ly.PI_H] = strike
+        tracks = 1
+        if ta.assets[other].kind == ly.ASSET_SWARM:
+            tracks = command.raid_tracks(w.drones[other], p.salvo_fraction)
+        w.proc_i[slot, ly.PI_TRACKS] = tracks
     elif authority == ly.AUTH_SHADOW:
         record(w, ly.L_SHADOW, chain1(w, log_id), asset, other, 0, 0, 0, 0)
     else:
@@ -150,8 +154,11 @@ def resume_blind_spots(ta, w, slot):
 
 @njit(cache=True, _nrt=False, inline="always")
 def _load(ta, w, actor):
-    """Alerts in hand or waiting per operator."""
-    return (w.users[actor] + w.qlen[actor]) / ta.actors[actor].operators
+    """Tracks in hand or waiting per operator."""
+    tracks = w.busy_tracks[actor]
+    for k in range(w.qlen[actor]):
+        tracks += w.proc_i[w.queue[actor, k], ly.PI_TRACKS]
+    return tracks / ta.actors[actor].operators
 
 
 @njit(cache=True, _nrt=False)
@@ -174,6 +181,7 @@ def trigger_put(ta, w, actor):
             w.queue[actor, k - 1] = w.queue[actor, k]
         w.qlen[actor] -= 1
         w.users[actor] += 1
+        w.busy_tracks[actor] += w.proc_i[head, ly.PI_TRACKS]
         w.proc_i[head, ly.PI_F] = ly.REQ_GRANTED
         schedule(w, 0.0, ly.NORMAL, ly.EV_REQUEST, head)
 
@@ -192,9 +200,10 @@ def _cancel_request(w, actor, slot):
 
 
 @njit(cache=True, _nrt=False)
-def _release(w, actor):
+def _release(w, actor, slot):
     """simpy ``Resource.release``: the operator is free at once; the next in line is served at the Release event."""
     w.users[actor] -= 1
+    w.busy_tracks[actor] -= w.proc_i[slot, ly.PI_TRACKS]
     schedule(w, 0.0, ly.NORMAL, ly.EV_RELEASE, actor)
 
 
@@ -217,6 +226,7 @@ def resume_decision(ta, w, slot):
             vetoed = False
             if free:
                 w.users[owner] += 1
+                w.busy_tracks[owner] += row[ly.PI_TRACKS]
                 p_go = _judgement(ta, w, owner, hostile, w.proc_f[slot, ly.PF_Z], p.veto_seconds, p.operator_bias_on)
                 vetoed = not bernoulli(draw(w, entity, ly.P_VETO), p_go)
             row[ly.PI_E] = (1 if vetoed else 0) + (2 if free else 0)
@@ -241,14 +251,19 @@ def resume_decision(ta, w, slot):
     elif state == ly.ST_VETO:
         flags = row[ly.PI_E]
         if flags & 2:
-            _release(w, owner)
+            _release(w, owner, slot)
         if flags & 1:
             _decided(ta, w, slot, False, ly.HOW_VETOED)
         else:
             _decided(ta, w, slot, True, ly.HOW_NO_VETO if flags & 2 else ly.HOW_NO_FREE)
     elif state == ly.ST_REVIEW:
-        _release(w, owner)
-        if row[ly.PI_E] != 0:
+        _release(w, owner, slot)
+        if row[ly.PI_E] & 2:
+            if ta.actors[owner].engages_on_timeout != 0:
+                _decided(ta, w, slot, True, ly.HOW_UNCLEARED_DEFAULT)
+            else:
+                _decided(ta, w, slot, False, ly.HOW_UNCLEARED)
+        elif row[ly.PI_E] != 0:
             _decided(ta, w, slot, False, ly.HOW_REJECTED)
         else:
             _decided(ta, w, slot, True, ly.HOW_APPROVED)
@@ -273,10 +288,16 @@ def condition_processed(ta, w, slot):
     minutes = triangular(draw(w, entity, ly.P_REVIEW_TIME), p.review_low, p.review_mode, p.review_high)
     p_go = _judgement(ta, w, owner, hostile, w.proc_f[slot, ly.PF_Z], minutes * 60.0, p.operator_bias_in)
     approved = bernoulli(draw(w, entity, ly.P_OPERATOR_JUDGEMENT), p_go)
+    clearing = command.clearing_minutes(minutes, row[ly.PI_TRACKS], p.minutes_per_track, ta.actors[owner].operators)
+    left = w.proc_f[slot, ly.PF_Y] + p.window_minutes / 60.0 - w.fscal[FS_NOW]
     row[ly.PI_E] = 0 if approved else 1
     w.proc_f[slot, ly.PF_X] = minutes
     row[ly.PI_STATE] = ly.ST_REVIEW
-    schedule(w, minutes / 60.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
+    if clearing / 60.0 > left:
+        row[ly.PI_E] |= 2
+        schedule(w, left, ly.NORMAL, ly.EV_TIMEOUT, slot)
+    else:
+        schedule(w, clearing / 60.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
 
 
 @njit(cache=True, _nrt=False, inline="always")

@@ -106,17 +106,18 @@ def _pair_step(ta, w, actor, other, k):
     theirs = w.posture[other, actor]
     linked = hotline_links(ta, actor, other)
     plain = w.violated[actor] == 0 and w.violated[other] == 0
+    tilt = ta.balance[k] * (1.0 + p.violation_pressure if w.violated[other] != 0 else 1.0)
     if plain and 0 <= own < ly.N_RUNGS and 0 <= theirs < ly.N_RUNGS:
         cached = ta.hazards[k, own, theirs, 1 if linked else 0]
         up_rate, p_up, p_down = cached[0], cached[1], cached[2]
     else:
         bonus = reliability(ta, w, actor, other) if linked else 0.0
-        up_rate, p_up, p_down = hazards(p, ta.actors[actor], own, theirs, bonus, ta.balance[k])
+        up_rate, p_up, p_down = hazards(p, ta.actors[actor], own, theirs, bonus, tilt)
     if p_up + p_down <= 0.0:
         return
     u = draw(w, actor, ly.P_HAZARD)
     if u < p_up:
-        root, node = _escalation_cause(ta, w, actor, other, up_rate, ta.balance[k])
+        root, node = _escalation_cause(ta, w, actor, other, up_rate, tilt)
         change_posture(ta, w, actor, other, own + 1, root, node, ly.WHY_ESCALATION, 0)
     elif u < p_up + p_down:
         log_id = record(w, ly.L_DECIDE_DEESCALATE, -1, actor, other, 0, 0, 0, 0)
@@ -127,7 +128,8 @@ def _pair_step(ta, w, actor, other, k):
 def hazards(p, a, own, theirs, bonus, balance):
     """``_pair_step``'s rates: ``(up_rate, p_up, p_down)`` of an actor at ``own`` facing ``theirs``.
 
-    ``bonus`` is the hotline bonus (0 without a link), ``balance`` the window-of-opportunity factor.
+    ``bonus`` is the hotline bonus (0 without a link), ``balance`` what multiplies the escalation hazard (the
+    window-of-opportunity factor, times the posture pressure on a detected violator of the human-control norm).
     """
     up_rate = response.escalation_hazard_per_day(p.escalation_base, p.onset, a.resolve, own, theirs, p.spiral_gain)
     up_rate *= balance

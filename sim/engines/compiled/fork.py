@@ -222,6 +222,7 @@ class _Builder:
             strike = self.strikes.get(id(contact))
             row[ly.PI_H] = -1 if strike is None else self.process(strike)
             w.proc_f[slot, ly.PF_Z] = f["posterior"]
+            row[ly.PI_TRACKS] = f["tracks"]
             sub = gen.gi_yieldfrom
             if not started:
                 pass
@@ -237,7 +238,7 @@ class _Builder:
                 request = g["request"]
                 if "minutes" in g:
                     row[ly.PI_STATE] = ly.ST_REVIEW
-                    row[ly.PI_E] = int(not g["approved"])
+                    row[ly.PI_E] = int(not g["approved"]) + 2 * int(g["clearing"] / 60.0 > g["left"])
                     w.proc_f[slot, ly.PF_X] = g["minutes"]
                     row[ly.PI_G] = 2
                 else:
@@ -408,6 +409,7 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
     for key, resource in model.c2.operators.items():
         i = b.actor[key]
         w.users[i] = len(resource.users)
+        w.busy_tracks[i] = sum(request.tracks for request in resource.users)
         if len(resource.queue) >= w.queue.shape[1] - 1:
             raise OverflowError
         for k, request in enumerate(resource.queue):
@@ -465,6 +467,7 @@ def _copy(dst, src):
     _copy2(dst.losses, src.losses)
     _copy1(dst.complies, src.complies)
     _copy1(dst.users, src.users)
+    _copy1(dst.busy_tracks, src.busy_tracks)
     _copy1(dst.qlen, src.qlen)
     _copy2(dst.queue, src.queue)
     _copy1(dst.drones, src.drones)

@@ -89,7 +89,8 @@ chain: autonomy of the warning system."""
 PI_D = 5
 """Decision: log id of the classification. Warning chain: inject index (-1: none)."""
 PI_E = 6
-"""Decision: flags (veto: vetoed, free; review: rejected). Warning chain: log id of the alarm."""
+"""Decision: flags (veto: vetoed, free; review: 1 rejected, 2 not cleared in time). Warning chain: log id of
+the alarm."""
 PI_F = 7
 """Decision, in the loop: request state (0 waiting, 1 granted, 2 cancelled). Warning chain: log id of the
 conference."""
@@ -97,7 +98,9 @@ PI_G = 8
 """Decision, in the loop: condition state (0 pending, 1 triggered, 2 processed)."""
 PI_H = 9
 """Clarify: delivered (0/1). Decision: the strike process of its contact (-1: none)."""
-N_PI = 10
+PI_TRACKS = 10
+"""Decision: tracks of the raid (1 unless the contact is a drone swarm)."""
+N_PI = 11
 
 STRIKE_ENGAGED = 1
 STRIKE_DETERRED = 2
@@ -220,6 +223,8 @@ HOW_LAPSED = 6
 HOW_REJECTED = 7
 HOW_DEFAULT = 8
 HOW_STRIKE = 9
+HOW_UNCLEARED = 10
+HOW_UNCLEARED_DEFAULT = 11
 
 HOW_TEXT = (
     "no human in the loop",
@@ -232,6 +237,8 @@ HOW_TEXT = (
     "the operator judged the contact not hostile",
     "no operator free within the engagement window: engaged by default",
     "hostile strike",
+    "not cleared within the engagement window",
+    "not cleared within the engagement window: engaged by default",
 )
 
 # --------------------------------------------------------------------------- log records (code + up to 6 ints)
@@ -392,6 +399,7 @@ PARAM_DTYPE = np.dtype(
         ("review_mode", np.float64),
         ("review_high", np.float64),
         ("window_minutes", np.float64),
+        ("minutes_per_track", np.float64),
         ("veto_seconds", np.float64),
         ("machine_seconds", np.float64),
         ("operator_d_prime", np.float64),
@@ -446,7 +454,7 @@ PARAM_DTYPE = np.dtype(
         ("shots_per_threat", np.int64),
         ("answer_from_rung", np.int64),
         ("counterspace_rung", np.int64),
-        ("violation_rung", np.int64),
+        ("violation_pressure", np.float64),
         ("breach_rung", np.int64),
         ("blind_spots", np.int64),
         ("hotline_enabled", np.int64),

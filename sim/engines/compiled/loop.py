@@ -101,6 +101,7 @@ def reset(ta, w, seed, run, log_on):
         w.violated[i] = 0
         w.complies[i] = 1
         w.users[i] = 0
+        w.busy_tracks[i] = 0
         w.qlen[i] = 0
     w.losses[:, :] = 0
     for i in range(ta.assets.shape[0]):

@@ -325,6 +325,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     q["operator_d_prime"], q["operator_tau"] = c.operator_d_prime, c.operator_time_constant_seconds
     q["operator_bias_in"], q["operator_bias_on"] = c.operator_bias["in_the_loop"], c.operator_bias["on_the_loop"]
     q["automation_bias"] = c.automation_bias_per_alert
+    q["minutes_per_track"] = c.minutes_per_track
     q["strike_minutes"], q["identification_margin"] = g.strike_minutes, g.identification_margin
     q["warning_deterrence"], q["shots_per_threat"] = g.warning_deterrence, g.shots_per_threat
     q["latency_factor"] = [c.response_latency_factor[level] for level in AUTONOMY_ORDER]
@@ -366,7 +367,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     q["norm_enabled"], q["baseline_compliance"] = norm.enabled, norm.baseline_compliance
     q["norm_detection"] = norm.detection_per_day[norm.verification]
     q["norm_pressure"], q["norm_distrust"] = norm.escalation_pressure, norm.distrust
-    q["violation_rung"], q["hotline_penalty"] = norm.violation_rung, norm.hotline_penalty
+    q["violation_pressure"], q["hotline_penalty"] = norm.violation_pressure, norm.hotline_penalty
     q["breach_rung"] = pol.asat_test_moratorium.breach_rung
     q["fragment_hit"], q["fragment_lifetime"] = s.fragment_hit_per_day, s.fragment_lifetime_days
     q["isr_dependence"], q["counterspace_rung"] = s.isr_dependence, s.counterspace_rung

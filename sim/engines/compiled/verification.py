@@ -3,13 +3,10 @@ Mirrors :meth:`sim.engines.reference.norms.Norms.verify`."""
 
 from __future__ import annotations
 
-import math
-
 from numba import njit
 
 from sim.engines.compiled import layout as ly
-from sim.engines.compiled.core import chain1, draw, record
-from sim.engines.compiled.escalation import schedule_response
+from sim.engines.compiled.core import draw, record
 from sim.engines.compiled.norms import norm_decide
 from sim.kernels.response import hazard_probability
 
@@ -40,23 +37,10 @@ def norm_verify(ta, w):
 def _detected(ta, w, violator):
     p = ta.params[0]
     w.violated[violator] = 1
-    log_id = record(w, ly.L_NORM_DETECTED, -1, violator, 0, 0, 0, 0, 0)
+    record(w, ly.L_NORM_DETECTED, -1, violator, 0, 0, 0, 0, 0)
     a = ta.actors[violator]
     for k in range(a.adv_start, a.adv_end):
         adversary = ta.adversaries[k]
         w.trust[adversary] = p.norm_distrust
         if ta.actors[adversary].norm_bound != 0:
             norm_decide(ta, w, adversary, True)
-        schedule_response(
-            ta,
-            w,
-            adversary,
-            violator,
-            p.violation_rung,
-            ly.ROOT_DELIBERATE,
-            chain1(w, log_id),
-            ta.actors[adversary].autonomy,
-            -1,
-            math.nan,
-            -1,
-        )

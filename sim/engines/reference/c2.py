@@ -17,7 +17,7 @@ import simpy
 from sim.engines.reference.agents import ActorAgent, AssetAgent, DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
 from sim.engines.reference.draws import Purpose
 from sim.engines.reference.records import Contact, PendingReview
-from sim.kernels import combat, perception
+from sim.kernels import combat, command, perception
 from sim.kernels.rng import bernoulli, choice_index, exponential, triangular
 from sim.scenario.schema import Authority, Autonomy, Commitment, SpaceRole
 
@@ -157,7 +157,10 @@ class CommandPipeline:
         ):
             # Bayes with the base rate: what a human supervising the machine can know of its call.
             posterior = perception.posterior_hostile(p_hostile, d_prime, lam)
-            self.env.process(self._engagement_decision(asset, other, contact, log_id, posterior))
+            tracks = 1
+            if isinstance(other, DroneSwarmAgent):
+                tracks = int(command.raid_tracks(other.drones, e.swarm_salvo_fraction))
+            self.env.process(self._engagement_decision(asset, other, contact, log_id, posterior, tracks))
         elif authority == Authority.SHADOW:
             model.record(
                 "intercept", f"{asset.describe()} shadows {other.describe()} (rules of engagement: shadow)", (log_id,)
@@ -202,16 +205,17 @@ class CommandPipeline:
     # ------------------------------------------------------------------ autonomy paths
 
     def _engagement_decision(
-        self, asset: AssetAgent, other: AssetAgent, contact: Contact, log_id: int, posterior: float
+        self, asset: AssetAgent, other: AssetAgent, contact: Contact, log_id: int, posterior: float, tracks: int
     ):
+        """The autonomy path of one flagged contact (a raid of ``tracks`` tracks when it is a drone swarm)."""
         hostile = contact.hostile
         if asset.autonomy == Autonomy.OUT_OF_THE_LOOP:
             yield self.env.timeout(self.params.command.machine_latency_seconds / 3600.0)
             approved, how = True, "no human in the loop"
         elif asset.autonomy == Autonomy.ON_THE_LOOP:
-            approved, how = yield from self._veto_window(asset, hostile, posterior)
+            approved, how = yield from self._veto_window(asset, hostile, posterior, tracks)
         else:
-            approved, how = yield from self._operator_review(asset, other, hostile, posterior)
+            approved, how = yield from self._operator_review(asset, other, hostile, posterior, tracks)
         if not approved:
             self.model.record("c2", f"{asset.describe()}: engagement of {other.describe()} not made ({how})", (log_id,))
             return
@@ -220,9 +224,10 @@ class CommandPipeline:
             self.model.engagements.engage(asset, other, hostile, log_id, how)
 
     def _load(self, actor: ActorAgent) -> float:
-        """Alerts in hand or waiting per operator (automation bias grows with it)."""
+        """Tracks in hand or waiting per operator (automation bias grows with it)."""
         resource = self.operators[actor.key]
-        return (resource.count + len(resource.queue)) / resource.capacity
+        tracks = sum(request.tracks for request in resource.users) + sum(request.tracks for request in resource.queue)
+        return tracks / resource.capacity
 
     def _judgement(self, asset: AssetAgent, hostile: bool, posterior: float, seconds: float, bias: float) -> float:
         """P(the operator lets the engagement go ahead): a human classifier under time pressure and load."""
@@ -233,7 +238,7 @@ class CommandPipeline:
         )
         return perception.p_human_approves(hostile, d_prime, lam)
 
-    def _veto_window(self, asset: AssetAgent, hostile: bool, posterior: float):
+    def _veto_window(self, asset: AssetAgent, hostile: bool, posterior: float, tracks: int):
         """On the loop: the machine engages unless the supervising operator, if one is free, vetoes in time.
 
         The veto takes the operator for the whole window; with no operator free (or alerts already waiting
@@ -245,6 +250,7 @@ class CommandPipeline:
             yield self.env.timeout(cmd.veto_window_seconds / 3600.0)
             return True, "human on the loop, no operator free to veto"
         request = resource.request()
+        request.tracks = tracks
         p_go = self._judgement(asset, hostile, posterior, cmd.veto_window_seconds, cmd.operator_bias["on_the_loop"])
         vetoed = not bernoulli(self.model.draws.u(asset.index, Purpose.VETO), p_go)
         yield self.env.timeout(cmd.veto_window_seconds / 3600.0)
@@ -253,8 +259,9 @@ class CommandPipeline:
             return False, "vetoed by the supervising operator"
         return True, "human on the loop, no veto"
 
-    def _operator_review(self, asset: AssetAgent, other: AssetAgent, hostile: bool, posterior: float):
-        """In the loop: wait for a free operator within the engagement window, then the operator's own judgement."""
+    def _operator_review(self, asset: AssetAgent, other: AssetAgent, hostile: bool, posterior: float, tracks: int):
+        """In the loop: a free operator within the engagement window, the operator's judgement, and every track
+        of the raid cleared before the window closes; what is not cleared in time the actor's doctrine decides."""
         model, cmd = self.model, self.params.command
         resource = self.operators[asset.owner.key]
         review = PendingReview(
@@ -264,9 +271,11 @@ class CommandPipeline:
             model.now,
             model.now + cmd.engagement_window_minutes / 60.0,
             hostile,
+            tracks,
         )
         model.pending.reviews[review.id] = review
         request = resource.request()
+        request.tracks = tracks
         window = self.env.timeout(cmd.engagement_window_minutes / 60.0)
         yield request | window
         if not request.triggered:
@@ -280,7 +289,16 @@ class CommandPipeline:
         minutes = triangular(model.draws.u(asset.index, Purpose.REVIEW_TIME), t.low, t.mode, t.high)
         p_go = self._judgement(asset, hostile, posterior, minutes * 60.0, cmd.operator_bias["in_the_loop"])
         approved = bernoulli(model.draws.u(asset.index, Purpose.OPERATOR_JUDGEMENT), p_go)
-        yield self.env.timeout(minutes / 60.0)
+        clearing = command.clearing_minutes(minutes, tracks, cmd.minutes_per_track, resource.capacity)
+        left = review.deadline_hours - model.now
+        if clearing / 60.0 > left:
+            yield self.env.timeout(left)
+            resource.release(request)
+            model.pending.reviews.pop(review.id)
+            if asset.owner.engages_on_timeout:
+                return True, "not cleared within the engagement window: engaged by default"
+            return False, "not cleared within the engagement window"
+        yield self.env.timeout(clearing / 60.0)
         resource.release(request)
         model.pending.reviews.pop(review.id)
         if not approved:

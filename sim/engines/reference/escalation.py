@@ -96,7 +96,7 @@ class Escalation:
             p.deliberate_escalation_per_day, p.crisis_onset_per_day, actor.spec.resolve, own, theirs, p.spiral_gain
         )
         bonus = self.reliability(actor, other) if self._hotline_links(actor, other) else 0.0
-        up_rate *= self.model.balance_factor(actor, other)
+        up_rate *= self._tilt(actor, other)
         down_rate = response.de_escalation_hazard_per_day(
             p.de_escalation_per_day, actor.spec.resolve, own, theirs, bonus
         )
@@ -112,11 +112,16 @@ class Escalation:
             log_id = model.record("decision", f"{actor.key} leadership chooses to de-escalate toward {other.key}")
             self.change_posture(actor, other, own - 1, Cause("deliberate", (log_id,)), "deliberate de-escalation")
 
+    def _tilt(self, actor: ActorAgent, other: ActorAgent) -> float:
+        """What multiplies the deliberate escalation hazard: the capability balance (window of opportunity,
+        §13.1) and the posture pressure on a detected violator of the human-control norm (§8.6)."""
+        return self.model.balance_factor(actor, other) * self.model.norms.pressure(other)
+
     def _escalation_cause(self, actor: ActorAgent, other: ActorAgent, up_rate: float) -> Cause:
         """Competing risks: the base hazard is deliberate; the spiral share inherits the other's root toward it."""
         model, p = self.model, self.params.response
         own, theirs = model.posture_of(actor, other), model.posture_of(other, actor)
-        base_rate = p.deliberate_escalation_per_day * (0.5 + actor.spec.resolve) * model.balance_factor(actor, other)
+        base_rate = p.deliberate_escalation_per_day * (0.5 + actor.spec.resolve) * self._tilt(actor, other)
         threat = model.last_cause[other.index][actor.index]
         u = model.draws.u(actor.index, Purpose.HAZARD_COMPONENT)
         if theirs <= own or threat is None or u * up_rate < base_rate:

@@ -55,7 +55,7 @@ class EscalationModel(mesa.Model):
             operating system, as Mesa does for ``rng=None`` (so ``mesa.batch_run(..., iterations=n)`` gives n
             distinct replications); the seed drawn is kept as ``model.seed``, so the run can be repeated.
         run: Replication index.
-        overrides: ``PATH=VALUE`` overrides, applied when ``scenario`` is a path.
+        overrides: ``PATH=VALUE`` overrides, applied to the scenario (a path or a validated scenario).
         player: Id of an actor whose response decisions wait for a human player (see
             :mod:`sim.engines.reference.wargame`); ``None`` lets the model decide for every actor.
     """
@@ -257,9 +257,9 @@ class EscalationModel(mesa.Model):
 def _as_scenario(scenario: Scenario | str | Path, overrides: tuple[str, ...]) -> Scenario:
     if isinstance(scenario, Scenario):
         if overrides:
-            from sim.scenario.overrides import apply_to_scenario
+            from sim.scenario.loader import load_scenario_data
 
-            return apply_to_scenario(scenario, list(overrides))
+            return load_scenario_data(scenario.model_dump(mode="json"), list(overrides))
         return scenario
     from sim.scenario.loader import load_scenario
 

@@ -1,5 +1,5 @@
 """The human-control norm with teeth: committed actors choose to comply or defect, violations are detected,
-and a detected violation has consequences (adversaries answer, distrust spreads, the hotline weakens).
+and a detected violation has consequences (posture pressure on the violator, distrust, a weaker hotline).
 
 An actor bound by the norm (the norm is in force and the actor committed to it) decides whether to
 comply at the start, whenever its rung rises, and whenever it sees an adversary's violation detected;
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.engines.reference.draws import Purpose
-from sim.engines.reference.records import Cause
 from sim.kernels import norms
 from sim.kernels.response import hazard_probability
 from sim.kernels.rng import bernoulli
@@ -75,22 +74,17 @@ class Norms:
     def _detected(self, violator: ActorAgent) -> None:
         model, n = self.model, self.norm
         violator.violation_detected = True
-        log_id = model.record(
-            "norm", f"{violator.key}'s violation of the human-control norm is detected ({n.verification.value})"
-        )
+        what = f"{violator.key}'s violation of the human-control norm is detected ({n.verification.value})"
+        model.record("norm", what)
         for adversary in violator.adversaries:
             adversary.trust = n.distrust
             if self.bound(adversary):
                 self.decide(adversary)
-            model.escalation.schedule_response(
-                adversary,
-                violator,
-                n.violation_rung,
-                Cause("deliberate", (log_id,)),
-                adversary.spec.autonomy,
-                None,
-                None,
-            )
+
+    def pressure(self, target: ActorAgent) -> float:
+        """Multiplier on deliberate escalation against ``target``: ``1 + violation_pressure`` once it is a
+        detected violator (posture pressure), else 1."""
+        return 1.0 + self.norm.violation_pressure if target.violation_detected else 1.0
 
     def hotline_factor(self, actor: ActorAgent) -> float:
         """Share of the hotline's reliability left for a link with this actor (a detected violator is doubted)."""

@@ -101,6 +101,7 @@ class PendingReview:
     requested_hours: float
     deadline_hours: float
     hostile: bool
+    tracks: int = 1
     started_hours: float | None = None
 
 

@@ -19,7 +19,8 @@ class ActorTechnology:
         d_prime: Classifier sensitivity d' of its AI stack.
         fleet_fraction: Share of its autonomous (drone) fleet it can field.
         strength: Military-AI strength K = effective capability x fleet fraction (the capability balance).
-        distilled: Whether its AI is a distilled student (it shares the teacher's blind spots).
+        distilled: Whether its AI is a distilled student, its own or proliferated to it (it shares the teacher's
+            blind spots).
     """
 
     model_capability: float
@@ -43,8 +44,11 @@ def actor_technology(scenario: Scenario, actor_id: str) -> ActorTechnology:
         model_capability = student
     else:
         model_capability = float(actor.ai.capability)
+    distilled = actor.ai.source == AISource.DISTILLED
     prolif = layer.proliferation
     if actor_id in prolif.recipients:
+        # A recipient that fields the proliferated student (it beats its own model) shares its teacher's blind spots.
+        distilled = distilled or (prolif.level > 0.0 and student > model_capability)
         model_capability = float(tech.proliferated_capability(model_capability, student, prolif.level))
     share = float(
         tech.compute_share(
@@ -63,5 +67,5 @@ def actor_technology(scenario: Scenario, actor_id: str) -> ActorTechnology:
         d_prime=float(tech.d_prime(effective, layer.dprime_at_full_capability)),
         fleet_fraction=fleet,
         strength=effective * fleet,
-        distilled=actor.ai.source == AISource.DISTILLED,
+        distilled=distilled,
     )
