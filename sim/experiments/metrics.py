@@ -3,7 +3,9 @@
 ``p_ge_K`` is the indicator "max rung >= K" (K = 1..7), ``p_inadvertent`` the indicator of an
 inadvertent step to rung >= 3, ``p_drawn_in`` the indicator that some actor rose to rung >= 3 before
 it had attacked; their means are the probabilities the brief asks for. ``severity``,
-``engagements_false``, ``hostile_strikes`` and ``drawn_in`` (actors drawn in) are per-run means.
+``engagements_false``, ``hostile_strikes`` and ``drawn_in`` (actors drawn in) are per-run means, and so
+are the losses ``drones_lost``, ``ships_lost`` and ``satellites_lost`` (known metrics, not in a
+comparison's default report).
 Values come from per-run rows (an Arrow table or a frame with the columns of
 :mod:`sim.experiments.storage`).
 """
@@ -19,13 +21,28 @@ import pyarrow as pa
 
 from sim.vocabulary import N_RUNGS
 
-__all__ = ["COMPARE_METRICS", "PROBABILITY_METRICS", "check_metric", "is_probability", "metric_label", "metric_values"]
+__all__ = [
+    "COMPARE_METRICS",
+    "KNOWN_METRICS",
+    "LOSS_METRICS",
+    "PROBABILITY_METRICS",
+    "check_metric",
+    "is_probability",
+    "metric_label",
+    "metric_values",
+]
 
 PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, N_RUNGS)), "p_inadvertent", "p_drawn_in")
 """Indicator metrics (their mean is a probability with a Wilson interval)."""
 
 COMPARE_METRICS = (*PROBABILITY_METRICS, "severity", "engagements_false", "hostile_strikes", "drawn_in")
 """Metrics a comparison reports, in order."""
+
+LOSS_METRICS = ("drones_lost", "ships_lost", "satellites_lost")
+"""Losses per run, all actors: metrics a comparison or an analysis can be asked for."""
+
+KNOWN_METRICS = (*COMPARE_METRICS, *LOSS_METRICS)
+"""Every metric name the experiments accept."""
 
 _GE = re.compile(r"^p_ge_([0-9])$")
 
@@ -36,8 +53,8 @@ def check_metric(name: str) -> str:
     Raises:
         ValueError: With the known names.
     """
-    if name not in COMPARE_METRICS:
-        raise ValueError(f"unknown metric {name!r}: expected one of {', '.join(COMPARE_METRICS)}")
+    if name not in KNOWN_METRICS:
+        raise ValueError(f"unknown metric {name!r}: expected one of {', '.join(KNOWN_METRICS)}")
     return name
 
 
@@ -58,6 +75,9 @@ def metric_label(name: str) -> str:
         "drawn_in": "actors drawn in per run",
         "severity": "mean severity",
         "engagements_false": "false engagements per run",
+        "drones_lost": "drones lost per run",
+        "ships_lost": "ships lost per run",
+        "satellites_lost": "satellites lost per run",
     }.get(name, name)
 
 
