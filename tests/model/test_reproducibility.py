@@ -67,3 +67,29 @@ def test_mesa_api_agents_datacollector_and_batch_run(shipped):
     assert set(by_run) == {0, 1}
     for run, row in by_run.items():
         assert row["crisis_level"] == run_once(duel(), 3, run).crisis_level[-1]
+
+
+def test_batch_run_iterations_without_a_seed_are_distinct_replications():
+    # Mesa's own convention: no rng/seed means fresh entropy, so `iterations=n` gives n different runs; each
+    # model keeps the seed it drew, so any of them can be repeated.
+    scenario = duel(parameters={"encounters": {"rate_per_day": {"drone_swarm": 30.0}}})
+    results = mesa.batch_run(
+        EscalationModel,
+        parameters={"scenario": [scenario]},
+        iterations=6,
+        max_steps=72,
+        number_processes=1,
+        display_progress=False,
+    )
+    assert {row["iteration"] for row in results} == set(range(6))
+    models = [EscalationModel(scenario) for _ in range(6)]
+    assert len({m.seed for m in models}) == 6
+    kept = models[0].seed
+    first, again = (EscalationModel(scenario, seed=kept).run() for _ in range(2))
+    assert outcome_of(first) == outcome_of(again)
+
+
+def test_overrides_apply_to_a_scenario_object_as_to_a_path(shipped):
+    scenario = shipped["taiwan_strait"]
+    model = EscalationModel(scenario, seed=1, overrides=("policy.hotline.enabled=false",))
+    assert not model.spec.policy.hotline.enabled and scenario.policy.hotline.enabled
