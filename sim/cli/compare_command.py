@@ -10,12 +10,14 @@ from sim.cli.experiment_options import (
     PROBABILITY_METRICS,
     add_execution_options,
     add_out_option,
+    add_posterior_option,
     check_counts,
     check_outputs,
     fail,
     json_text,
     print_json,
     progress_bar,
+    read_posterior,
     say,
 )
 from sim.cli.outputs import StagedOutput
@@ -52,6 +54,7 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--batch", type=int, default=200, help="batch size with --precision (default 200)")
     parser.add_argument("--max-runs", type=int, default=100_000, help="cap on runs per arm with --precision")
+    add_posterior_option(parser)
     add_out_option(parser, ", ".join(COMPARE_FILES) + " (per-run rows, the comparison, a forest plot)")
 
 
@@ -73,6 +76,7 @@ def run_compare(args: argparse.Namespace) -> int:
     scenario = load_or_report(args.scenario, args.overrides)
     if scenario is None:
         return EXIT_BAD_INPUT
+    posterior = read_posterior(args)  # drawn on top of the scenario and --set, under each arm's values
     started = time.perf_counter()
     try:
         with progress_bar() as progress:
@@ -91,6 +95,7 @@ def run_compare(args: argparse.Namespace) -> int:
                 chunk_size=args.chunk_size,
                 engine=args.engine,
                 progress=progress,
+                posterior=posterior,
             )
     except (ScenarioError, LimitError):
         raise  # located errors, reported by sim.cli.exits

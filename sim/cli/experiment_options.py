@@ -12,10 +12,13 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.cli.scenario_commands import add_set_option, located, report
 from sim.cli.terminal import raw_stderr
+
+if TYPE_CHECKING:
+    from sim.experiments.posterior import Posterior
 
 ENGINES = ("compiled", "reference")
 """As ``sim.engines.ENGINES``."""
@@ -73,6 +76,35 @@ def add_execution_options(parser: argparse.ArgumentParser, runs_help: str) -> No
     add_engine_option(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     add_set_option(parser)
+
+
+def add_posterior_option(parser: argparse.ArgumentParser) -> None:
+    """``--posterior FILE``: every run draws its parameter set from a posterior sample (``args.posterior``)."""
+    parser.add_argument(
+        "--posterior",
+        metavar="FILE",
+        help="draw each run's model parameters from this posterior sample (flashpoint-posterior/1, as written by "
+        "flashpoint calibrate), by run index, so paired runs share the draw and the dice; results then average "
+        "over the posterior and their intervals include parameter uncertainty",
+    )
+
+
+def read_posterior(args: argparse.Namespace) -> Posterior | None:
+    """The ``--posterior`` file, read strictly, or None without the option.
+
+    Raises:
+        ScenarioError: Located in the file (``FILE:LINE:COL``), or at a ``--set`` of a path the
+            posterior draws (its draws would replace the value); the CLI reports it with exit code 2.
+    """
+    if not getattr(args, "posterior", None):
+        return None
+    from sim.experiments.posterior import load_posterior
+    from sim.scenario.errors import ScenarioError
+
+    posterior = load_posterior(args.posterior)
+    if conflicts := posterior.conflicts(getattr(args, "overrides", ())):
+        raise ScenarioError(conflicts)
+    return posterior
 
 
 def add_workers_option(parser: argparse.ArgumentParser, text: str) -> None:

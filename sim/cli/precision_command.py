@@ -17,6 +17,7 @@ from sim.cli.experiment_options import PROBABILITY_METRICS, check_counts, fail, 
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK
 
 if TYPE_CHECKING:
+    from sim.experiments.posterior import Posterior
     from sim.scenario.schema import Scenario
 
 PRECISION_FILES = ("precision.json", "convergence.png")
@@ -43,7 +44,7 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="with --precision: run on a Dask cluster")
 
 
-def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int) -> int:
+def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None = None) -> int:
     """Run to the asked precision; print the summary and the number of runs it took; write the outputs."""
     from sim.experiments.metrics import metric_label
     from sim.experiments.precision import run_to_precision
@@ -68,6 +69,7 @@ def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int) -> in
             scheduler=args.scheduler,
             engine=getattr(args, "engine", "compiled"),
             progress=progress,
+            posterior=posterior,
         )
     elapsed = time.perf_counter() - started
     label = metric_label(args.metric)
@@ -77,7 +79,7 @@ def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int) -> in
         else f"NOT reached: ±{result.half_width:.4f} on {label} after the cap of {result.runs} runs"
     )
     if args.out:
-        written = _write(args, scenario, seed, result, label)
+        written = _write(args, scenario, seed, result, label, posterior)
         say(f"wrote {len(written)} files to {args.out}")
     if args.json:
         print_json(result.to_dict())
@@ -90,13 +92,17 @@ def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int) -> in
     return EXIT_OK
 
 
-def _write(args: argparse.Namespace, scenario: Scenario, seed: int, result, label: str) -> list[str]:
+def _write(
+    args: argparse.Namespace, scenario: Scenario, seed: int, result, label: str, posterior: Posterior | None
+) -> list[str]:
     from sim.cli.run_command import write_run_outputs
     from sim.experiments.precision import convergence
     from sim.experiments.provenance import provenance
     from sim.report.experiment_figures import convergence_figure
 
     meta = provenance(scenario, seed, result.runs, getattr(args, "engine", "compiled"), args.overrides)
+    if posterior is not None:
+        meta["posterior"] = posterior.describe()
     extra = {
         "precision.json": json_text(result.to_dict(), indent=1) + "\n",
         "convergence.png": convergence_figure(

@@ -17,6 +17,7 @@ from sim.cli.experiment_options import (
     MAX_SEED,
     add_engine_option,
     add_out_option,
+    add_posterior_option,
     add_workers_option,
     check_counts,
     check_outputs,
@@ -24,6 +25,7 @@ from sim.cli.experiment_options import (
     json_text,
     print_json,
     progress_bar,
+    read_posterior,
     say,
 )
 from sim.cli.outputs import StagedOutput
@@ -31,6 +33,7 @@ from sim.cli.precision_command import PRECISION_FILES, add_precision_options, ru
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, add_set_option, load_or_report
 
 if TYPE_CHECKING:
+    from sim.experiments.posterior import Posterior
     from sim.scenario.schema import Scenario
     from sim.vocabulary import RunOutcome
 
@@ -58,6 +61,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
         "--log", type=int, metavar="RUN", help="print the event log of run RUN instead of a Monte Carlo"
     )
     add_engine_option(parser)
+    add_posterior_option(parser)
     add_precision_options(parser)
 
 
@@ -77,14 +81,15 @@ def run_run(args: argparse.Namespace) -> int:
     if not 0 <= seed <= MAX_SEED:
         fail("--seed", f"must be between 0 and {MAX_SEED} (got {seed})")
         return EXIT_BAD_INPUT
+    posterior = read_posterior(args)
     if args.log is not None:
-        return _event_log(args, scenario, seed)
+        return _event_log(args, scenario, seed, posterior)
     if args.precision is not None:
-        return run_precision(args, scenario, seed)
-    return _monte_carlo(args, scenario, seed)
+        return run_precision(args, scenario, seed, posterior)
+    return _monte_carlo(args, scenario, seed, posterior)
 
 
-def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int) -> int:
+def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None) -> int:
     from sim.experiments.monte_carlo import run_monte_carlo
     from sim.experiments.provenance import provenance
     from sim.experiments.summary import summary_table
@@ -95,10 +100,18 @@ def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int) -> int
     started = time.perf_counter()
     with progress_bar() as progress:
         result = run_monte_carlo(
-            scenario, runs=runs, seed=seed, workers=args.workers, progress=progress, engine=args.engine
+            scenario,
+            runs=runs,
+            seed=seed,
+            workers=args.workers,
+            progress=progress,
+            engine=args.engine,
+            posterior=posterior,
         )
     elapsed = time.perf_counter() - started
     meta = provenance(scenario, seed, runs, args.engine, args.overrides)
+    if posterior is not None:
+        meta["posterior"] = posterior.describe()
     if args.out:
         written = write_run_outputs(Path(args.out), result.outcomes, result.summary, scenario, meta)
         say(f"wrote {len(written)} files to {args.out}")
@@ -141,19 +154,33 @@ def write_run_outputs(
         return sorted(p.name for p in staging.iterdir())
 
 
-def _event_log(args: argparse.Namespace, scenario: Scenario, seed: int) -> int:
-    """The event log of one run (reference engine): text, or JSON with ``--json``; both files with ``--out``."""
+def _event_log(args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None) -> int:
+    """The event log of one run (reference engine): text, or JSON with ``--json``; both files with ``--out``.
+
+    With ``--posterior`` the run uses the parameter set its index draws, as it does in a Monte Carlo.
+    """
     from sim.engines import run_one
     from sim.experiments.provenance import provenance
     from sim.vocabulary import narrate
 
+    meta = {**provenance(scenario, seed, 1, "reference", args.overrides), "run": args.log}
+    head = [f"{scenario.metadata.name} — run {args.log}, seed {seed}"]
+    if posterior is not None:
+        posterior.check(scenario)
+        draw = posterior.index(seed, args.log)
+        scenario = posterior.scenario_of(scenario, draw)
+        meta["posterior"] = {**posterior.describe(), "draw": draw}
+        head.append(
+            f"parameter uncertainty: run {args.log} uses posterior parameter set {draw} of {posterior.size:,} "
+            f"from {posterior.name}: "
+            + ", ".join(f"{p}={v:g}" for p, v in zip(posterior.parameters, posterior.draws[draw], strict=True))
+        )
     result = run_one(scenario, seed, args.log, engine="reference", log=True)
     outcome = result.outcome
-    meta = {**provenance(scenario, seed, 1, "reference", args.overrides), "run": args.log}
     record = {"provenance": meta, "outcome": _outcome_dict(outcome), "events": [_entry_dict(e) for e in result.log]}
     text = "\n".join(
         [
-            f"{scenario.metadata.name} — run {args.log}, seed {seed}",
+            *head,
             narrate(result.log, with_causes=True),
             f"max rung {outcome.max_rung}, root cause {outcome.root_cause}, inadvertent {outcome.inadvertent}, "
             f"engagements {outcome.engagements_true} true / {outcome.engagements_false} false",

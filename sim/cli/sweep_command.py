@@ -16,12 +16,14 @@ from sim.cli.experiment_options import (
     add_execution_options,
     add_out_option,
     add_param_option,
+    add_posterior_option,
     check_counts,
     check_outputs,
     clean_record,
     fail,
     print_json,
     progress_bar,
+    read_posterior,
     say,
 )
 from sim.cli.outputs import StagedOutput, writing_to
@@ -42,6 +44,7 @@ def configure_sweep(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--design-seed", type=int, help="seed of the LHS/Sobol' sampler (default: --seed)")
     add_execution_options(parser, "runs per design point (default 100); every point runs the same indices")
+    add_posterior_option(parser)
     add_out_option(parser, f"{POINTS_FILE} (the point table), {RUNS_FILE} with --per-run, and the figures")
     parser.add_argument("--per-run", action="store_true", help=f"also write one row per run to DIR/{RUNS_FILE}")
     parser.add_argument("--trajectories", action="store_true", help="keep per-tick crisis levels in --per-run")
@@ -65,6 +68,7 @@ def run_sweep(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     if not check_outputs(("--out", args.out, (POINTS_FILE, RUNS_FILE)), ("--figures", args.figures, ())):
         return EXIT_BAD_INPUT
+    posterior = read_posterior(args)
     out = Path(args.out) if args.out else None
     started = time.perf_counter()
     with progress_bar() as progress, writing_to(out):
@@ -88,6 +92,7 @@ def run_sweep(args: argparse.Namespace) -> int:
             keep_chunks=args.keep_chunks,
             engine=args.engine,
             progress=progress,
+            posterior=posterior,
         )
     elapsed = time.perf_counter() - started
     names = [p.name for p in result.design.parameters]
@@ -129,6 +134,7 @@ def _figures(result, names: list[str], directory: str | None) -> list[Path]:
 
 
 def _table(points, names: list[str], meta: dict) -> str:
+    from sim.experiments.display import parameter_note
     from sim.experiments.metrics import metric_label
 
     design = meta["design"]
@@ -136,6 +142,8 @@ def _table(points, names: list[str], meta: dict) -> str:
         f"{meta['scenario']} — {design['kind']} design, {design['n_points']} points × {meta['runs']} runs, "
         f"seed {meta['seed']}, common random numbers"
     ]
+    if meta.get("posterior"):
+        lines.append(parameter_note(meta["posterior"]))
     head = "".join(f"{n[-24:]:>26}" for n in names) + "".join(f"{metric_label(m):>26}" for m in TABLE_COLUMNS)
     lines.append(f"{'point':>6}{head}")
     for record in points.to_dict(orient="records"):

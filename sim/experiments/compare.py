@@ -14,6 +14,10 @@ pairing bought.
 
 With ``precision`` the arms are run in batches until the paired half-width of the chosen metric is
 at most the target for every arm (:func:`sim.experiments.precision.grow_runs`).
+
+With a posterior (``posterior=``) run i of every arm also uses the same parameter set, drawn by its run
+index (:mod:`sim.experiments.posterior`); each arm's own overrides are applied on top of it. The
+differences then average over the posterior, and their intervals include parameter uncertainty.
 """
 
 from __future__ import annotations
@@ -31,11 +35,12 @@ import pyarrow as pa
 from sim import __version__
 from sim.experiments.batches import DEFAULT_ENGINE, run_points
 from sim.experiments.designs import _about_path, _split_values
-from sim.experiments.display import html_table, interval_text
+from sim.experiments.display import html_table, interval_text, parameter_note
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.limits import MAX_COMPARE_RUNS, check_arms, check_runs
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
 from sim.experiments.paired_proportions import paired_proportion_difference
+from sim.experiments.posterior import DrawError, Posterior, PosteriorRuns, as_posterior, override_paths
 from sim.experiments.precision import DEFAULT_MAX_RUNS, grow_runs
 from sim.experiments.provenance import scenario_sha256
 from sim.experiments.stats import PairedDifference, paired_difference
@@ -259,6 +264,8 @@ class ComparisonResult:
             )
         name = self.metadata.get("scenario", "")
         caption = f"{name}: paired comparison, {self.runs} runs per arm, seed {self.seed}, common random numbers"
+        if self.metadata.get("posterior"):
+            caption += f" ({parameter_note(self.metadata['posterior'])})"
         header = ["difference", "metric", "paired 95%", "unpaired 95%", "narrower", "runs: arm only / baseline only"]
         return html_table(caption, header, rows)
 
@@ -314,6 +321,7 @@ def compare(
     chunk_size: int | None = None,
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
+    posterior: Posterior | str | os.PathLike[str] | None = None,
 ) -> ComparisonResult:
     """Run every arm on common random numbers and estimate each difference against the first arm.
 
@@ -335,12 +343,16 @@ def compare(
         chunk_size: Runs per unit of work.
         engine: Engine name.
         progress: Called with (runs done over all arms, runs planned over all arms).
+        posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file): run i of every arm
+            uses the parameter set drawn for run index i, applied on top of the scenario and
+            ``overrides``; each arm's overrides are applied on top of it.
 
     Returns:
         The :class:`ComparisonResult`.
 
     Raises:
-        ScenarioError: On a bad arm (located at ``--arm:N:COL``).
+        ScenarioError: On a bad arm (located at ``--arm:N:COL``), a posterior that does not fit the
+            scenario (located in its file), or an ``overrides`` path the posterior draws.
         LimitError: On more arms, or more runs over all arms, than the limits of
             :mod:`sim.experiments.limits`, before anything runs.
         LostWorkersError: If the workers went away.
@@ -358,6 +370,14 @@ def compare(
     document = scenario.model_dump(mode="json")
     scenarios = [arm_scenario(document, arm, overrides) for arm in parsed]
     seed = scenario.monte_carlo.seed if seed is None else int(seed)
+    posterior = as_posterior(posterior)
+    plan = None
+    if posterior is not None:
+        if conflicts := posterior.conflicts(overrides):
+            raise ScenarioError(conflicts)
+        base = load_scenario_data(document, overrides) if overrides else scenario
+        plan = PosteriorRuns(posterior, base, seed)
+    fixed_paths = [override_paths(arm.overrides) for arm in parsed]
     tables: list[list[pa.Table]] = [[] for _ in parsed]
     owned = executor is None
     ex = executor or make_executor(workers, scheduler)
@@ -370,7 +390,12 @@ def compare(
             if progress:
                 progress(start + done, batch_runs.stop * len(parsed))
 
-        for i, table in enumerate(run_points(scenarios, seed, batch_runs, ex, size, engine, report)):
+        try:
+            batch_tables = run_points(scenarios, seed, batch_runs, ex, size, engine, report, plan, fixed_paths)
+        except DrawError as exc:
+            assert posterior is not None
+            raise posterior.draw_error(exc, f"arm '{parsed[exc.point].name}'") from None
+        for i, table in enumerate(batch_tables):
             tables[i].append(table)
 
     def worst_half_width() -> float:
@@ -420,6 +445,8 @@ def compare(
         "overrides": [o if isinstance(o, str) else f"{format_path(tuple(o[0]))}={o[1]!r}" for o in overrides],
         "arms": [a.to_dict() for a in parsed],
     }
+    if posterior is not None:
+        metadata["posterior"] = posterior.describe()
     return ComparisonResult(parsed, n, seed, estimates, differences, rows, metadata, info)
 
 
@@ -435,6 +462,8 @@ def _discordance(p: PairedDifference) -> str:
 def comparison_table(result: ComparisonResult) -> str:
     """Text table: each arm's estimates, then each difference with paired and unpaired intervals."""
     lines = [f"Paired comparison: {result.runs} runs per arm, seed {result.seed}, common random numbers"]
+    if result.metadata.get("posterior"):
+        lines.append(parameter_note(result.metadata["posterior"]))
     metrics = list(next(iter(result.estimates.values())))
     width = max(len(metric_label(m)) for m in metrics) + 2
     lines.append(f"  {'':<{width}}" + "".join(f"{a.name:>26}" for a in result.arms))

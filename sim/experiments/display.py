@@ -10,15 +10,30 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sim.vocabulary import N_RUNGS, RUNG_NAMES
 
 if TYPE_CHECKING:
     from sim.experiments.summary import MeanEstimate, MonteCarloSummary, Proportion
 
-__all__ = ["estimate_text", "html_table", "interval_text", "summary_html", "summary_line"]
+__all__ = ["estimate_text", "html_table", "interval_text", "parameter_note", "summary_html", "summary_line"]
+
+
+def parameter_note(posterior: Mapping[str, Any]) -> str:
+    """The line a result prints when its runs drew their parameters from a posterior.
+
+    Args:
+        posterior: What the result records of it (:meth:`sim.experiments.posterior.Posterior.describe`):
+            at least ``file`` and ``draws``.
+    """
+    k = int(posterior["draws"])
+    sets = "parameter set" if k == 1 else "parameter sets"
+    return (
+        f"parameter uncertainty: each run draws one of {k:,} posterior {sets} from {posterior['file']}; "
+        "probabilities and means average over the posterior, and their 95% intervals include parameter uncertainty"
+    )
 
 
 def interval_text(value: float, lo: float, hi: float, digits: int = 3, signed: bool = False) -> str:
@@ -74,4 +89,7 @@ def summary_html(summary: MonteCarloSummary, caption: str = "") -> str:
     rows.append(["mean severity", "Rivera et al. 2024 weights", estimate_text(summary.severity.mean)])
     days = summary.horizon_hours / 24.0
     title = caption or f"Monte Carlo summary: {summary.n_runs} runs, horizon {days:g} days"
+    posterior = getattr(summary, "posterior", None)
+    if posterior:
+        title = f"{title} ({parameter_note(posterior)})"
     return html_table(title, ["quantity", "meaning", "estimate [95% interval]"], rows)

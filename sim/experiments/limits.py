@@ -3,7 +3,8 @@
 A grid of three ranges at 100,000 levels is 10¹⁵ points; 5,000 options of 100,000 runs each is half a
 billion runs; 64 worker processes on two cores spend a minute and gigabytes starting up. Each bound
 here is checked before any work starts and raises :class:`LimitError`, which names the option that
-set the value; the CLI reports it as ``--OPTION:1:1: name: message`` with exit code 2. The bounds are
+set the value; the CLI reports it as ``--OPTION:1:1: name: message`` with exit code 2 (the bounds on a
+posterior file are reported in the file, by :mod:`sim.experiments.posterior`). The bounds are
 listed in docs/cli.md ("Limits"); the scenario's own limits are in :mod:`sim.scenario.limits`.
 """
 
@@ -17,6 +18,9 @@ __all__ = [
     "MAX_ARMS",
     "MAX_COMPARE_RUNS",
     "MAX_DESIGN_POINTS",
+    "MAX_POSTERIOR_BYTES",
+    "MAX_POSTERIOR_DRAWS",
+    "MAX_POSTERIOR_PARAMETERS",
     "MAX_SWEEP_RUNS",
     "LimitError",
     "available_cores",
@@ -37,6 +41,15 @@ MAX_COMPARE_RUNS = MAX_RUNS
 
 MAX_SWEEP_RUNS = 100_000_000
 """Most runs over all points of one sweep (runs per point × points); a sweep streams its runs to disk."""
+
+MAX_POSTERIOR_DRAWS = 100_000
+"""Most parameter sets in one posterior file (``--posterior``); with 64 parameters, about 51 MB in memory."""
+
+MAX_POSTERIOR_PARAMETERS = 64
+"""Most parameters (scenario paths) in one posterior file."""
+
+MAX_POSTERIOR_BYTES = 256_000_000
+"""Largest posterior file read (checked before parsing): room for the most draws of the most parameters."""
 
 
 class LimitError(ValueError):

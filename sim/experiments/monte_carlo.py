@@ -3,25 +3,31 @@
 Runs are split into chunks of consecutive run indices; each chunk is a plain function call
 (:func:`sim.engines.run_many` on either engine), and outcomes are put back in run order, so the
 results do not depend on the engine, the number of workers or threads, or which worker finished first.
+
+With a posterior (``posterior=``), each run draws its parameter set from it by its run index
+(:mod:`sim.experiments.posterior`); a chunk then carries the sets its runs use, and the result records
+the posterior in its summary.
 """
 
 from __future__ import annotations
 
 import html
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from sim import engines
-from sim.experiments.display import summary_html, summary_line
+from sim.experiments.display import parameter_note, summary_html, summary_line
 from sim.experiments.executors import LostWorkersError, start_worker
 from sim.experiments.limits import check_workers
+from sim.experiments.posterior import Posterior, PosteriorRuns, as_posterior, run_draws
 from sim.experiments.storage import outcomes_to_frame
 from sim.experiments.summary import MonteCarloSummary, summarize, trajectory_grid
 from sim.scenario.schema import Scenario
@@ -47,12 +53,14 @@ class MonteCarloResult:
         seed: Master seed.
         outcomes: One record per run, in run order.
         summary: Their summary.
+        posterior: The posterior each run drew its parameters from (``None``: the scenario's own values).
     """
 
     scenario: Scenario
     seed: int
     outcomes: tuple[RunOutcome, ...]
     summary: MonteCarloSummary
+    posterior: Posterior | None = None
 
     def frame(self, trajectory: bool = False) -> pd.DataFrame:
         """One row per run, one column per field of the outcome record (see :func:`outcomes_to_frame`).
@@ -101,17 +109,25 @@ class MonteCarloResult:
 
     def __repr__(self) -> str:
         name = self.scenario.metadata.name
-        return f"MonteCarloResult(scenario={name!r}, seed={self.seed}, {summary_line(self.summary)})"
+        tail = f", posterior={self.posterior.name!r} ({self.posterior.size} draws)" if self.posterior else ""
+        return f"MonteCarloResult(scenario={name!r}, seed={self.seed}, {summary_line(self.summary)}{tail})"
 
     def _repr_html_(self) -> str:
         """The scenario, seed and headline probabilities as HTML (Jupyter shows it for a result in a cell)."""
         name = html.escape(self.scenario.metadata.name)
         head = f"<p><b>{name}</b>: Monte Carlo of {self.summary.n_runs} runs, seed {self.seed}</p>"
+        if self.summary.posterior:
+            head += f"<p>{html.escape(parameter_note(self.summary.posterior))}</p>"
         return head + summary_html(self.summary)
 
 
 def run_chunk(
-    scenario: Scenario, seed: int, runs: Sequence[int], engine: str = "reference", threads: int | None = None
+    scenario: Scenario,
+    seed: int,
+    runs: Sequence[int],
+    engine: str = "reference",
+    threads: int | None = None,
+    draws: Any = None,
 ) -> list[RunOutcome]:
     """Run the given replications (the unit of work sent to a worker).
 
@@ -121,10 +137,16 @@ def run_chunk(
         runs: Run indices.
         engine: "reference" (one Mesa model after another) or "compiled" (one parallel batch).
         threads: numba threads for the compiled engine (default: numba's setting).
+        draws: The runs' parameter sets (:class:`~sim.experiments.posterior.ParticleDraws`), if they
+            draw them from a posterior.
 
     Returns:
         One outcome per run, in the order of ``runs``.
     """
+    if draws is not None:
+        if tuple(runs) != draws.runs:
+            raise ValueError("the parameter sets belong to other runs")
+        return run_draws(scenario, seed, draws, engine, threads)
     return engines.run_many(scenario, seed, list(runs), engine=engine, threads=threads)
 
 
@@ -142,6 +164,7 @@ def run_monte_carlo(
     chunk_size: int | None = None,
     progress: ProgressCallback | None = None,
     engine: str = "compiled",
+    posterior: Posterior | str | os.PathLike[str] | None = None,
 ) -> MonteCarloResult:
     """Run replications ``first_run .. first_run+runs-1`` and summarise them.
 
@@ -155,10 +178,16 @@ def run_monte_carlo(
         progress: Optional callback (done, total).
         engine: "compiled" (the Numba twin, default) or "reference" (the Mesa + simpy model); both
             give equal outcomes.
+        posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file): each run uses the
+            parameter set :func:`~sim.experiments.posterior.draw_index` picks for its index, applied
+            on top of ``scenario``.
 
     Returns:
         Outcomes in run order and their summary; identical for any ``engine``, ``workers`` and
         ``chunk_size``.
+
+    Raises:
+        ScenarioError: If the posterior does not fit the scenario (located in its file), before any run.
     """
     runs = scenario.monte_carlo.runs if runs is None else runs
     seed = scenario.monte_carlo.seed if seed is None else seed
@@ -169,27 +198,33 @@ def run_monte_carlo(
     largest = 250 if engine == "reference" else 20_000
     chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
     chunks = chunk_runs(first_run, runs, chunk_size)
+    posterior = as_posterior(posterior)
+    # with a posterior, every chunk carries its runs' parameter sets, each checked here before any run
+    plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
+    draws = [plan.draws(chunk) for chunk in chunks] if plan is not None else [None] * len(chunks)
     if workers == 1:
-        outcomes = _run_serial(scenario, seed, chunks, runs, progress, engine)
+        outcomes = _run_serial(scenario, seed, chunks, draws, runs, progress, engine)
     else:
-        outcomes = _run_pool(scenario, seed, chunks, runs, workers, progress, engine)
+        outcomes = _run_pool(scenario, seed, chunks, draws, runs, workers, progress, engine)
     outcomes.sort(key=lambda o: o.run)
-    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name)
-    return MonteCarloResult(scenario, seed, tuple(outcomes), summary)
+    about = posterior.describe() if posterior is not None else None
+    horizon, tick = scenario.time.horizon_hours, scenario.time.tick_hours
+    summary = summarize(outcomes, horizon, tick, scenario.metadata.name, about)
+    return MonteCarloResult(scenario, seed, tuple(outcomes), summary, posterior)
 
 
-def _run_serial(scenario, seed, chunks, total, progress, engine) -> list[RunOutcome]:
+def _run_serial(scenario, seed, chunks, draws, total, progress, engine) -> list[RunOutcome]:
     outcomes: list[RunOutcome] = []
-    if engine == "compiled":
+    if engine == "compiled" and draws[0] is None:
         scenario = engines.compile_scenario(scenario)
-    for chunk in chunks:
-        outcomes.extend(run_chunk(scenario, seed, chunk, engine))
+    for chunk, chunk_draws in zip(chunks, draws, strict=True):
+        outcomes.extend(run_chunk(scenario, seed, chunk, engine, draws=chunk_draws))
         if progress:
             progress(len(outcomes), total)
     return outcomes
 
 
-def _run_pool(scenario, seed, chunks, total, workers, progress, engine) -> list[RunOutcome]:
+def _run_pool(scenario, seed, chunks, draws, total, workers, progress, engine) -> list[RunOutcome]:
     outcomes: list[RunOutcome] = []
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
@@ -197,7 +232,10 @@ def _run_pool(scenario, seed, chunks, total, workers, progress, engine) -> list[
     )
     try:
         # one numba thread per worker process: the workers are the parallelism
-        futures = [pool.submit(run_chunk, scenario, seed, chunk, engine, 1) for chunk in chunks]
+        futures = [
+            pool.submit(run_chunk, scenario, seed, chunk, engine, 1, chunk_draws)
+            for chunk, chunk_draws in zip(chunks, draws, strict=True)
+        ]
         for future in as_completed(futures):
             outcomes.extend(future.result())
             if progress:

@@ -33,6 +33,7 @@ import pyarrow as pa
 from sim.experiments.batches import DEFAULT_ENGINE, run_points, table_outcomes
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.metrics import check_metric, is_probability, metric_label, metric_values
+from sim.experiments.posterior import Posterior, PosteriorRuns, as_posterior
 from sim.experiments.stats import wilson_interval
 from sim.experiments.summary import MonteCarloSummary, Proportion, summarize
 from sim.scenario.loader import load_scenario
@@ -185,6 +186,7 @@ def run_to_precision(
     chunk_size: int | None = None,
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
+    posterior: Posterior | str | os.PathLike[str] | None = None,
 ) -> PrecisionResult:
     """Run batches of the scenario until the 95% Wilson half-width of ``metric`` is at most ``target``.
 
@@ -201,9 +203,14 @@ def run_to_precision(
         chunk_size: Runs per unit of work (default: ``batch`` split over the workers).
         engine: Engine name.
         progress: Called with (runs done, current planned total).
+        posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file) each run draws its
+            parameter set from, by its run index (the estimate then averages over the posterior).
 
     Returns:
         The :class:`PrecisionResult`.
+
+    Raises:
+        ScenarioError: If the posterior does not fit the scenario (located in its file), before any run.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -211,6 +218,8 @@ def run_to_precision(
     if not is_probability(metric):
         raise ValueError(f"precision needs a probability metric, not {metric!r}")
     seed = scenario.monte_carlo.seed if seed is None else int(seed)
+    posterior = as_posterior(posterior)
+    plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
     tables: list[pa.Table] = []
     owned = executor is None
     ex = executor or make_executor(workers, scheduler)
@@ -223,7 +232,7 @@ def run_to_precision(
             if progress:
                 progress(base + done, runs.stop)
 
-        tables.append(run_points([scenario], seed, runs, ex, size, engine, report)[0])
+        tables.append(run_points([scenario], seed, runs, ex, size, engine, report, plan)[0])
 
     def half_width() -> float:
         x = np.concatenate([metric_values(t, metric) for t in tables])
@@ -238,7 +247,9 @@ def run_to_precision(
     table = pa.concat_tables(tables)
     values = metric_values(table, metric)
     outcomes = table_outcomes(table)
-    summary = summarize(outcomes, scenario.time.horizon_hours, scenario.time.tick_hours, scenario.metadata.name)
+    about = posterior.describe() if posterior is not None else None
+    timing = scenario.time
+    summary = summarize(outcomes, timing.horizon_hours, timing.tick_hours, scenario.metadata.name, about)
     estimate = Proportion.of(int(values.sum()), int(values.size))
     return PrecisionResult(
         metric=metric,

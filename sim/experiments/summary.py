@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments.display import summary_html, summary_line
+from sim.experiments.display import parameter_note, summary_html, summary_line
 from sim.experiments.stats import KMCurve, json_float, json_floats, kaplan_meier, normal_quantile, wilson_interval
 from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 
@@ -202,6 +202,9 @@ class MonteCarloSummary:
         losses: Per-run means of ``LOSS_FIELDS`` (drones, ships, satellites lost; debris fragments).
         severity: Severity-score distribution.
         scenario: Name of the scenario the runs came from (for titles; "" if not given).
+        posterior: If each run drew its parameters from a posterior sample (``--posterior``), what
+            :meth:`sim.experiments.posterior.Posterior.describe` says of it: the probabilities and means
+            then average over the posterior and their intervals include parameter uncertainty.
     """
 
     n_runs: int
@@ -222,6 +225,7 @@ class MonteCarloSummary:
     losses: dict[str, MeanEstimate]
     severity: SeverityDistribution
     scenario: str = ""
+    posterior: dict[str, Any] | None = None
 
     @property
     def n_ticks(self) -> int:
@@ -237,9 +241,14 @@ class MonteCarloSummary:
 
         Keys: ``scenario, n_runs, horizon_hours, tick_hours, n_ticks, confidence, rung_names,
         max_rung {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements,
-        losses, severity``. Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by ``str(k)``.
+        losses, severity`` and, with a posterior, ``parameter_uncertainty`` (the posterior's description
+        and the note the table prints). Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by
+        ``str(k)``.
         """
         fp, fp_lo, fp_hi = self.false_positive_share
+        extra = {}
+        if self.posterior:
+            extra["parameter_uncertainty"] = {**self.posterior, "note": parameter_note(self.posterior)}
         return {
             "scenario": self.scenario,
             "n_runs": self.n_runs,
@@ -268,6 +277,7 @@ class MonteCarloSummary:
             },
             "losses": {name: self.losses[name].to_dict() for name in LOSS_FIELDS},
             "severity": self.severity.to_dict(),
+            **extra,
         }
 
     def __repr__(self) -> str:
@@ -284,7 +294,11 @@ class MonteCarloSummary:
 
 
 def summarize(
-    outcomes: Sequence[RunOutcome], horizon_hours: float, tick_hours: float, scenario: str = ""
+    outcomes: Sequence[RunOutcome],
+    horizon_hours: float,
+    tick_hours: float,
+    scenario: str = "",
+    posterior: dict[str, Any] | None = None,
 ) -> MonteCarloSummary:
     """Summarise the replications of one Monte Carlo.
 
@@ -296,6 +310,7 @@ def summarize(
         horizon_hours: Simulated horizon, hours; runs that never reached a rung are censored here.
         tick_hours: Tick length, hours; tick i (0-based) ends at ``(i + 1) · tick_hours``.
         scenario: Name of the scenario (kept for the titles of figures).
+        posterior: The description of the posterior the runs drew their parameters from, if any.
 
     Returns:
         The :class:`MonteCarloSummary`.
@@ -334,6 +349,7 @@ def summarize(
         losses={name: MeanEstimate.of(_column(outcomes, name)) for name in LOSS_FIELDS},
         severity=SeverityDistribution.of(_column(outcomes, "severity")),
         scenario=str(scenario),
+        posterior=dict(posterior) if posterior else None,
     )
 
 
@@ -467,6 +483,8 @@ def summary_table(summary: MonteCarloSummary) -> str:
         f"  {'':<{_LABEL_W}} {'estimate':>9}  95% interval",
         "Escalation",
     ]
+    if s.posterior:
+        lines.insert(1, parameter_note(s.posterior))
     for k in range(N_RUNGS):
         lines.append(_row(f"P(max rung ≥ {k})  {RUNG_NAMES[k]}", *_fmt_p(s.max_rung_at_least[k])))
     lines.append(_row("P(inadvertent escalation to ≥ 3)", *_fmt_p(s.inadvertent)))

@@ -19,6 +19,10 @@ of runs of one point; each finished chunk is written atomically to a chunk store
 never holds more than one point's runs in memory, and a sweep killed at any moment resumes
 (``resume=True``) by computing only the missing chunks. The final files do not depend on the
 executor, the number of workers, or on interruptions.
+
+With a posterior (``posterior=``) run i of every point also uses the same parameter set, drawn by its
+run index (:mod:`sim.experiments.posterior`), under the point's own values: a swept path keeps the
+design's value. Each chunk carries the parameter sets of its runs to the worker (local or Dask).
 """
 
 from __future__ import annotations
@@ -59,10 +63,11 @@ from sim.experiments.executors import Executor, make_executor
 from sim.experiments.limits import MAX_SWEEP_RUNS, check_runs
 from sim.experiments.locks import OutputLock
 from sim.experiments.monte_carlo import chunk_runs
+from sim.experiments.posterior import DrawError, ParticleDraws, Posterior, PosteriorRuns, as_posterior
 from sim.experiments.provenance import scenario_sha256
 from sim.experiments.storage import METADATA_KEY, _dumps
 from sim.experiments.summary import LOSS_FIELDS, MonteCarloSummary, summarize
-from sim.scenario.errors import format_path
+from sim.scenario.errors import ScenarioError, format_path
 from sim.scenario.loader import load_scenario, load_scenario_data
 from sim.scenario.overrides import Override
 from sim.scenario.schema import Scenario
@@ -176,6 +181,7 @@ def sweep(
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
     keep_summaries: bool = False,
+    posterior: Posterior | str | os.PathLike[str] | None = None,
 ) -> SweepResult:
     """Run a Monte Carlo of ``runs`` replications at every point of a design.
 
@@ -204,12 +210,17 @@ def sweep(
         progress: Called with (runs done, runs in all); reused chunks count as done.
         keep_summaries: Also return each point's full :class:`MonteCarloSummary` (fan chart and
             time-to-rung curves; a few hundred kB per point, so off by default).
+        posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file): run i of every point
+            uses the parameter set drawn for run index i, applied on top of the scenario and
+            ``overrides``, under the point's values. Recorded in the metadata (and the manifest, so
+            ``resume`` needs the same posterior).
 
     Returns:
         The :class:`SweepResult`.
 
     Raises:
-        ScenarioError: On a bad scenario, override or parameter (located errors).
+        ScenarioError: On a bad scenario, override or parameter (located errors), or a posterior that
+            does not fit the scenario (located in its file).
         ResumeError: If the chunk store belongs to another experiment, or exists without ``resume``.
         ValueError: On bad counts or an unavailable engine.
     """
@@ -231,6 +242,14 @@ def sweep(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
     point_sha = _point_scenarios(the_design, document)
+    posterior = as_posterior(posterior)
+    chunks = chunk_runs(0, runs, chunk_size)
+    chunk_draws: list[ParticleDraws | None] = [None] * len(chunks)
+    if posterior is not None:
+        if conflicts := posterior.conflicts(overrides):
+            raise ScenarioError(conflicts)
+        plan = PosteriorRuns(posterior, base, seed)
+        chunk_draws = [plan.draws(chunk) for chunk in chunks]  # the same at every point
 
     metadata = {
         "kind": "sweep",
@@ -246,7 +265,8 @@ def sweep(
         "design_points_sha256": _hash_json([list(p) for p in the_design.points]),
         "trajectories": bool(trajectories),
     }
-    chunks = chunk_runs(0, runs, chunk_size)
+    if posterior is not None:
+        metadata["posterior"] = posterior.describe()
     # The lock keeps a second sweep away from this output; the executor is made before the chunk store
     # is opened, so a bad worker count or an unreachable scheduler leaves nothing behind.
     lock = OutputLock(out) if out is not None else nullcontext()
@@ -256,7 +276,10 @@ def sweep(
         ex = executor or make_executor(workers, scheduler)
         try:
             reused = store.open(metadata, resume=resume, restart=restart)
-            todo = _run_chunks(ex, store, the_design, document, seed, chunks, engine, progress)
+            todo = _run_chunks(ex, store, the_design, document, seed, chunks, engine, progress, chunk_draws)
+        except DrawError as exc:
+            assert posterior is not None
+            raise posterior.draw_error(exc, f"design point {exc.point}") from None
         finally:
             if owned:
                 ex.close()
@@ -286,6 +309,7 @@ def _run_chunks(
     chunks: list[range],
     engine: str,
     progress: ProgressCallback | None,
+    chunk_draws: Sequence[ParticleDraws | None],
 ) -> list[tuple[int, int]]:
     """Compute every chunk the store does not hold yet, writing each as it arrives; returns those computed."""
     finished = store.finished()
@@ -295,13 +319,15 @@ def _run_chunks(
     if progress:
         progress(done, total)
 
+    fixed_paths = tuple(p.path for p in design.parameters)  # the design's values win over a posterior's
+
     def tasks():
         cache: dict[int, Scenario] = {}
         for i, c in todo:
             if i not in cache:
                 cache.clear()
                 cache[i] = design.scenario(document, i)
-            yield (i, c), (cache[i], seed, i, list(chunks[c]), engine)
+            yield (i, c), (cache[i], seed, i, list(chunks[c]), engine, chunk_draws[c], fixed_paths)
 
     for (i, c), table in ex.run(chunk_table, tasks()):  # type: ignore[misc]
         store.write(i, c, table)
@@ -344,7 +370,8 @@ def _assemble(
             for i in range(len(design)):
                 tables = [store.read(i, c) for c in range(n_chunks)]
                 outcomes = table_outcomes(pa.concat_tables(tables))
-                summary = summarize(outcomes, base.time.horizon_hours, base.time.tick_hours, base.metadata.name)
+                timing, about = base.time, metadata.get("posterior")
+                summary = summarize(outcomes, timing.horizon_hours, timing.tick_hours, base.metadata.name, about)
                 if keep_summaries:
                     summaries.append(summary)
                 rows.append({"point": i, **dict(zip(names, design.points[i], strict=True))})
