@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 
 from sim import __version__
+from sim.cli.calibrate_command import configure_calibrate, run_calibrate
 from sim.cli.compare_command import configure_compare, run_compare
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, run_guarded
 from sim.cli.run_command import configure_run, run_run
@@ -64,6 +65,9 @@ COMMANDS: list[Command] = [
     Command("sweep", "Monte Carlo at every point of a parameter design (resumable)", configure_sweep, run_sweep),
     Command("compare", "compare options on common random numbers (paired)", configure_compare, run_compare),
     Command("sensitivity", "Sobol' indices of escalation probabilities", configure_sensitivity, run_sensitivity),
+    Command(
+        "calibrate", "fit the model to historical targets (ABC-SMC, resumable)", configure_calibrate, run_calibrate
+    ),
 ]
 """Every subcommand, in the order ``--help`` lists them. Register new subcommands here."""
 

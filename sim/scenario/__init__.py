@@ -27,6 +27,7 @@ _EXPORTS = {
     "load_scenario": "loader",
     "load_scenario_data": "loader",
     "load_scenario_text": "loader",
+    "load_yaml_model": "loader",
     "scenario_json_schema": "loader",
     "OverrideError": "overrides",
     "OverrideResult": "overrides",

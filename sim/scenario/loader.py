@@ -25,12 +25,12 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NoReturn
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
@@ -125,6 +125,49 @@ def load_scenario_data(
     """
     document = json.loads(json.dumps(data, default=str))
     return _validate(_Parsed(filename, document), overrides)
+
+
+def load_yaml_model[ModelT: BaseModel](
+    path: str | os.PathLike[str],
+    model: type[ModelT],
+    checks: Callable[[ModelT], Iterable[tuple[Path, str]]] | None = None,
+) -> ModelT:
+    """Load a YAML file other than a scenario (e.g. calibration targets) into a pydantic model, with the same
+    reading, limits and located errors as a scenario.
+
+    Args:
+        path: The YAML file.
+        model: The pydantic model class of the whole document (strict validation).
+        checks: Further checks on the validated model: ``(document path, message)`` pairs, located like
+            schema errors.
+
+    Returns:
+        The validated model.
+
+    Raises:
+        ScenarioError: With every problem found, each at ``FILE:LINE:COL``.
+    """
+    filename = os.fspath(path)
+    text = _decode(_read(filename), filename)
+    parsed = _parse(text.removeprefix("\ufeff"), filename)
+    document = parsed.document
+    if not isinstance(document, dict):
+        line, col = parsed.root[0] + 1, parsed.root[1] + 1
+        raise ScenarioError([*parsed.errors, LocatedError(filename, line, col, "", "expected a mapping of sections")])
+    locator = _Locator(parsed, apply_overrides(document, ()))
+    errors = list(parsed.errors)
+    try:
+        value = model.model_validate_json(json.dumps(document, default=str), strict=True)
+    except ValidationError as exc:
+        value = None
+        issues = [issue_from_pydantic(model, error) for error in exc.errors(include_url=False)]
+        errors += [locator.locate(issue) for issue in issues if not _related(issue.path, parsed.blocked)]
+    if value is not None and checks is not None:
+        errors += [locator.locate(Issue(where, message)) for where, message in checks(value)]
+    if errors:
+        raise ScenarioError(_ordered(errors))
+    assert value is not None
+    return value
 
 
 def parse_yaml(text: str, filename: str = "<string>") -> Any:

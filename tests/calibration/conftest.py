@@ -1,0 +1,36 @@
+"""Fixtures of the calibration tests: the observed statistics at the truth, and a fresh targets file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from calibration_problem import TARGETS, TRUTH, duel_document
+
+
+@pytest.fixture(scope="session")
+def observed() -> dict[str, float]:
+    """The targets' statistics at the truth, from 4,000 runs."""
+    import numpy as np
+
+    from sim.engines import run_many
+    from sim.scenario import load_scenario_data
+
+    outcomes = run_many(load_scenario_data(duel_document(TRUTH)), 99, range(4000))
+    rungs = np.array([o.max_rung for o in outcomes])
+    ends = np.array([o.end_hours for o in outcomes], dtype=float)
+    return {
+        "none": round(float(np.mean(rungs <= 2)), 3),
+        "war": round(float(np.mean(rungs >= 5)), 3),
+        "ended": round(float(np.mean(~np.isnan(ends) & (ends <= 720))), 3),
+    }
+
+
+@pytest.fixture
+def problem(tmp_path: Path, observed: dict[str, float]) -> Path:
+    """A targets file (and its scenario) in a fresh directory; the scenario's own values are not the truth."""
+    (tmp_path / "duel.yaml").write_text(json.dumps(duel_document()), encoding="utf-8")
+    path = tmp_path / "targets.yaml"
+    path.write_text(TARGETS.format(runs=150, **observed), encoding="utf-8")
+    return path

@@ -1,0 +1,161 @@
+"""Calibration (ABC-SMC with pyabc): recovery of known parameters, located errors in a targets file, resume after
+``kill -9``, a real Dask LocalCluster, and the posterior file that ``--posterior`` reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from calibration_problem import TRUTH
+
+from sim.calibration.abc import Settings, calibrate, posterior_draws, write_posterior
+from sim.calibration.simulator import Simulator, evaluation_seed
+from sim.calibration.targets import load_targets
+from sim.scenario import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_calibration_recovers_the_parameters_the_targets_were_simulated_at(problem):
+    history = calibrate(problem, problem.parent / "h.db", Settings(population=60, generations=3))
+    draws = posterior_draws(history, 1000, seed=1)
+    targets = load_targets(problem)
+    for j, parameter in enumerate(targets.parameters):
+        lo, hi = np.quantile(draws[:, j], [0.05, 0.95])
+        truth = TRUTH[parameter.path]
+        assert lo <= truth <= hi, f"{parameter.path}: 90% interval [{lo:.3g}, {hi:.3g}] misses {truth}"
+        prior = parameter.prior
+        assert np.log(hi / lo) < 0.7 * np.log(prior.high / prior.low), "the targets should narrow the prior"
+
+
+def test_an_evaluation_is_reproducible_and_its_seed_follows_the_values(problem):
+    simulator = Simulator(load_targets(problem))
+    values = [0.05, 0.03]
+    assert simulator(values) == simulator(values)
+    assert evaluation_seed(7, values) != evaluation_seed(7, [0.05, 0.031]) != evaluation_seed(8, values)
+
+
+def test_the_posterior_file_is_what_posterior_reads(problem, tmp_path):
+    history = calibrate(problem, tmp_path / "h.db", Settings(population=20, generations=1))
+    targets = load_targets(problem)
+    draws = posterior_draws(history, 50, seed=3)
+    path = write_posterior(tmp_path / "post.json", targets, draws, {"note": "test"})
+    document = json.loads(path.read_text())
+    assert document["format"] == "flashpoint-posterior/1" and document["scenario"] == "duel"
+    assert document["parameters"] == list(TRUTH) and len(document["draws"]) == 50
+    from sim.experiments.posterior import load_posterior
+
+    posterior = load_posterior(path)
+    assert posterior.draws.shape == (50, 2)
+
+
+MISTAKES = {
+    "unknown simulation": (
+        ("simulation: crisis, statistic: share_violence_war", "simulation: crises, statistic: share_violence_war"),
+        "targets[1].simulation: unknown simulation 'crises'",
+    ),
+    "unknown statistic": (("statistic: share_violence_war", "statistic: share_of_war"), "targets[1].statistic:"),
+    "prior upside down": (("low: 0.003, high: 0.3", "low: 0.3, high: 0.003"), "parameters[1].prior.high: must be"),
+    "a path the scenario does not have": (
+        ("path: parameters.ending.end_per_day", "path: parameters.ending.end_per_week"),
+        "simulations.crisis.scenario: duel.yaml with the fitted parameters",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "expected"), MISTAKES.values(), ids=MISTAKES.keys())
+def test_mistakes_in_a_targets_file_are_located(problem, change, expected):
+    problem.write_text(problem.read_text().replace(*change))
+    with pytest.raises(ScenarioError) as caught:
+        load_targets(problem)
+    lines = [e.format() for e in caught.value.errors]
+    assert any(line.startswith(str(problem) + ":") and expected in line for line in lines), lines
+
+
+def _generations(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db) as connection:
+            return connection.execute("select count(*) from populations where t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _command(problem: Path, out: Path, generations: int) -> list[str]:
+    return [
+        sys.executable, "-m", "sim", "calibrate", str(problem), "--out", str(out),
+        "--population", "20", "--generations", str(generations), "--check", "5", "--draws", "100",
+    ]  # fmt: skip
+
+
+def test_resume_after_kill_9_continues_the_same_history(problem, tmp_path):
+    out = tmp_path / "out"
+    db = out / "history.db"
+    process = subprocess.Popen(_command(problem, out, 4), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 600
+    while _generations(db) < 1 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert process.poll() is None, "the calibration should still be running after its first generation"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = _generations(db)
+    assert 1 <= kept < 4
+    with sqlite3.connect(db) as connection:
+        first_eps = connection.execute("select epsilon from populations where t = 0").fetchone()[0]
+    done = subprocess.run(_command(problem, out, 4), cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert _generations(db) == 4
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from abc_smc").fetchone()[0] == 1
+        assert connection.execute("select epsilon from populations where t = 0").fetchone()[0] == first_eps
+    assert f"generation {kept}:" in done.stderr and "generation 0:" not in done.stderr
+    posterior = json.loads((out / "posterior.json").read_text())
+    assert len(posterior["draws"]) == 100
+    assert (out / "ppc.png").stat().st_size > 0 and (out / "pairs.png").stat().st_size > 0
+    assert "| none |" in (out / "report.md").read_text()
+
+
+def test_a_history_of_other_targets_is_not_resumed(problem, tmp_path):
+    db = tmp_path / "out" / "history.db"
+    db.parent.mkdir()
+    calibrate(problem, db, Settings(population=10, generations=1))
+    problem.write_text(problem.read_text().replace("seed: 7", "seed: 8"))
+    result = subprocess.run(_command(problem, db.parent, 2), cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "holds a calibration of other targets" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_calibration_on_a_dask_local_cluster(problem, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        settings = Settings(population=20, generations=2, scheduler=cluster.scheduler_address)
+        history = calibrate(problem, tmp_path / "h.db", settings)
+    assert history.max_t == 1
+    draws = posterior_draws(history, 100, seed=2)
+    assert np.all(draws > 0)
+
+
+def test_bad_targets_file_exits_2_with_located_errors(problem, tmp_path):
+    problem.write_text(problem.read_text().replace("sd: 0.035", "sd: -1"))
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "calibrate", str(problem), "--out", str(tmp_path / "o")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"{problem}:" in result.stderr and "targets[0].sd" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_shipped_targets_file_loads():
+    targets = load_targets(ROOT / "calibration" / "targets.yaml")
+    assert {t.simulation for t in targets.targets} == {"peacetime", "crisis"}
+    assert all(t.source for t in targets.targets)
