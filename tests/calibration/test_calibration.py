@@ -159,3 +159,17 @@ def test_the_shipped_targets_file_loads():
     targets = load_targets(ROOT / "calibration" / "targets.yaml")
     assert {t.simulation for t in targets.targets} == {"peacetime", "crisis"}
     assert all(t.source for t in targets.targets)
+
+
+def test_the_icb_targets_are_the_shares_of_the_crises_kept():
+    import pandas as pd
+
+    from sim.calibration.icb import icb_targets
+
+    crises = pd.read_csv(ROOT / "calibration" / "icb_us_ussr_crises.csv")
+    assert len(crises) == 88 and set(crises["viol"]) == {1, 2, 3, 4}
+    expected = icb_targets(crises)
+    shipped = {t.name: t for t in load_targets(ROOT / "calibration" / "targets.yaml").targets}
+    for name, (share, sd, _, _) in expected.items():
+        assert shipped[name].observed == pytest.approx(share, abs=5e-4), name
+        assert shipped[name].sd == pytest.approx(sd, abs=5e-4), name
