@@ -116,12 +116,16 @@ def _environment() -> dict[str, str]:
 
 
 def _run(script: str) -> str:
+    return _run_with_stderr(script)[0]
+
+
+def _run_with_stderr(script: str) -> tuple[str, str]:
     done = subprocess.run(
         ["bash", "-c", script], cwd=ROOT, env=_environment(), capture_output=True, text=True, check=False
     )
     if SENTINEL not in done.stdout and done.returncode != 0:
         raise RuntimeError(f"quoted commands failed ({done.returncode}):\n{script}\n{done.stderr[-2000:]}")
-    return done.stdout
+    return done.stdout, done.stderr
 
 
 def produce(block: Block) -> list[str]:
@@ -137,8 +141,19 @@ def produce(block: Block) -> list[str]:
         text = "\n".join(line[2:] if k == 0 else line for k, line in enumerate(cmd))
         redirect = " 2>&1" if merge else ""
         # keep $? across the sentinel so that "$ echo $?" reports the command before it
-        parts.append(f"echo {SENTINEL}; (exit $__status); {{ {text}\n}}{redirect}; __status=$?")
-    output = _run("__status=0\n" + "\n".join(parts)).split(f"{SENTINEL}\n")[1:]
+        parts.append(
+            f"echo {SENTINEL}; (exit $__status); {{ {text}\n}}{redirect}; __status=$?; echo {SENTINEL}$__status >&2"
+        )
+    stdout, stderr = _run_with_stderr("__status=0\n" + "\n".join(parts))
+    output = stdout.split(f"{SENTINEL}\n")[1:]
+    statuses = [int(x) for x in re.findall(rf"{SENTINEL}(\d+)", stderr)]
+    for k, (cmd, status) in enumerate(zip(segments, statuses, strict=True)):
+        checked = k + 1 < len(segments) and segments[k + 1][0].strip() == "$ echo $?"
+        if status != 0 and not merge and not checked:
+            raise RuntimeError(
+                f"{block.path}: '{cmd[0]}' exited {status} (show its error with 2>&1, or its code with "
+                f"'$ echo $?'):\n{stderr[-1500:]}"
+            )
     body: list[str] = []
     for cmd, out in zip(segments, output, strict=True):
         body += cmd
