@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.calibration.abc import Settings, calibrate, posterior_draws  # noqa: E402
 from sim.calibration.statistics import STATISTICS  # noqa: E402
+from sim.calibration.targets import load_targets  # noqa: E402
 from sim.engines import run_many  # noqa: E402
 from sim.scenario import load_scenario_data  # noqa: E402
 
@@ -71,6 +73,13 @@ def _set(document: dict, path: str, value: float) -> None:
 
 
 def _observed(truth: dict[str, float]) -> dict[str, float]:
+    """The statistics at the truth, from 4,000 runs; simulated in a spawned process, since pyabc's workers are
+    forked from this one and GNU OpenMP threads cannot be forked."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_simulate_observed, (truth,))
+
+
+def _simulate_observed(truth: dict[str, float]) -> dict[str, float]:
     document = json.loads(json.dumps(CRISIS))
     for path, value in truth.items():
         _set(document, path, value)
@@ -120,8 +129,9 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             settings = Settings(population=args.population, generations=args.generations, workers=args.workers)
             history = calibrate(targets, Path(tmp) / "h.db", settings)
-            draws = posterior_draws(history, 2000, seed=k)
-        print(f"truth {k + 1} ({time.perf_counter() - started:.0f} s, {history.max_t + 1} generations)")
+            draws = posterior_draws(history, load_targets(targets), 2000, seed=k)
+            generations = history.max_t + 1  # the history lives in the temporary directory
+        print(f"truth {k + 1} ({time.perf_counter() - started:.0f} s, {generations} generations)")
         for j, (path, (low, high)) in enumerate(PARAMETERS.items()):
             lo, hi = np.quantile(draws[:, j], [0.05, 0.95])
             inside = lo <= truth[path] <= hi

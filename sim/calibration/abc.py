@@ -41,6 +41,7 @@ __all__ = [
     "Settings",
     "calibrate",
     "posterior_draws",
+    "to_values",
     "write_posterior",
 ]
 
@@ -120,21 +121,39 @@ class Model:
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
         if self._simulator is None:
             self._simulator = Simulator(load_targets(self.targets_path), self.threads)
-        values = [float(parameters[_name(i)]) for i in range(len(self._simulator.paths))]
-        return self._simulator(values)
+        sampled = [float(parameters[_name(i)]) for i in range(len(self._simulator.paths))]
+        return self._simulator(list(to_values(self._simulator.targets, np.array(sampled))))
 
 
 def prior(targets: Targets):
-    """The pyabc prior: independent uniform or log-uniform priors (scipy's ``uniform``, ``loguniform``)."""
+    """The pyabc prior: independent uniforms on the sampling scale (the logarithm for a log-uniform prior).
+
+    pyabc perturbs particles with a Gaussian kernel; on the logarithm of a rate that spans decades the kernel
+    and the prior agree in shape, and the importance weights stay balanced (in the rate itself, particles near
+    the lower bound would carry most of the weight).
+    """
     import pyabc
 
     rvs = {}
     for i, p in enumerate(targets.parameters):
-        if p.prior.kind == "log_uniform":
-            rvs[_name(i)] = pyabc.RV("loguniform", p.prior.low, p.prior.high)
-        else:
-            rvs[_name(i)] = pyabc.RV("uniform", p.prior.low, p.prior.high - p.prior.low)
+        low, high = _sampling_bounds(p.prior)
+        rvs[_name(i)] = pyabc.RV("uniform", low, high - low)
     return pyabc.Distribution(**rvs)
+
+
+def _sampling_bounds(prior) -> tuple[float, float]:
+    if prior.kind == "log_uniform":
+        return math.log(prior.low), math.log(prior.high)
+    return prior.low, prior.high
+
+
+def to_values(targets: Targets, sampled: np.ndarray) -> np.ndarray:
+    """Parameter values from pyabc's sampling scale (``exp`` of the log-uniform ones); rows are parameter sets."""
+    values = np.array(sampled, dtype=float, copy=True)
+    for j, p in enumerate(targets.parameters):
+        if p.prior.kind == "log_uniform":
+            values[..., j] = np.exp(values[..., j])
+    return values
 
 
 def distance(targets: Targets):
@@ -144,9 +163,21 @@ def distance(targets: Targets):
     return pyabc.PNormDistance(p=2, fixed_weights={t.name: 1.0 / t.sd for t in targets.targets})
 
 
+KERNEL_SCALING = 2.0
+"""Width of pyabc's Gaussian perturbation kernel, in multiples of Silverman's bandwidth. With nine parameters
+the default (1) let a handful of particles carry all the importance weight (an effective sample size under 10
+of 200, and a tolerance that stalled); twice as wide keeps it near half the population, at the cost of more
+evaluations per generation."""
+
+SAMPLING_SCHEME = (
+    "flashpoint-abc/3: uniform priors on the log scale for log-uniform parameters; Gaussian kernel x2 Silverman"
+)
+"""How particles map to parameters; part of a history's identity (a history of another scheme is not resumed)."""
+
+
 def targets_digest(path: str | Path) -> str:
-    """SHA-256 of the targets file (a history made from other targets is not resumed)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 of the targets file and the sampling scheme (a history of other targets is not resumed)."""
+    return hashlib.sha256(Path(path).read_bytes() + SAMPLING_SCHEME.encode()).hexdigest()
 
 
 class _Progress(logging.Handler):
@@ -216,11 +247,14 @@ def calibrate(
         progress: Called once per finished generation.
 
     Raises:
-        CalibrationError: The history was made from a different targets file.
+        CalibrationError: The history was made from a different targets file, or ``workers > 1`` in a process
+            whose compiled kernels already started OpenMP threads (pyabc's process sampler forks).
     """
     import pyabc
 
     targets = load_targets(targets_path)
+    if settings.workers > 1 and not settings.scheduler:
+        _refuse_fork_after_openmp()
     db_path = Path(db_path).resolve()
     threads = 1 if settings.workers > 1 or settings.scheduler else None
     model = Model(str(Path(targets_path).resolve()), threads)
@@ -237,9 +271,29 @@ def calibrate(
             prior(targets),
             distance(targets),
             population_size=settings.population,
+            transitions=pyabc.MultivariateNormalTransition(scaling=KERNEL_SCALING),
             sampler=_sampler(settings, client),
         )
         return _run(abc, targets, targets_path, db_path, settings)
+
+
+def _refuse_fork_after_openmp() -> None:
+    """pyabc's process sampler forks; a process whose compiled kernels already started GNU OpenMP threads cannot.
+
+    Raises:
+        CalibrationError: This process already ran the compiled engine on the OpenMP threading layer.
+    """
+    import numba
+
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel kernel has run in this process: forking is safe
+        return
+    if layer == "omp":
+        raise CalibrationError(
+            "this process already ran the compiled engine on GNU OpenMP threads, which cannot fork; calibrate with "
+            "workers=1, on a Dask scheduler, or in a process that has not run simulations yet"
+        )
 
 
 def _run(abc, targets: Targets, targets_path, db_path: Path, settings: Settings):
@@ -286,11 +340,11 @@ def _resume(abc, db_url: str, db_path: Path, digest: str) -> int | None:
     return history.max_t + 1
 
 
-def posterior_draws(history, k: int, seed: int) -> np.ndarray:
+def posterior_draws(history, targets: Targets, k: int, seed: int) -> np.ndarray:
     """``k`` equally weighted draws from the last generation (systematic resampling of its weighted particles).
 
     Returns:
-        An array ``k x parameters``, columns in the order of the targets file.
+        An array ``k x parameters`` of parameter values, columns in the order of the targets file.
     """
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     columns = sorted(frame.columns, key=lambda c: int(str(c)[1:]))
@@ -299,7 +353,7 @@ def posterior_draws(history, k: int, seed: int) -> np.ndarray:
     cumulative = np.cumsum(w / w.sum())
     u = (np.random.default_rng(seed).random() + np.arange(k)) / k
     index = np.minimum(np.searchsorted(cumulative, u, side="right"), len(values) - 1)
-    return values[index]
+    return to_values(targets, values[index])
 
 
 def write_posterior(path: str | Path, targets: Targets, draws: np.ndarray, source: dict[str, Any]) -> Path:

@@ -94,7 +94,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
         "evaluations": int(populations.samples.sum()),
         "population": args.population,
     }
-    draws = posterior_draws(history, args.draws, targets.seed)
+    draws = posterior_draws(history, targets, args.draws, targets.seed)
     posterior = write_posterior(out / POSTERIOR_FILE, targets, draws, {**facts, "history": str(out / HISTORY_FILE)})
     if args.posterior:
         shutil.copyfile(posterior, args.posterior)

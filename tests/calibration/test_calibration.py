@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_calibration_recovers_the_parameters_the_targets_were_simulated_at(problem):
     history = calibrate(problem, problem.parent / "h.db", Settings(population=60, generations=3))
-    draws = posterior_draws(history, 1000, seed=1)
     targets = load_targets(problem)
+    draws = posterior_draws(history, targets, 1000, seed=1)
     for j, parameter in enumerate(targets.parameters):
         lo, hi = np.quantile(draws[:, j], [0.05, 0.95])
         truth = TRUTH[parameter.path]
@@ -46,7 +46,7 @@ def test_an_evaluation_is_reproducible_and_its_seed_follows_the_values(problem):
 def test_the_posterior_file_is_what_posterior_reads(problem, tmp_path):
     history = calibrate(problem, tmp_path / "h.db", Settings(population=20, generations=1))
     targets = load_targets(problem)
-    draws = posterior_draws(history, 50, seed=3)
+    draws = posterior_draws(history, targets, 50, seed=3)
     path = write_posterior(tmp_path / "post.json", targets, draws, {"note": "test"})
     document = json.loads(path.read_text())
     assert document["format"] == "flashpoint-posterior/1" and document["scenario"] == "duel"
@@ -141,8 +141,31 @@ def test_calibration_on_a_dask_local_cluster(problem, tmp_path):
         settings = Settings(population=20, generations=2, scheduler=cluster.scheduler_address)
         history = calibrate(problem, tmp_path / "h.db", settings)
     assert history.max_t == 1
-    draws = posterior_draws(history, 100, seed=2)
+    draws = posterior_draws(history, load_targets(problem), 100, seed=2)
     assert np.all(draws > 0)
+
+
+def test_process_workers_are_refused_once_openmp_threads_run(problem):
+    """pyabc forks its workers, and GNU OpenMP cannot fork: a clear error instead of a dead worker."""
+    script = f"""
+import numba
+from sim.calibration.abc import CalibrationError, Settings, calibrate
+from sim.calibration.simulator import Simulator
+from sim.calibration.targets import load_targets
+Simulator(load_targets({str(problem)!r}))([0.05, 0.1])  # the compiled engine, on all threads
+if numba.threading_layer() != "omp":
+    print("not omp")
+else:
+    try:
+        calibrate({str(problem)!r}, {str(problem.parent / "h.db")!r}, Settings(population=10, generations=1, workers=2))
+    except CalibrationError as error:
+        print("refused:", error)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    if result.stdout.startswith("not omp"):
+        pytest.skip("numba uses a fork-safe threading layer here")
+    assert result.stdout.startswith("refused:") and "workers=1" in result.stdout
 
 
 def test_bad_targets_file_exits_2_with_located_errors(problem, tmp_path):
