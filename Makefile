@@ -26,8 +26,10 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/flashpoint run scenarios/taiwan_strait.yaml --out out
 
+# Two test processes (pytest-xdist): the suite is mostly single-threaded Python, and a cold numba cache is
+# compiled once per process, so two halve the suite's time on the 2-core machine.
 test: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports

@@ -222,9 +222,19 @@ class DaskExecutor(_FutureExecutor):
 
     name = "dask"
 
-    def __init__(self, scheduler: Any, timeout: float = 30.0) -> None:
+    def __init__(self, scheduler: Any, timeout: float | None = None) -> None:
+        """Connect (or adopt a client).
+
+        Args:
+            scheduler: ``tcp://HOST:PORT`` or a ``distributed.Client``.
+            timeout: Seconds to reach the scheduler; by default Dask's ``distributed.comm.timeouts.connect``
+                (30 s unless configured, e.g. ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``).
+        """
+        import dask
         from distributed import Client
 
+        if timeout is None:
+            timeout = dask.config.get("distributed.comm.timeouts.connect")
         if isinstance(scheduler, Client):
             self.client, self._owned = scheduler, False
         else:

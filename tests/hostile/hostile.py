@@ -32,9 +32,10 @@ def command(*args: object) -> list[str]:
 
 
 def flashpoint(*args: object, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``flashpoint ARGS`` to the end; text output captured."""
+    """Run ``flashpoint ARGS`` to the end; text output captured (``env=`` replaces the default environment)."""
+    environment = kwargs.pop("env", None) or env()
     return subprocess.run(
-        command(*args), capture_output=True, text=True, cwd=ROOT, env=env(), timeout=timeout, **kwargs
+        command(*args), capture_output=True, text=True, cwd=ROOT, env=environment, timeout=timeout, **kwargs
     )
 
 

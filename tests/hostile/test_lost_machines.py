@@ -129,7 +129,8 @@ def test_unreachable_scheduler_exits_3_and_leaves_nothing(tmp_path):
     scenario = write_duel(tmp_path)
     out = tmp_path / "never"
     address = f"tcp://127.0.0.1:{_free_port()}"  # nobody listens there
-    done = flashpoint(*tiny_sweep_args(scenario, out, "--scheduler", address), timeout=120)
+    quick = {**env(), "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"}  # Dask's own setting (30 s by default)
+    done = flashpoint(*tiny_sweep_args(scenario, out, "--scheduler", address), timeout=120, env=quick)
     assert done.returncode == EXIT_MACHINE, done.stderr
     assert TRACEBACK not in done.stderr
     failure, hint = done.stderr.splitlines()
