@@ -111,12 +111,35 @@ def draw_bits(seed, run, entity, purpose, counter):
     Returns:
         uint64 hash of the five fields.
     """
+    return keyed_draw_bits(stream_key(seed, run), entity, purpose, counter)
+
+
+@njit(cache=True)
+def stream_key(seed, run):
+    """The first two rounds of :func:`draw_bits`, which depend on ``(seed, run)`` only.
+
+    A replication hashes them once and draws with :func:`keyed_uniform`; the bits are the same.
+
+    Returns:
+        uint64 key of the replication's stream.
+    """
     h = mix64(np.uint64(seed) ^ _K_SEED)
-    h = mix64(h ^ (np.uint64(run) + _K_RUN))
-    h = mix64(h ^ (np.uint64(entity) + _K_ENTITY))
+    return mix64(h ^ (np.uint64(run) + _K_RUN))
+
+
+@njit(cache=True)
+def keyed_draw_bits(key, entity, purpose, counter):
+    """The last three rounds of :func:`draw_bits`, from a :func:`stream_key` (uint64, or int64 with its bits)."""
+    h = mix64(np.uint64(key) ^ (np.uint64(entity) + _K_ENTITY))
     h = mix64(h ^ (np.uint64(purpose) + _K_PURPOSE))
     h = mix64(h ^ (np.uint64(counter) + _K_COUNTER))
     return h
+
+
+@njit(cache=True)
+def keyed_uniform(key, entity, purpose, counter):
+    """:func:`uniform` from a replication's :func:`stream_key`: the same value, two rounds fewer per draw."""
+    return np.float64(keyed_draw_bits(key, entity, purpose, counter) >> _S11) * _TWO_POW_M53
 
 
 @njit(cache=True)

@@ -116,6 +116,16 @@ def test_draw_bits_and_uniform_match_reference(seed, run, entity, purpose, count
     assert 0.0 <= u < 1.0
 
 
+@CHECK
+@given(INT64, INT64, INT64, INT64, INT64)
+def test_a_stream_key_hashed_once_gives_the_same_draws(seed, run, entity, purpose, counter):
+    """The compiled engine hashes (seed, run) once per replication and keeps the key in an int64 slot."""
+    key = np.uint64(rng.stream_key(seed, run))  # numba hands a uint64 back as a Python int
+    kept = np.array([key], dtype=np.uint64).view(np.int64)[0]  # the workspace stores the bits as int64
+    assert rng.keyed_uniform(key, entity, purpose, counter) == rng.uniform(seed, run, entity, purpose, counter)
+    assert rng.keyed_uniform(kept, entity, purpose, counter) == ref_uniform(seed, run, entity, purpose, counter)
+
+
 def test_uniform_py_equals_uniform_on_many_inputs():
     gen = np.random.default_rng(20240601)
     fields = gen.integers(-(2**63), 2**63 - 1, size=(20_000, 5), dtype=np.int64, endpoint=True)

@@ -12,6 +12,7 @@ from sim.engines.compiled import layout as ly
 from sim.engines.compiled.heap import heap_push
 from sim.engines.compiled.workspace import (
     FS_NOW,
+    IS_KEY,
     IS_LOG,
     IS_NLOG,
     IS_NNODE,
@@ -22,7 +23,7 @@ from sim.engines.compiled.workspace import (
     IS_STATUS,
     N_RI,
 )
-from sim.kernels.rng import uniform
+from sim.kernels.rng import keyed_uniform, stream_key
 
 
 @njit(cache=True, _nrt=False, inline="always")
@@ -30,7 +31,15 @@ def draw(w, entity, purpose):
     """``Draws.u(entity, purpose)``: the next counter-based uniform of this (entity, purpose)."""
     counter = w.counters[entity, purpose]
     w.counters[entity, purpose] = counter + 1
-    return uniform(w.iscal[IS_SEED], w.iscal[IS_RUN], entity, purpose, counter)
+    return keyed_uniform(w.iscal[IS_KEY], entity, purpose, counter)
+
+
+@njit(cache=True, _nrt=False)
+def set_stream(w, seed, run):
+    """Draw from here on with ``(seed, run)``: the seed, the run and their stream key (hashed once)."""
+    w.iscal[IS_SEED] = seed
+    w.iscal[IS_RUN] = run
+    w.iscal[IS_KEY] = stream_key(seed, run)
 
 
 @njit(cache=True, _nrt=False, inline="always")

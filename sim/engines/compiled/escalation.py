@@ -91,7 +91,7 @@ def change_posture(ta, w, actor, toward, new, root, node, why, aux):
 # --------------------------------------------------------------------------- deliberate hazards
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def deliberate_step(ta, w, actor):
     """Tick-level hazards toward each adversary in turn: escalation (base + spiral) or de-escalation."""
     a = ta.actors[actor]
@@ -99,7 +99,7 @@ def deliberate_step(ta, w, actor):
         _pair_step(ta, w, actor, ta.adversaries[k], k)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def _pair_step(ta, w, actor, other, k):
     p = ta.params[0]
     own = w.posture[actor, other]
@@ -180,7 +180,7 @@ def _escalation_cause(ta, w, actor, other, up_rate, balance):
 # --------------------------------------------------------------------------- crisis endings
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def crisis_ending(ta, w):
     """Once per tick: the crisis may end (settlement above rung 1, else a return to competition)."""
     p = ta.params[0]

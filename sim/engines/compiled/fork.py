@@ -25,6 +25,7 @@ from numba import njit, prange
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.api import BatchOutcomes, as_compiled, numba_threads
+from sim.engines.compiled.core import set_stream
 from sim.engines.compiled.heap import heap_push
 from sim.engines.compiled.loop import initial_crisis_level, outcome_arrays, run_ticks, write_outcome
 from sim.engines.compiled.tables import CompiledScenario
@@ -54,8 +55,6 @@ from sim.engines.compiled.workspace import (
     IS_NNODE,
     IS_NPROC,
     IS_NRESP,
-    IS_RUN,
-    IS_SEED,
     IS_STATUS,
     IS_STRIKES,
     IS_TICK,
@@ -317,7 +316,8 @@ def snapshot(model, caps: tuple[int, ...] | None = None) -> ModelState:
 def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request) -> None:
     model, w, cs = b.model, b.w, b.cs
     t = cs.tables
-    w.iscal[IS_SEED], w.iscal[IS_RUN], w.iscal[IS_LOG] = model.seed, model.run_index, 1
+    set_stream(w, model.seed, model.run_index)
+    w.iscal[IS_LOG] = 1
     w.iscal[IS_STATUS] = ly.OK
     w.iscal[IS_TICK] = model.steps
     w.iscal[IS_NLOG] = len(model.log)
@@ -498,8 +498,7 @@ def _copy(dst, src):
 def continue_one(ta, w, template, seed, run, log_on):
     """One future: the state at the fork, then draws with (seed, run) to the horizon."""
     _copy(w, template)
-    w.iscal[IS_SEED] = seed
-    w.iscal[IS_RUN] = run
+    set_stream(w, seed, run)
     w.iscal[IS_LOG] = 1 if log_on else 0
     run_ticks(ta, w, w.iscal[IS_TICK])
 

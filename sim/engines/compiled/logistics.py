@@ -9,7 +9,7 @@ from sim.engines.compiled import layout as ly
 from sim.kernels import technology as tech
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def replenish(ta, w):
     """``Logistics.replenish``: once per tick, in asset order, drones to swarms, rounds to naval groups."""
     p = ta.params[0]

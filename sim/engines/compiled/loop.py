@@ -26,7 +26,7 @@ from sim.engines.compiled.c2 import (
     resume_strike,
     trigger_put,
 )
-from sim.engines.compiled.core import capped_autonomy, crisis_level, spawn
+from sim.engines.compiled.core import capped_autonomy, crisis_level, set_stream, spawn
 from sim.engines.compiled.escalation import crisis_ending, deliberate_step, resume_clarify, resume_respond
 from sim.engines.compiled.heap import heap_pop
 from sim.engines.compiled.injects import resume_inject
@@ -47,8 +47,6 @@ from sim.engines.compiled.workspace import (
     IS_ENG_TRUE,
     IS_INADVERTENT,
     IS_LOG,
-    IS_RUN,
-    IS_SEED,
     IS_STATUS,
     IS_STRIKES,
     IS_TICK,
@@ -80,8 +78,7 @@ from sim.vocabulary import (
 def reset(ta, w, seed, run, log_on):
     """Reset the workspace to the start of a replication (before any draw)."""
     w.iscal[:] = 0
-    w.iscal[IS_SEED] = seed
-    w.iscal[IS_RUN] = run
+    set_stream(w, seed, run)
     w.iscal[IS_LOG] = 1 if log_on else 0
     w.fscal[:] = 0.0
     w.fscal[FS_END] = math.nan

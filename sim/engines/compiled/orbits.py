@@ -39,7 +39,7 @@ def collision_table(params, zones):
     return out
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def orbits_tick(ta, w):
     """``Orbits.tick``: once per tick and orbit zone, fresh fragments decay, a collision may happen, then
     fresh fragments may hit each operational satellite."""
@@ -47,28 +47,34 @@ def orbits_tick(ta, w):
     for z in range(ta.zones.shape[0]):
         if ta.zones[z].orbit == 0:
             continue
-        w.fresh[z] = space.decayed_fragments(w.fresh[z], p.tick, p.fragment_lifetime)
+        if w.fresh[z] != 0.0:  # no fresh fragments decay to none: skip the exponential
+            w.fresh[z] = space.decayed_fragments(w.fresh[z], p.tick, p.fragment_lifetime)
         _collision(ta, w, z)
         _fragment_hits(ta, w, z)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def _fragment_hits(ta, w, z):
+    """Each operational satellite in turn; the hit probability is the zone's, recomputed only after a hit
+    (which adds fresh fragments), so it is the reference's per-satellite value without its per-satellite cost."""
     p = ta.params[0]
     zone = ta.zones[z]
+    p_hit = space.fragment_hit_probability(p.fragment_hit, w.fresh[z], p.tick)
+    if p_hit <= 0.0:
+        return
     for k in range(zone.sat_start, zone.sat_end):
         sat = ta.satellites[k]
         if not operational(ta, w, sat):
             continue
-        p_hit = space.fragment_hit_probability(p.fragment_hit, w.fresh[z], p.tick)
         if p_hit <= 0.0 or not bernoulli(draw(w, asset_entity(ta, sat), ly.P_DEBRIS_HIT), p_hit):
             continue
         add_fragments(w, z, p.fragments)
         w.iscal[IS_COLLISIONS] += 1
         _collision_loss(ta, w, sat, z, 1)
+        p_hit = space.fragment_hit_probability(p.fragment_hit, w.fresh[z], p.tick)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def _collision(ta, w, z):
     """A catastrophic collision with probability 1 − exp(−½kN²Δt)."""
     p = ta.params[0]

@@ -22,7 +22,7 @@ def _violating(ta, w, actor):
     return False
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")  # once per tick: no call overhead
 def norm_verify(ta, w):
     """``Norms.verify``: once per tick each ongoing violation is detected at the method's hazard."""
     p = ta.params[0]

@@ -93,6 +93,8 @@ IS_BLIND = 18
 """1 while a teacher blind-spot episode lasts."""
 IS_BROKEN = 19
 """1 once the ASAT moratorium has been breached."""
+IS_KEY = 20
+"""The replication's stream key, ``stream_key(seed, run)`` (uint64 bits in an int64)."""
 N_IS = 24
 
 # fscal indices
