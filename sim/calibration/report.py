@@ -10,6 +10,7 @@ scenario's own values of the fitted parameters (uncalibrated) for comparison.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "ParameterFit",
     "PredictiveRow",
     "default_values",
+    "fit_warnings",
     "identifiability",
     "pairs_figure",
     "predictive_check",
@@ -35,6 +37,8 @@ PINNED = 0.5
 """A posterior 90% interval at most this share of the prior's (on the prior's scale): pinned down."""
 INFORMED = 0.8
 """Up to this share: informed; above it the parameter stays near its prior."""
+FEW_PARTICLES = 0.1
+"""An effective sample size below this share of the population: a few particles carry the posterior."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def predictive_figure(rows: list[PredictiveRow], path: Path) -> Path:
     ax.axvline(0, color="black", lw=1)
     ax.set_yticks(range(len(rows)), [r.name for r in reversed(rows)])
     ax.set_xlabel("(value − observed) / SD of the observation")
-    ax.set_title("Posterior predictive 95% intervals (blue), uncalibrated model (×), observed ± 1.96 SD (grey)")
+    ax.set_title("Posterior predictive 95% (blue), uncalibrated (×), observed ± 1.96 SD (grey)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -188,9 +192,32 @@ def _g(x: float) -> str:
     return f"{x:.3g}" if math.isfinite(x) else "—"
 
 
-def report_markdown(rows: list[PredictiveRow], fits: list[ParameterFit], facts: dict[str, Any]) -> str:
-    """The calibration report: targets against the posterior predictive, parameters against their priors."""
+def fit_warnings(final_epsilon: float, min_epsilon: float, effective_sample_size: float, population: int) -> list[str]:
+    """What a reader of the report must know before trusting it: a tolerance that stopped short, or a posterior
+    carried by a few particles."""
+    warnings = []
+    if final_epsilon > min_epsilon:
+        warnings.append(
+            f"the tolerance stopped at {final_epsilon:.3g}, above --min-epsilon {min_epsilon:.3g}: the fit ended at "
+            "--generations (the same command with a larger --generations resumes it and may narrow the posterior)"
+        )
+    if effective_sample_size < FEW_PARTICLES * population:
+        warnings.append(
+            f"the last generation's effective sample size is {effective_sample_size:.0f} of {population}: a few "
+            "particles carry the posterior, so its intervals and the verdicts below are unreliable (run more "
+            "generations or a larger --population)"
+        )
+    return warnings
+
+
+def report_markdown(
+    rows: list[PredictiveRow], fits: list[ParameterFit], facts: dict[str, Any], warnings: Sequence[str] = ()
+) -> str:
+    """The calibration report: warnings first, targets against the posterior predictive, parameters against
+    their priors."""
     lines = ["# Calibration report", ""]
+    lines += [f"**Warning:** {w}." for w in warnings]
+    lines += [""] if warnings else []
     lines += [f"- {k}: {v}" for k, v in facts.items()]
     lines += ["", "## Targets", ""]
     lines += ["| target | observed ± SD | uncalibrated | posterior predictive 95% | inside |", "|---|---|---|---|---|"]

@@ -63,7 +63,12 @@ def _check_counts(args: argparse.Namespace) -> bool:
 
 def run_calibrate(args: argparse.Namespace) -> int:
     """Calibrate (or resume); write the posterior, the checks and the report."""
+    import math
+
+    import numpy as np
+
     from sim.calibration.abc import CalibrationError, Settings, calibrate, posterior_draws, write_posterior
+    from sim.calibration.report import fit_warnings
     from sim.calibration.targets import load_targets
     from sim.scenario import ScenarioError
 
@@ -87,18 +92,25 @@ def run_calibrate(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     populations = history.get_all_populations()
     populations = populations[populations.t >= 0]
+    final_epsilon = float(populations.epsilon.iloc[-1])
+    _, weights = history.get_distribution(m=0, t=history.max_t)
+    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    effective = float(1.0 / np.sum(weights**2))
     facts = {
         "targets": str(args.targets),
         "generations": len(populations),
-        "final epsilon": float(populations.epsilon.iloc[-1]),
+        "final epsilon": float(f"{final_epsilon:.3g}"),
+        "effective sample size": round(effective, 1),
         "evaluations": int(populations.samples.sum()),
         "population": args.population,
     }
+    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.targets))
+    warnings = fit_warnings(final_epsilon, min_epsilon, effective, args.population)
     draws = posterior_draws(history, targets, args.draws, targets.seed)
     posterior = write_posterior(out / POSTERIOR_FILE, targets, draws, {**facts, "history": str(out / HISTORY_FILE)})
     if args.posterior:
         shutil.copyfile(posterior, args.posterior)
-    summary = _checks(targets, draws, out, args.check, facts)
+    summary = _checks(targets, draws, out, args.check, facts, warnings)
     if args.json:
         print_json(summary)
     else:
@@ -108,7 +120,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _checks(targets, draws, out: Path, n: int, facts: dict) -> dict:
+def _checks(targets, draws, out: Path, n: int, facts: dict, warnings: list[str]) -> dict:
     """Predictive check, identifiability, figures and report; the summary as plain data."""
     from sim.calibration.report import (
         identifiability,
@@ -124,9 +136,10 @@ def _checks(targets, draws, out: Path, n: int, facts: dict) -> dict:
     if rows:
         predictive_figure(rows, out / "ppc.png")
     pairs_figure(targets, draws, out / "pairs.png")
-    (out / "report.md").write_text(report_markdown(rows, fits, facts), encoding="utf-8")
+    (out / "report.md").write_text(report_markdown(rows, fits, facts, warnings), encoding="utf-8")
     summary = {
         "facts": facts,
+        "warnings": warnings,
         "targets": [{**asdict(r), "inside": r.inside} for r in rows],
         "parameters": [{**asdict(f), "verdict": f.verdict} for f in fits],
     }

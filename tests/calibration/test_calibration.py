@@ -168,6 +168,18 @@ else:
     assert result.stdout.startswith("refused:") and "workers=1" in result.stdout
 
 
+def test_the_report_warns_of_a_tolerance_that_stopped_short_and_of_a_collapsed_posterior():
+    from sim.calibration.report import fit_warnings, report_markdown
+
+    assert fit_warnings(3.0, 3.16, 120.0, 200) == []
+    short, collapsed = fit_warnings(4.22, 3.16, 1.0, 200)
+    assert "stopped at 4.22, above --min-epsilon 3.16" in short
+    assert "effective sample size is 1 of 200" in collapsed
+    assert fit_warnings(3.0, 3.16, 19.9, 200) and not fit_warnings(3.0, 3.16, 20.0, 200)  # a tenth of the population
+    report = report_markdown([], [], {"generations": 2}, [short])
+    assert report.splitlines()[2] == f"**Warning:** {short}."
+
+
 def test_bad_targets_file_exits_2_with_located_errors(problem, tmp_path):
     problem.write_text(problem.read_text().replace("sd: 0.035", "sd: -1"))
     result = subprocess.run(
