@@ -130,7 +130,11 @@ def _scenario_problems(targets: Targets) -> Iterator[tuple[DocPath, str]]:
             load_scenario(path, [parse_override(text) for text in [*sets, *middle]])
         except ScenarioError as exc:
             first = exc.errors[0]
-            yield where, f"{file} with the fitted parameters at their prior's middle: {first.path}: {first.message}"
+            fitted = first.line - 1 - len(sets) if first.file == "--set" else -1
+            if 0 <= fitted < len(targets.parameters):  # a fitted path the scenario does not take: locate it there
+                yield ("parameters", fitted, "path"), f"{file}: {first.path}: {first.message}"
+            else:
+                yield where, f"{file} with the fitted parameters at their prior's middle: {first.path}: {first.message}"
         except ValueError as exc:  # an override that does not parse
             yield where, f"{file}: {exc}"
 

@@ -66,7 +66,7 @@ MISTAKES = {
     "prior upside down": (("low: 0.003, high: 0.3", "low: 0.3, high: 0.003"), "parameters[1].prior.high: must be"),
     "a path the scenario does not have": (
         ("path: parameters.ending.end_per_day", "path: parameters.ending.end_per_week"),
-        "simulations.crisis.scenario: duel.yaml with the fitted parameters",
+        "parameters[1].path: duel.yaml: parameters.ending.end_per_week",
     ),
 }
 
