@@ -48,7 +48,7 @@ from sim import engines
 from sim.experiments.designs import _about_path
 from sim.experiments.limits import MAX_POSTERIOR_BYTES, MAX_POSTERIOR_DRAWS, MAX_POSTERIOR_PARAMETERS
 from sim.kernels.rng import uniform_py
-from sim.scenario.errors import LocatedError, Path, ScenarioError, format_path
+from sim.scenario.errors import LocatedError, Path, ScenarioError, format_path, show
 from sim.scenario.hints import did_you_mean
 from sim.scenario.loader import load_scenario_data
 from sim.scenario.overrides import SOURCE as SET_SOURCE
@@ -561,7 +561,7 @@ def _from_data(
         errors.append(_error(filename, where(path, key), _json_path(path), message))
 
     if not isinstance(data, dict):
-        raise ScenarioError([_error(filename, where(()), "", f"expected a {FORMAT} object, got {_what(data)}")])
+        raise ScenarioError([_error(filename, where(()), "", f"expected a {FORMAT} object, got {show(data)}")])
     top_dupes = duplicates[-1] if duplicates else []
     for key in top_dupes:
         fail((key,), f"the key '{key}' appears more than once", key=True)
@@ -584,10 +584,10 @@ def _from_data(
             fail((), f"missing required key '{key}'")
     name = data.get("scenario", "")
     if not isinstance(name, str):
-        fail(("scenario",), f"expected text (the scenario the draws were fitted on), got {_what(name)}")
+        fail(("scenario",), f"expected text (the scenario the draws were fitted on), got {show(name)}")
     source = data.get("source", {})
     if not isinstance(source, dict):
-        fail(("source",), f"expected a mapping (free-form provenance), got {_what(source)}")
+        fail(("source",), f"expected a mapping (free-form provenance), got {show(source)}")
     elif not _finite_json(source):
         fail(("source",), "holds a number that is not finite (NaN or infinity)")
     parameters = _check_parameters(data.get("parameters"), fail) if "parameters" in data else None
@@ -600,7 +600,7 @@ def _from_data(
 
 def _check_parameters(value: Any, fail: Callable[..., None]) -> list[str] | None:
     if not isinstance(value, list):
-        fail(("parameters",), f"expected a list of scenario paths, got {_what(value)}")
+        fail(("parameters",), f"expected a list of scenario paths, got {show(value)}")
         return None
     if not 1 <= len(value) <= MAX_POSTERIOR_PARAMETERS:
         fail(("parameters",), f"needs 1 to {MAX_POSTERIOR_PARAMETERS} paths (got {len(value):,})")
@@ -608,7 +608,7 @@ def _check_parameters(value: Any, fail: Callable[..., None]) -> list[str] | None
     ok, seen = True, {}
     for i, text in enumerate(value):
         if not isinstance(text, str):
-            fail(("parameters", i), f"expected a scenario path (parameters.ending.end_per_day), got {_what(text)}")
+            fail(("parameters", i), f"expected a scenario path (parameters.ending.end_per_day), got {show(text)}")
             ok = False
             continue
         try:
@@ -627,7 +627,7 @@ def _check_parameters(value: Any, fail: Callable[..., None]) -> list[str] | None
 
 def _check_draws(value: Any, width: int | None, fail: Callable[..., None]) -> np.ndarray | None:
     if not isinstance(value, list):
-        fail(("draws",), f"expected a list of parameter sets (lists of numbers), got {_what(value)}")
+        fail(("draws",), f"expected a list of parameter sets (lists of numbers), got {show(value)}")
         return None
     if not 1 <= len(value) <= MAX_POSTERIOR_DRAWS:
         fail(("draws",), f"needs 1 to {MAX_POSTERIOR_DRAWS:,} parameter sets (got {len(value):,})")
@@ -637,14 +637,14 @@ def _check_draws(value: Any, width: int | None, fail: Callable[..., None]) -> np
         if reported >= MAX_REPORTED:
             break
         if not isinstance(row, list):
-            fail(("draws", k), f"expected a list of numbers (one per parameter), got {_what(row)}")
+            fail(("draws", k), f"expected a list of numbers (one per parameter), got {show(row)}")
             reported += 1
         elif width is not None and len(row) != width:
             fail(("draws", k), f"has {len(row)} numbers, expected {width} (one per parameter)")
             reported += 1
         elif any(type(x) is not float and type(x) is not int for x in row):
             i = next(i for i, x in enumerate(row) if type(x) is not float and type(x) is not int)
-            fail(("draws", k, i), f"expected a number, got {_what(row[i])}")
+            fail(("draws", k, i), f"expected a number, got {show(row[i])}")
             reported += 1
     if width is None:
         return None
@@ -676,18 +676,6 @@ def _finite_json(value: Any) -> bool:
         elif isinstance(v, list):
             stack.extend(v)
     return True
-
-
-def _what(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    return "a mapping" if isinstance(value, dict) else "a list"
 
 
 def _json_path(path: Sequence[Any]) -> str:
