@@ -101,3 +101,55 @@ def test_same_seed_and_same_decisions_replay_identically():
         game.step_hours(24)
         logs.append(game.timeline())
     assert logs[0] == logs[1]
+
+
+# --------------------------------------------------------------------------- several actors played, and each side's picture
+
+
+def test_two_played_actors_each_get_their_own_decisions():
+    game = Wargame(provoked_duel(), seed=3, player=("BLU", "RED"))
+    assert game.players == {"BLU", "RED"}
+    game.step_to_decision()
+    [blue] = game.open_decisions()
+    assert blue.actor == "BLU" and game.open_decisions(["RED"]) == [] and game.open_decisions(["BLU"]) == [blue]
+    assert blue.posture == game.model.posture[1][0]
+    game.decide(blue.id, 3)  # BLU answers; RED sees the step aimed at it and must now answer in turn
+    game.step_to_decision(max_hours=72)
+    [red] = game.open_decisions(["RED"])
+    assert red.blamed == "BLU" and red.provocation_rung == 3
+    assert not any("RED leadership decides its response" in e.text for e in game.timeline())
+
+
+def test_an_unknown_played_actor_is_refused():
+    with pytest.raises(ValueError, match="unknown player actor 'NOPE'"):
+        Wargame(provoked_duel(), seed=3, player=("BLU", "NOPE"))
+
+
+def test_sightings_record_every_contact_with_the_machines_call_and_the_truth(shipped):
+    game = Wargame(shipped["taiwan_strait"], seed=11, player="PRC")
+    game.step_hours(24 * 6)
+    model = game.model
+    contacts = [s for s in model.sightings if s.event == "contact"]
+    assert len(contacts) == model.counts["contacts"] > 0
+    flagged = [s for s in contacts if s.classified != "not hostile"]
+    classifications = [e for e in game.timeline() if e.kind == "classification"]
+    assert len(flagged) == len(classifications)
+    for sighting, entry in zip(flagged, classifications, strict=True):
+        assert entry.hours == sighting.hours
+        assert ("misidentification" in entry.text) == (not sighting.hostile)
+    owners = {k: a.owner.key for k, a in model.assets.items()}
+    by_side = {actor: game.sightings({actor}) for actor in model.actors}
+    for actor, seen in by_side.items():
+        assert all(owners[s.observer] == actor and owners[s.observed] != actor for s in seen)
+    assert sum(len(seen) for seen in by_side.values()) == len(model.sightings)
+    assert game.sightings(set(model.actors)) == []  # nobody is "other" to a side that is everyone
+
+
+def test_provocations_are_what_the_actor_read_with_the_truth_behind():
+    game = Wargame(provoked_duel(), seed=3, player="BLU")
+    game.step_to_decision()
+    [decision] = game.open_decisions()
+    [provocation] = game.provocations(["BLU"])
+    assert (provocation.id, provocation.blamed, provocation.rung) == (decision.id, "RED", decision.provocation_rung)
+    assert provocation.root == "misidentification" and not provocation.stood_down
+    assert provocation.hours <= decision.asked_hours

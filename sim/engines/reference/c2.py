@@ -146,9 +146,12 @@ class CommandPipeline:
         criterion = 0.5 * d_prime + owner.spec.roe_threshold
         lam = perception.roe_threshold(criterion, posture, p.threshold_shift_per_rung, shift)
         u = model.draws.u(asset.index, Purpose.CLASSIFY)
-        if not u < self._p_flag(hostile, d_prime, lam):
+        flagged = u < self._p_flag(hostile, d_prime, lam)
+        identified = flagged and u < self._p_flag(hostile, d_prime, lam + e.identification_margin)
+        call = "identified hostile" if identified else "hostile" if flagged else "not hostile"
+        model.sight(asset, other, "contact", call, hostile)
+        if not flagged:
             return
-        identified = u < self._p_flag(hostile, d_prime, lam + e.identification_margin)
         what = "hostile" if hostile else "hostile (misidentification: it was not)"
         log_id = model.record("classification", f"{asset.describe()} classifies {other.describe()} as {what}")
         authority = owner.authority(posture)

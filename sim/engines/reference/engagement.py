@@ -58,6 +58,8 @@ class Engagements:
         attacker, victim = asset.owner, other.owner
         attacker.has_attacked = True
         losses = self._resolve(asset, other)
+        model.sight(asset, other, "engaged")
+        model.sight(other, asset, "attacked")
         provocation = self._provocation(other, losses)
         log_id = model.record(
             "engagement",

@@ -207,6 +207,7 @@ class Escalation:
             obligation=obligation,
         )
         model.pending.responses[pending.id] = pending
+        model.provocations.append(pending)
         model.env.process(self._respond(pending, latency))
         if clarifier is not None and discovery_hours is not None and self._hotline_links(clarifier, victim):
             model.env.process(self._clarify(clarifier, victim, pending, discovery_hours))
@@ -227,7 +228,7 @@ class Escalation:
 
     def _respond(self, pending: PendingResponse, latency: float):
         yield self.model.env.timeout(latency)
-        if not pending.cancelled and pending.actor == self.model.player and pending.obligation is None:
+        if not pending.cancelled and pending.actor in self.model.players and pending.obligation is None:
             choice = yield self._await_player(pending)
             if choice is not None:
                 self.model.pending.responses.pop(pending.id, None)
@@ -239,7 +240,7 @@ class Escalation:
         self.decide_response(pending)
 
     def _await_player(self, pending: PendingResponse):
-        """Open a decision point for the player's actor; the player's choice triggers the returned event."""
+        """Open a decision point for an actor the players decide for; their choice triggers the returned event."""
         model = self.model
         event = model.env.event()
         model.decision_points[pending.id] = DecisionPoint(pending, event)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 import mesa
@@ -38,7 +39,15 @@ from sim.engines.reference.injects import Injects
 from sim.engines.reference.logistics import Logistics
 from sim.engines.reference.norms import BOUND_CAP, Norms
 from sim.engines.reference.orbits import Orbits
-from sim.engines.reference.records import Cause, DecisionPoint, LogEntry, PendingWork, RungChange
+from sim.engines.reference.records import (
+    Cause,
+    DecisionPoint,
+    LogEntry,
+    PendingResponse,
+    PendingWork,
+    RungChange,
+    Sighting,
+)
 from sim.engines.reference.warning import WarningChain
 from sim.engines.shared.technology import actor_technology
 from sim.kernels import technology as tech
@@ -56,7 +65,8 @@ class EscalationModel(mesa.Model):
             distinct replications); the seed drawn is kept as ``model.seed``, so the run can be repeated.
         run: Replication index.
         overrides: ``PATH=VALUE`` overrides, applied to the scenario (a path or a validated scenario).
-        player: Id of an actor whose response decisions wait for a human player (see
+        player: Id of an actor whose response decisions wait for a human player, or several ids (one
+            per actor the players decide for: the cells of a seminar game; see
             :mod:`sim.engines.reference.wargame`); ``None`` lets the model decide for every actor.
     """
 
@@ -66,7 +76,7 @@ class EscalationModel(mesa.Model):
         seed: int | None = None,
         run: int = 0,
         overrides: tuple[str, ...] = (),
-        player: str | None = None,
+        player: str | Iterable[str] | None = None,
     ) -> None:
         spec = _as_scenario(scenario, overrides)
         seed = secrets.randbits(63) if seed is None else int(seed)
@@ -83,9 +93,16 @@ class EscalationModel(mesa.Model):
         self.log: list[LogEntry] = []
         self.rung_changes: list[RungChange] = []
         self.pending = PendingWork()
-        if player is not None and player not in spec.actors:
-            raise ValueError(f"unknown player actor '{player}'")
-        self.player = player
+        self.sightings: list[Sighting] = []
+        """What each side's sensors saw of the others' assets (read by the players' pictures, never by the model)."""
+        self.provocations: list[PendingResponse] = []
+        """Every response decision started, in order: the provocation as its actor read it (rung, whom it blamed)."""
+        players = (player,) if isinstance(player, str) else tuple(player or ())
+        for key in players:
+            if key not in spec.actors:
+                raise ValueError(f"unknown player actor '{key}'")
+        self.players = frozenset(players)
+        """Actors whose response decisions wait for human players (empty: the model decides for all)."""
         self.decision_points: dict[int, DecisionPoint] = {}
         self.counts = {
             "engagements_true": 0,
@@ -223,6 +240,22 @@ class EscalationModel(mesa.Model):
         """A fresh id for pending-work records."""
         self._next_record_id += 1
         return self._next_record_id
+
+    def sight(
+        self,
+        observer: AssetAgent,
+        observed: AssetAgent,
+        event: str,
+        classified: str | None = None,
+        hostile: bool | None = None,
+    ) -> None:
+        """Keep what ``observer``'s sensors saw of ``observed`` now (see :class:`Sighting`; changes nothing)."""
+        strength = getattr(observed, "drones", getattr(observed, "ships", None))
+        self.sightings.append(
+            Sighting(
+                self.env.now, observer.key, observed.key, event, classified, hostile, strength, observed.operational
+            )
+        )
 
     def record(self, kind: str, text: str, cause_chain: tuple[int, ...] = ()) -> int:
         """Append a line to the event log and return its id."""

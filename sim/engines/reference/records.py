@@ -23,6 +23,7 @@ __all__ = [
     "PendingWork",
     "PlayerChoice",
     "RungChange",
+    "Sighting",
 ]
 
 
@@ -74,6 +75,35 @@ class RungChange:
     crisis_after: int
     cause: Cause
     log_id: int
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What one side's sensors held of another side's asset at one moment (kept for the players' pictures).
+
+    The model never reads these back: they record what it already computed, so a side's picture (what
+    its sensors detected and how its classifiers called it) can be shown beside the truth.
+
+    Attributes:
+        hours: When.
+        observer: The asset whose sensors saw it.
+        observed: The asset seen.
+        event: ``contact`` (an encounter and the machine's classification), ``engaged`` (the observer
+            attacked it and saw the result) or ``attacked`` (it attacked the observer).
+        classified: For a contact, the machine's call: ``identified hostile``, ``hostile`` or ``not hostile``.
+        hostile: The truth behind a contact: whether it was hostile (None for the other events).
+        strength: Drones or ships the observed asset had just after the event (None for a satellite).
+        operational: Whether the observed asset could still act just after the event.
+    """
+
+    hours: float
+    observer: str
+    observed: str
+    event: str
+    classified: str | None
+    hostile: bool | None
+    strength: int | None
+    operational: bool
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A live wargame over the reference engine: step it, let a player decide for one actor, inject events.
+"""A live wargame over the reference engine: step it, let players decide for one or more actors, inject events.
 
 The facilitator's app drives a :class:`Wargame`; nothing here imports the UI. Time advances in
 whole ticks; a player's decision is applied at the end of the tick in which it was asked for (the
@@ -8,11 +8,12 @@ humans deliberate while the clock runs), and everything else in the model goes o
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sim.engines.reference.agents import DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
 from sim.engines.reference.model import EscalationModel
-from sim.engines.reference.records import LogEntry, PlayerChoice
+from sim.engines.reference.records import LogEntry, PlayerChoice, Sighting
 from sim.scenario.schema import Autonomy, Scenario
 from sim.vocabulary import clock
 
@@ -27,6 +28,38 @@ class OpenDecision:
     provocation_rung: int
     asked_hours: float
     current_rung: int
+    """The actor's rung: its highest posture toward anyone."""
+    posture: int = 0
+    """The actor's posture toward the blamed side: what "hold" keeps (a response sets this posture)."""
+
+
+@dataclass(frozen=True)
+class Provocation:
+    """A provocation as the actor that must answer it read it, and the truth behind it (for the reveal).
+
+    Attributes:
+        id: The response decision's id (a decision point of a played actor has the same id).
+        actor: The actor that must answer.
+        blamed: Whom it blames.
+        rung: The rung it reads the provocation as.
+        hours: When it read it (the time of the latest event in its cause chain).
+        due_hours: When its answer is (or was) due.
+        root: The truth: the root cause of the chain behind it (``deliberate``, ``misidentification``, ...).
+        chain: Event-log ids of that chain, root first.
+        obligation: An ally's obligation (the rung it rises to), not a provocation against itself.
+        stood_down: Whether a hotline clarification stood the response down before it was made.
+    """
+
+    id: int
+    actor: str
+    blamed: str
+    rung: int
+    hours: float
+    due_hours: float
+    root: str
+    chain: tuple[int, ...]
+    obligation: int | None
+    stood_down: bool
 
 
 @dataclass(frozen=True)
@@ -39,17 +72,23 @@ class ZoneRow:
 
 
 class Wargame:
-    """A live game: one replication of the reference engine with an optional player-controlled actor.
+    """A live game: one replication of the reference engine with actors the players decide for.
 
     Args:
         scenario: A validated scenario.
         seed: Master seed.
         run: Replication index.
-        player: Actor the players decide for (``None``: the model decides for everyone).
+        player: Actor the players decide for, or several (one per actor a cell plays); ``None``: the model
+            decides for everyone.
     """
 
-    def __init__(self, scenario: Scenario, seed: int, run: int = 0, player: str | None = None) -> None:
+    def __init__(self, scenario: Scenario, seed: int, run: int = 0, player: str | Sequence[str] | None = None) -> None:
         self.model = EscalationModel(scenario, seed=seed, run=run, player=player)
+
+    @property
+    def players(self) -> frozenset[str]:
+        """The actors the players decide for."""
+        return self.model.players
 
     @property
     def hours(self) -> float:
@@ -88,8 +127,8 @@ class Wargame:
             taken += 1
         return taken
 
-    def open_decisions(self) -> list[OpenDecision]:
-        """Decision points waiting for the player, oldest first."""
+    def open_decisions(self, actors: Collection[str] | None = None) -> list[OpenDecision]:
+        """Decision points waiting for the players (of ``actors`` only, if given), oldest first."""
         model = self.model
         return [
             OpenDecision(
@@ -99,8 +138,10 @@ class Wargame:
                 p.pending.provocation_rung,
                 p.pending.due_hours,
                 model.actors[p.pending.actor].rung,
+                model.posture_of(model.actors[p.pending.actor], model.actors[p.pending.blamed]),
             )
             for p in model.decision_points.values()
+            if actors is None or p.pending.actor in actors
         ]
 
     def decide(self, decision_id: int, rung: int | None) -> None:
@@ -136,6 +177,35 @@ class Wargame:
     def rungs(self) -> dict[str, int]:
         """Each actor's rung now."""
         return {key: actor.rung for key, actor in self.model.actors.items()}
+
+    def sightings(self, actors: Collection[str]) -> list[Sighting]:
+        """What the sensors of ``actors``' assets saw of everyone else's assets, in order (a side's picture)."""
+        assets = self.model.assets
+        return [
+            s
+            for s in self.model.sightings
+            if assets[s.observer].owner.key in actors and assets[s.observed].owner.key not in actors
+        ]
+
+    def provocations(self, actors: Collection[str] | None = None) -> list[Provocation]:
+        """The provocations ``actors`` (everyone, if None) read and had to answer, in order, with the truth behind."""
+        log = self.model.log
+        return [
+            Provocation(
+                p.id,
+                p.actor,
+                p.blamed,
+                p.provocation_rung,
+                log[p.cause.chain[-1]].hours if p.cause.chain else p.due_hours,
+                p.due_hours,
+                p.cause.root,
+                tuple(p.cause.chain),
+                p.obligation,
+                p.cancelled,
+            )
+            for p in self.model.provocations
+            if actors is None or p.actor in actors
+        ]
 
     def zones(self) -> list[ZoneRow]:
         """A map-like view: each zone with the operational assets in it."""
