@@ -73,9 +73,9 @@ def debrief_members(data: DebriefInput) -> dict[str, bytes]:
     else:
         readme.append("No Monte Carlo was run: no figures or summary.")
     if data.game is not None:
-        head = (
-            f"Wargame: seed {data.game.model.seed}, run {data.game.model.run_index}, player {data.game.model.player}\n"
-        )
+        model = data.game.model
+        players = ", ".join(sorted(model.players)) or "none"
+        head = f"Wargame: seed {model.seed}, run {model.run_index}, players {players}\n"
         files["narrative.txt"] = (head + narrate(data.game.model.log, with_causes=True) + "\n").encode("utf-8")
         readme.append(f"Wargame narrative: {len(data.game.model.log)} events up to {data.game.clock()}.")
     else:

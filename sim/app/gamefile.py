@@ -4,7 +4,7 @@ A game file is JSON::
 
     {"format": "flashpoint-game", "version": 1,
      "scenario": {"source", "text", "text_sha256", "overrides", "levers", "scenario_sha256"},
-     "seed", "run", "player", "actions": [...], "undone": [...],
+     "seed", "run", "player", "cells": [{"name", "actors"}], "actions": [...], "undone": [...],
      "state": {"hours", "events", "log_sha256", "rungs"}}
 
 Loading treats the file as untrusted: a size limit, strict types, the scenario text through the
@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from sim.app.editing import validate_text
-from sim.app.session import Action, GameOrigin, GameSession
+from sim.app.session import Action, Cell, GameOrigin, GameSession, check_cells
 from sim.experiments.provenance import scenario_sha256
 from sim.scenario.schema import Inject
 from sim.vocabulary import narrate
@@ -133,6 +133,7 @@ def game_to_dict(session: GameSession) -> dict[str, Any]:
         "seed": session.seed,
         "run": session.run,
         "player": session.player,
+        "cells": [{"name": c.name, "actors": list(c.actors)} for c in session.cells],
         "actions": [_action_to_dict(a) for a in session.actions],
         "undone": [_action_to_dict(a) for a in session.undone],
         "state": state_digest(session),
@@ -230,6 +231,7 @@ def game_from_json(data: bytes | str) -> LoadedGame:
     player = doc.get("player")
     if player is not None and player not in scenario.actors:
         raise GameFileError(f"player: {player!r} is not an actor of the scenario")
+    cells = _cells(doc, list(scenario.actors))
     actions_data, undone_data = _get(doc, "actions", list), _get(doc, "undone", list)
     if len(actions_data) + len(undone_data) > MAX_ACTIONS:
         raise GameFileError(f"more than {MAX_ACTIONS} actions")
@@ -238,7 +240,7 @@ def game_from_json(data: bytes | str) -> LoadedGame:
     seed, run = _get(doc, "seed", int), _get(doc, "run", int)
     if not (0 <= seed < 2**63 and 0 <= run < 2**31):
         raise GameFileError("seed or run out of range")
-    session = GameSession(scenario, seed, run, player, origin)
+    session = GameSession(scenario, seed, run, player, origin, cells)
     try:
         if undone:  # the redo stack must replay too, or a later "redo" would fail in the room
             session.replay(actions + undone[::-1])
@@ -247,6 +249,25 @@ def game_from_json(data: bytes | str) -> LoadedGame:
         raise GameFileError(f"replaying the actions failed: {type(exc).__name__}: {exc}") from None
     session.undone = undone
     return LoadedGame(session, _compare_state(doc.get("state"), state_digest(session)))
+
+
+def _cells(doc: Mapping[str, Any], actors: list[str]) -> tuple[Cell, ...]:
+    """The game's cells (a file without them has at most its one ``player``)."""
+    raw = doc.get("cells", [])
+    if not isinstance(raw, list) or len(raw) > len(actors):
+        raise GameFileError("cells: expected a list of at most one cell per actor")
+    cells = []
+    for i, item in enumerate(raw):
+        where = f"cells[{i}]."
+        name = _get(item, "name", str, where)
+        played = _get(item, "actors", list, where)
+        if not all(isinstance(a, str) for a in played):
+            raise GameFileError(f"{where}actors: expected a list of actor ids")
+        cells.append(Cell(name, tuple(played)))
+    try:
+        return check_cells(cells, actors)
+    except ValueError as exc:
+        raise GameFileError(f"cells: {exc}") from None
 
 
 def _compare_state(saved: Any, now: dict[str, Any]) -> tuple[str, ...]:

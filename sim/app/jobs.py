@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Job", "JobCancelledError", "Progress", "start_job"]
+__all__ = ["Job", "JobCancelledError", "JobQueue", "Progress", "start_job"]
 
 CANCELLED = "cancelled before it finished"
 """:attr:`Job.error` of a cancelled job."""
@@ -37,6 +37,8 @@ class Progress:
         self._cancel = threading.Event()
         self.done = 0
         self.total = 0
+        self.note = ""
+        """What the job is doing now, when it is not plain progress ("waiting for the engine ...")."""
 
     def __call__(self, done: int, total: int) -> None:
         """Record progress (the signature of the experiments' progress callbacks).
@@ -77,6 +79,7 @@ class Job:
     """
 
     def __init__(self, fn: Callable[[Progress], Any], label: str) -> None:
+        self.queue: JobQueue | None = None
         self.id = uuid.uuid4().hex
         self.label = label
         self.progress = Progress()
@@ -99,6 +102,12 @@ class Job:
         return self
 
     def _run(self) -> None:
+        self.started = time.monotonic()
+        if self.progress.cancel_requested:  # cancelled while it waited in a queue
+            self.cancelled, self.error = True, CANCELLED
+            self.finished_at = time.monotonic()
+            self._done.set()
+            return
         try:
             self.result = self._fn(self.progress)
         except JobCancelledError:
@@ -111,8 +120,15 @@ class Job:
             self._done.set()
 
     def cancel(self) -> None:
-        """Stop the job at its next progress report (nothing if it has finished)."""
+        """Stop the job at its next progress report, or before it starts if it is queued (nothing once finished)."""
         self.progress.cancel()
+        if self.queue is not None:
+            self.queue.drop(self)
+
+    @property
+    def waiting(self) -> int:
+        """Jobs ahead of this one in its queue, plus one (0: not waiting in a queue)."""
+        return self.queue.position(self) if self.queue is not None else 0
 
     @property
     def done(self) -> bool:
@@ -132,3 +148,56 @@ class Job:
 def start_job(fn: Callable[[Progress], Any], label: str, inline: bool = False) -> Job:
     """Create and start a :class:`Job`."""
     return Job(fn, label).start(inline)
+
+
+class JobQueue:
+    """Jobs run one after another in one background thread, in the order submitted.
+
+    Requests from several seats (each cell's odds, White's) share the machine's cores: run together,
+    each would take as long as all of them. A queued job shows its place in the queue and can be
+    cancelled before it starts; nothing submitted is ever dropped silently.
+    """
+
+    def __init__(self, name: str = "flashpoint-queue") -> None:
+        self.name = name
+        self._lock = threading.Condition()
+        self._waiting: list[Job] = []
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Job) -> Job:
+        """Queue a job (started by the queue's thread when its turn comes)."""
+        with self._lock:
+            job.queue = self
+            self._waiting.append(job)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name=self.name, daemon=True)
+                self._thread.start()
+            self._lock.notify()
+        return job
+
+    def position(self, job: Job) -> int:
+        """1 for the next job to run, 2 for the one after, ...; 0 once it runs (or if it is not queued)."""
+        with self._lock:
+            return self._waiting.index(job) + 1 if job in self._waiting else 0
+
+    def drop(self, job: Job) -> None:
+        """Take a queued job out of the queue: it ends as cancelled without running."""
+        with self._lock:
+            if job not in self._waiting:
+                return
+            self._waiting.remove(job)
+        job._run()  # sees the cancel request and ends at once
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._waiting)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                while not self._waiting:
+                    if not self._lock.wait(timeout=60.0):
+                        self._thread = None
+                        return
+                job = self._waiting.pop(0)
+            job._run()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -40,6 +40,7 @@ __all__ = [
     "ENGINE_NOTE",
     "OddsResult",
     "Option",
+    "believe",
     "compiled_odds",
     "fork_key",
     "future_outcome",
@@ -98,6 +99,52 @@ def fork_key(run: int, future: int) -> int:
     return FORK_BASE + (run << 20) + future
 
 
+def believe(game: Wargame, side: Collection[str]) -> list[str]:
+    """Turn a replayed game into the state the side that plays ``side`` believes it is in (in place).
+
+    The futures of a cell's "odds from here" start from what it knows, never from the truth:
+
+    - every other side's asset has the strength the side last saw it with (one never seen: its strength
+      at crisis start, the order of battle the scenario gives everyone);
+    - another actor's pending response (an open decision of another cell included) is dropped unless the
+      side knows of the provocation behind it: an event in its cause chain is one the side saw (its own
+      step, its own forces' engagement). A false alarm on the other side's screens, a misattribution by a
+      third party, a step aimed elsewhere: the side cannot know the response is coming.
+
+    Not hidden (the model keeps them in suspended processes): a hostile contact already closing in, an
+    operator's review under way, a warning chain at its threat conference, another side's autonomy changes.
+
+    Returns:
+        What was changed, in words (for the odds' note).
+    """
+    from sim.app.picture import side_events, side_picture
+
+    model, side = game.model, set(side)
+    picture = side_picture(game, side)
+    changed = []
+    for asset in model.assets.values():
+        if asset.owner.key in side or not asset.operational:
+            continue
+        track = picture.track(asset.key)
+        unit = "drones" if hasattr(asset, "drones") else "ships" if hasattr(asset, "ships") else None
+        if unit is None:
+            continue
+        start = asset.drones_at_start if unit == "drones" else asset.spec.ships
+        believed = start if track is None or track.view.strength is None else track.view.strength
+        if believed > 0 and believed != getattr(asset, unit):
+            setattr(asset, unit, int(believed))
+            changed.append(f"{asset.key}: {believed} {unit}")
+    known = {e.id for e in side_events(game, side)}
+    for pending in list(model.pending.responses.values()):
+        if pending.actor in side or any(i in known for i in pending.cause.chain):
+            continue
+        pending.cancelled = True
+        model.pending.responses.pop(pending.id)
+        model.decision_points.pop(pending.id, None)
+        changed.append(f"{pending.actor}'s response to {pending.blamed} unknown")
+    return changed
+
+
 def _model_decides(game: Wargame, decision_id: int) -> None:
     """Resolve an open decision point by the actor's doctrine (as if no player controlled it)."""
     model = game.model
@@ -108,19 +155,23 @@ def _model_decides(game: Wargame, decision_id: int) -> None:
     game._settle()
 
 
-def future_outcome(record: GameRecord, option: Option, future: int, horizon_hours: float) -> tuple[int, bool]:
-    """Play one future of one option.
+def future_outcome(
+    record: GameRecord, option: Option, future: int, horizon_hours: float, side: tuple[str, ...] = ()
+) -> tuple[int, bool]:
+    """Play one future of one option (from what ``side`` believes, if given: :func:`believe`).
 
     Returns:
         (highest crisis level from now to the horizon, whether an inadvertent step reached rung >= 3 in the
         crisis up to the horizon, the steps before the fork included).
     """
     game = record.replay()
+    if side:
+        believe(game, side)
     model = game.model
     start_level, start_changes = model.crisis_level, len(model.rung_changes)
     end = min(model.now + horizon_hours, model.horizon_hours)
     model.draws.run = fork_key(record.run, future)
-    model.player = None
+    model.players = frozenset()
     if option.decision_id is not None:
         if option.doctrine:
             _model_decides(game, option.decision_id)
@@ -152,8 +203,11 @@ def compiled_odds(
     futures: int,
     horizon_hours: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    side: tuple[str, ...] = (),
 ) -> OddsResult:
     """Odds from here with the compiled engine: one snapshot per option, ``futures`` numba futures each.
+
+    With ``side``, every future starts from what that side believes (:func:`believe`), not from the truth.
 
     Raises:
         NotImplementedError: If the compiled engine cannot fork this state (the caller falls back).
@@ -164,13 +218,15 @@ def compiled_odds(
     now = horizon = 0.0
     for j, option in enumerate(options):
         game = record.replay()
+        if side:
+            believe(game, side)
         model = game.model
         now, tick = model.now, model.tick_hours
         remaining = model.horizon_hours - now
         horizon = remaining if horizon_hours is None else min(float(horizon_hours), remaining)
         start_level = model.crisis_level
         past_inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in model.rung_changes)
-        model.player = None
+        model.players = frozenset()
         if option.decision_id is not None and not option.doctrine:
             game.decide(option.decision_id, option.rung)
         batch = continue_from(snapshot(model), futures, seed=record.seed, first_run=fork_key(record.run, 0))
@@ -184,11 +240,14 @@ def compiled_odds(
         inadvertent[j] = past_inadvertent | (batch.ints[:, OI_INADVERTENT] != 0)
         if progress:
             progress((j + 1) * futures, len(options) * futures)
-    return OddsResult(tuple(options), levels, inadvertent, now, horizon, time.perf_counter() - t0, COMPILED_NOTE)
+    seconds = time.perf_counter() - t0
+    return OddsResult(tuple(options), levels, inadvertent, now, horizon, seconds, COMPILED_NOTE, tuple(side))
 
 
-def _chunk(record: GameRecord, option: Option, futures: range, horizon_hours: float) -> tuple[int, list]:
-    return futures.start, [future_outcome(record, option, i, horizon_hours) for i in futures]
+def _chunk(
+    record: GameRecord, option: Option, futures: range, horizon_hours: float, side: tuple[str, ...]
+) -> tuple[int, list]:
+    return futures.start, [future_outcome(record, option, i, horizon_hours, side) for i in futures]
 
 
 @dataclass(frozen=True)
@@ -203,6 +262,7 @@ class OddsResult:
         horizon_hours: Window length, hours (cut at the scenario's end).
         seconds: Wall time.
         engine: How the futures were made.
+        side: The actors whose belief the futures started from (empty: the truth).
     """
 
     options: tuple[Option, ...]
@@ -212,6 +272,7 @@ class OddsResult:
     horizon_hours: float
     seconds: float
     engine: str = ENGINE_NOTE
+    side: tuple[str, ...] = ()
 
     @property
     def futures(self) -> int:
@@ -255,6 +316,7 @@ def odds_from_here(
     chunk_size: int = 25,
     progress: Callable[[int, int], None] | None = None,
     engine: str = "compiled",
+    side: Collection[str] = (),
 ) -> OddsResult:
     """Fork the recorded game's current state into ``futures`` futures per option.
 
@@ -268,6 +330,8 @@ def odds_from_here(
         progress: Called with (futures done, futures in all).
         engine: "compiled" (numba futures from a snapshot of the state; falls back to the reference
             engine for a state it cannot fork yet, e.g. after a facilitator's inject) or "reference".
+        side: Start every future from what the side playing these actors believes (:func:`believe`);
+            empty: from the truth.
 
     Returns:
         The futures' outcomes; identical for any ``workers`` and ``chunk_size``.
@@ -276,9 +340,10 @@ def odds_from_here(
         raise ValueError("at least one option is needed")
     if not 1 <= futures <= MAX_FUTURES:
         raise ValueError(f"futures must be between 1 and {MAX_FUTURES}")
+    side = tuple(sorted(side))
     if engine == "compiled":
         try:
-            return compiled_odds(record, options, futures, horizon_hours, progress)
+            return compiled_odds(record, options, futures, horizon_hours, progress, side)
         except NotImplementedError:
             pass
     t0 = time.perf_counter()
@@ -303,11 +368,11 @@ def odds_from_here(
 
     if workers <= 1:
         for j, rng in tasks:
-            store(j, *_chunk(record, options[j], rng, horizon))
+            store(j, *_chunk(record, options[j], rng, horizon, side))
     else:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending = {pool.submit(_chunk, record, options[j], rng, horizon): j for j, rng in tasks}
+            pending = {pool.submit(_chunk, record, options[j], rng, horizon, side): j for j, rng in tasks}
             for future in as_completed(pending):
                 store(pending[future], *future.result())
-    return OddsResult(tuple(options), levels, inadvertent, now, horizon, time.perf_counter() - t0)
+    return OddsResult(tuple(options), levels, inadvertent, now, horizon, time.perf_counter() - t0, ENGINE_NOTE, side)

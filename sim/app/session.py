@@ -11,7 +11,7 @@ loaded by replaying its record.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DAY_HOURS",
     "Action",
+    "Cell",
     "GameOrigin",
     "GameRecord",
     "GameSession",
@@ -37,6 +38,8 @@ __all__ = [
 
 DAY_HOURS = 24.0
 """"To next decision" never advances more than this much game time."""
+MAX_CELL_NAME = 24
+"""Longest cell name, characters."""
 
 StopReason = Literal["decision", "waiting", "day", "horizon", "ticks"]
 
@@ -54,6 +57,53 @@ class Action:
     kind: str
     args: tuple[Any, ...]
     hours: float
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A team of players in its own room: the actors it decides for (Blue, Red, ... of a seminar game).
+
+    Attributes:
+        name: What the room calls it ("Blue", "Red").
+        actors: The actors it plays; the model plays every actor no cell plays.
+    """
+
+    name: str
+    actors: tuple[str, ...]
+
+    def plays(self, actor: str) -> bool:
+        """Whether this cell decides for ``actor``."""
+        return actor in self.actors
+
+    def label(self) -> str:
+        """'Blue (USA, JPN)'."""
+        return f"{self.name} ({', '.join(self.actors)})"
+
+
+def check_cells(cells: Sequence[Cell], actors: Sequence[str]) -> tuple[Cell, ...]:
+    """The cells of a game, checked: named, distinct names, known actors, no actor in two cells.
+
+    Raises:
+        ValueError: Saying what is wrong.
+    """
+    names: set[str] = set()
+    played: dict[str, str] = {}
+    for cell in cells:
+        name = cell.name.strip()
+        if not name or len(name) > MAX_CELL_NAME:
+            raise ValueError(f"a cell needs a name of 1 to {MAX_CELL_NAME} characters (got {cell.name!r})")
+        if name.casefold() in names or name.casefold() == "white":
+            raise ValueError(f"two cells are named {name!r} (and White is the facilitators)")
+        names.add(name.casefold())
+        if not cell.actors:
+            raise ValueError(f"cell {name} plays no actor")
+        for actor in cell.actors:
+            if actor not in actors:
+                raise ValueError(f"cell {name}: {actor!r} is not an actor of the scenario")
+            if actor in played:
+                raise ValueError(f"{actor} is played by two cells ({played[actor]} and {name})")
+            played[actor] = name
+    return tuple(Cell(c.name.strip(), tuple(c.actors)) for c in cells)
 
 
 @dataclass(frozen=True)
@@ -80,18 +130,18 @@ class GameOrigin:
 
 @dataclass(frozen=True)
 class GameRecord:
-    """What determines a game: scenario, seed, run, player and the actions taken (picklable)."""
+    """What determines a game: scenario, seed, run, the actors played and the actions taken (picklable)."""
 
     scenario: Scenario
     seed: int
     run: int
-    player: str | None
+    players: tuple[str, ...]
     actions: tuple[Action, ...] = ()
 
-    def replay(self) -> Wargame:
-        """A fresh :class:`Wargame` with every action re-applied: the exact state of the recorded game."""
-        game = engines.Wargame(self.scenario, self.seed, self.run, self.player)
-        for action in self.actions:
+    def replay(self, upto: int | None = None) -> Wargame:
+        """A fresh :class:`Wargame` with every action (the first ``upto``) re-applied: the exact recorded state."""
+        game = engines.Wargame(self.scenario, self.seed, self.run, self.players)
+        for action in self.actions[:upto]:
             apply_action(game, action)
         return game
 
@@ -160,8 +210,12 @@ class GameSession:
         scenario: The validated scenario (overrides applied).
         seed: Master seed.
         run: Replication index (each index is a different "dice" history).
-        player: Actor the players decide for, or None.
+        player: Actor the players decide for (one cell, "Players"), or None; ignored when ``cells`` are given.
         origin: Where the scenario came from (needed to save the game to a file).
+        cells: The cells and the actors each plays (see :class:`Cell`); the model plays every other actor.
+
+    Raises:
+        ValueError: For cells that do not fit the scenario (:func:`check_cells`).
     """
 
     def __init__(
@@ -171,11 +225,15 @@ class GameSession:
         run: int = 0,
         player: str | None = None,
         origin: GameOrigin | None = None,
+        cells: Sequence[Cell] = (),
     ) -> None:
         self.scenario = scenario
         self.seed = int(seed)
         self.run = int(run)
-        self.player = player
+        if not cells and player is not None:
+            cells = (Cell("Players", (player,)),)
+        self.cells = check_cells(cells, list(scenario.actors))
+        self.players = tuple(actor for cell in self.cells for actor in cell.actors)
         self.origin = origin
         self.actions: list[Action] = []
         self.undone: list[Action] = []
@@ -184,7 +242,7 @@ class GameSession:
     # ------------------------------------------------------------------ state
 
     def _reset(self) -> None:
-        self.game = engines.Wargame(self.scenario, self.seed, self.run, self.player)  # loads the engine when first used
+        self.game = engines.Wargame(self.scenario, self.seed, self.run, self.players)
         self.hotline_replies: dict[int, str] = {}
         # length of the event log before the latest action that changed anything (newer entries are "now")
         self.last_mark = 0
@@ -198,13 +256,33 @@ class GameSession:
     @property
     def record(self) -> GameRecord:
         """The record that reproduces the current state."""
-        return GameRecord(self.scenario, self.seed, self.run, self.player, tuple(self.actions))
+        return GameRecord(self.scenario, self.seed, self.run, self.players, tuple(self.actions))
 
     @property
     def state_key(self) -> str:
         """A digest of the record: equal keys, equal states (results computed from a state carry it)."""
-        text = repr((self.seed, self.run, self.player, self.actions))
+        text = repr((self.seed, self.run, self.cells, self.actions))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def player(self) -> str | None:
+        """The one actor played, when the players decide for exactly one (else None)."""
+        return self.players[0] if len(self.players) == 1 else None
+
+    def cell(self, name: str) -> Cell:
+        """The cell called ``name``.
+
+        Raises:
+            KeyError: If there is none.
+        """
+        found = next((c for c in self.cells if c.name == name), None)
+        if found is None:
+            raise KeyError(f"no cell {name!r}")
+        return found
+
+    def cell_of(self, actor: str) -> Cell | None:
+        """The cell that plays ``actor`` (None: the model plays it)."""
+        return next((c for c in self.cells if actor in c.actors), None)
 
     @property
     def tick_hours(self) -> float:
