@@ -103,7 +103,7 @@ def test_same_seed_and_same_decisions_replay_identically():
     assert logs[0] == logs[1]
 
 
-# --------------------------------------------------------------------------- several actors played, and each side's picture
+# --------------------------------------------------------------------------- several actors played, each side seen
 
 
 def test_two_played_actors_each_get_their_own_decisions():
