@@ -1,29 +1,38 @@
 """Flashpoint — the wargaming facilitator's app.
 
-Run it with ``make app`` (``streamlit run streamlit_app.py --server.address 127.0.0.1``). The pages
-live in ``app_pages/``; the logic they call lives in ``sim/app/`` and never imports Streamlit.
+Run it with ``streamlit run streamlit_app.py`` (or ``make app``). The pages live in ``app_pages/``; the
+logic they call lives in ``sim/app/`` and never imports Streamlit. A cell's join link (``?seat=TOKEN``)
+opens that cell's seat only: its picture, its decisions, its odds — none of the facilitator's pages.
 """
 
 import streamlit as st
 
-from app_pages.common import autosave_workspace_if_changed, init_state, sidebar_status
+from app_pages.common import autosave_workspace_if_changed, engine, init_state, seat, sidebar_status
+from sim.app.room import WHITE
 
 # an emoji favicon is drawn in the browser; a material icon would be fetched from fonts.gstatic.com (offline rooms)
 st.set_page_config(page_title="Flashpoint", page_icon="🚨", layout="wide")
-init_state()
+engine()  # the server's first page starts preparing the engine in the background (never a silent stall)
 
-pages = [
-    st.Page("app_pages/scenario.py", title="Scenario", icon=":material/edit_document:", default=True),
-    st.Page("app_pages/monte_carlo.py", title="Monte Carlo", icon=":material/casino:"),
-    st.Page("app_pages/compare.py", title="Compare options", icon=":material/compare_arrows:"),
-    st.Page("app_pages/wargame.py", title="Wargame (live)", icon=":material/sports_esports:"),
-    st.Page("app_pages/debrief.py", title="Debrief", icon=":material/folder_zip:"),
-]
-page = st.navigation(pages)
-
-try:
-    page.run()
-finally:
-    # After the page, so the sidebar shows the state the page has just set (even when it stopped early).
-    sidebar_status()
-    autosave_workspace_if_changed()
+found = seat()
+if found is not None and found[1] != WHITE:
+    # a cell's seat: only its own page, no sidebar of the facilitator's tools
+    st.navigation([st.Page("app_pages/cell.py", title=f"{found[1]} cell", icon="🛡️")], position="hidden").run()
+else:
+    init_state()
+    pages = [
+        st.Page("app_pages/home.py", title="Start", icon=":material/home:", default=True),
+        st.Page("app_pages/scenario.py", title="Scenario", icon=":material/edit_document:"),
+        st.Page("app_pages/monte_carlo.py", title="Monte Carlo", icon=":material/casino:"),
+        st.Page("app_pages/compare.py", title="Compare options", icon=":material/compare_arrows:"),
+        st.Page("app_pages/wargame.py", title="Wargame (live)", icon=":material/sports_esports:"),
+        st.Page("app_pages/debrief.py", title="Debrief", icon=":material/folder_zip:"),
+    ]
+    page = st.navigation(pages)
+    try:
+        page.run()
+    finally:
+        # After the page, so the sidebar shows the state the page has just set. The pages return rather than
+        # st.stop(), so this always runs.
+        sidebar_status()
+        autosave_workspace_if_changed()

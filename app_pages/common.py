@@ -19,10 +19,12 @@ from typing import Any
 import streamlit as st
 
 from sim.app.editing import Validation, shipped_scenarios, validate_text
+from sim.app.engine_prep import EnginePreparation
 from sim.app.gamefile import LoadedGame, SessionStore, new_session_id, valid_session_id
 from sim.app.jobs import Job, Progress, start_job
 from sim.app.levers import lever_overrides
-from sim.app.session import GameOrigin, GameSession
+from sim.app.room import WHITE, Room, RoomRegistry, valid_token
+from sim.app.session import GameOrigin
 from sim.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "taiwan_strait.yaml"
@@ -63,6 +65,55 @@ def store() -> SessionStore:
     return SessionStore(os.environ.get(SESSIONS_ENV) or ROOT / "out" / "sessions")
 
 
+def data_dir() -> Path:
+    """Where the app keeps what it writes (sessions, rooms, the engine's preparation times)."""
+    return Path(store().directory)
+
+
+@st.cache_resource(show_spinner=False)
+def _registry(directory: str, inline: bool) -> RoomRegistry:
+    return RoomRegistry(Path(directory), inline_odds=inline)
+
+
+def rooms() -> RoomRegistry:
+    """The server's rooms (one registry per data folder), kept on disk under ``rooms/``."""
+    return _registry(str(data_dir() / "rooms"), inline_jobs())
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(background: bool) -> EnginePreparation:
+    return EnginePreparation(data_dir() / "engine_preparation.json", background=background).start()
+
+
+def engine() -> EnginePreparation:
+    """The engine's preparation, started in the background by the server's first page (once per process)."""
+    return _engine(not inline_jobs())
+
+
+def seat() -> tuple[Room, str] | None:
+    """The room and role this window's seat token (``?seat=``) opens, or None."""
+    token = st.query_params.get("seat") or st.session_state.get("seat_token")
+    found = rooms().find(token) if valid_token(token) else None
+    if found is not None:
+        st.session_state["seat_token"] = token
+    return found
+
+
+def white_room() -> Room | None:
+    """The room whose White seat this window holds, or None (then the Wargame page offers a new game)."""
+    found = seat()
+    return found[0] if found is not None and found[1] == WHITE else None
+
+
+def open_room(room: Room) -> None:
+    """Make this window White's seat of ``room``: the URL carries its token, a refresh comes back to it."""
+    token = room.token_of(WHITE)
+    st.session_state["seat_token"] = token
+    st.session_state["game"] = room.game
+    st.query_params["seat"] = token
+    autosave()
+
+
 @st.cache_resource(show_spinner=False)
 def _results() -> dict[str, dict[str, Any]]:
     """Results of long jobs by session id, in the server's memory (survive a refresh, not a restart)."""
@@ -91,6 +142,8 @@ def _restore(workspace: dict | None, game: LoadedGame | None, problem: str | Non
     state = st.session_state
     if workspace and isinstance(workspace.get("text"), str) and isinstance(workspace.get("source"), str):
         load_text(workspace["text"], workspace["source"], workspace.get("levers") or {})
+    if workspace and valid_token(workspace.get("seat")) and not st.query_params.get("seat"):
+        st.query_params["seat"] = workspace["seat"]
     if game is not None:
         adopt_game(game, save=False)
     if problem:
@@ -98,32 +151,41 @@ def _restore(workspace: dict | None, game: LoadedGame | None, problem: str | Non
 
 
 def adopt_game(loaded: LoadedGame, save: bool = True) -> None:
-    """Make a loaded game the current one, with its scenario and levers as the scenario in use."""
+    """Make a loaded game the current one (in a new room), with its scenario and levers as the scenario in use."""
     state = st.session_state
     origin = loaded.session.origin
     if origin is not None:
         load_text(origin.text, origin.source, dict(origin.levers))
-    state["game"] = loaded.session
     state["game_overrides"] = origin.overrides if origin is not None else ()
     state["game_warnings"] = loaded.warnings
     for key in ("odds_job", "odds_at", "step_note"):
         state.pop(key, None)
+    room = rooms().create(loaded.session)
     if save:
-        autosave()
+        open_room(room)
+    else:
+        state["seat_token"] = room.token_of(WHITE)
+        state["game"] = room.game
 
 
 def workspace() -> dict[str, Any]:
-    """The scenario in use, as the autosave stores it."""
+    """The scenario in use (and White's seat, if any), as the autosave stores it."""
     state = st.session_state
-    return {"source": state["scenario_source"], "text": state["scenario_text"], "levers": dict(state.get("levers", {}))}
+    space = {
+        "source": state["scenario_source"],
+        "text": state["scenario_text"],
+        "levers": dict(state.get("levers", {})),
+    }
+    if state.get("seat_token"):
+        space["seat"] = state["seat_token"]
+    return space
 
 
 def autosave() -> None:
-    """Write the scenario in use and the game to this session's file (after every action)."""
+    """Write the scenario in use (and White's seat) to this session's file; the game is kept by its room."""
     state = st.session_state
     space = workspace()
-    game: GameSession | None = state.get("game")
-    store().save(state["session_id"], space, game)
+    store().save(state["session_id"], space, None)
     state["_saved_workspace"] = _digest(space)
 
 

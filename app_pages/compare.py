@@ -16,9 +16,10 @@ from sim.app.comparison import (
     metric_phrase,
     verdicts,
 )
+from sim.app.formatting import pct, pct_interval, points
 from sim.experiments.compare import compare, parse_arms
 from sim.experiments.limits import MAX_COMPARE_RUNS, LimitError, check_arms, check_runs
-from sim.experiments.metrics import PROBABILITY_METRICS, metric_label
+from sim.experiments.metrics import PROBABILITY_METRICS, is_probability, metric_label
 from sim.experiments.summary import Proportion
 from sim.scenario import ScenarioError
 
@@ -37,144 +38,156 @@ def cached_forest(result_id: str, _result) -> bytes:
     return buffer.getvalue()
 
 
-st.title("Compare options")
-current = require_scenario()
-if current is None:
-    st.stop()
-st.markdown(
-    "One option per line, `NAME` or `NAME: PATH=VALUE, PATH=VALUE` (the first is the baseline). Every option "
-    "runs the same run indices with the same seed — **common random numbers** — so each difference comes with a "
-    "paired 95% interval, much tighter than two independent Monte Carlos would give."
-)
-if current.overrides:
+def _span(metric: str, lo: float, hi: float) -> str:
+    """An interval of a difference: in percentage points for a probability."""
+    if is_probability(metric):
+        return points(0.0, lo, hi).split(" ", 2)[2]
+    return f"[{lo:+.3f}, {hi:+.3f}]"
+
+
+def main() -> None:
+    """Draw the page (it returns early rather than st.stop(), so the sidebar is always drawn)."""
+    st.title("Compare options")
+    current = require_scenario()
+    if current is None:
+        return
+    st.markdown(
+        "One option per line, `NAME` or `NAME: PATH=VALUE, PATH=VALUE` (the first is the baseline). Every option "
+        "runs the same run indices with the same seed — **common random numbers** — so each difference comes with a "
+        "paired 95% interval, much tighter than two independent Monte Carlos would give."
+    )
+    if current.overrides:
+        st.caption(
+            "Every option starts from the scenario with the levers: " + ", ".join(f"`{o}`" for o in current.overrides)
+        )
+
+    with st.form("cmp_form"):
+        arms_text = st.text_area("Options", DEFAULT_ARMS, height=140, key="cmp_arms")
+        a, b, c = st.columns(3)
+        runs = a.number_input("Runs per option", 10, 100_000, value=1000, step=100, key="cmp_runs")
+        seed = b.number_input("Seed", 0, MAX_SEED, value=current.scenario.monte_carlo.seed, key="cmp_seed")
+        cores = os.cpu_count() or 1
+        workers = c.number_input(
+            "Worker processes",
+            1,
+            max(1, cores),
+            value=1,
+            key="cmp_workers",
+            help="One is fastest on one machine: the compiled engine already runs on every core.",
+        )
+        submitted = st.form_submit_button("Compare", icon=":material/compare_arrows:", disabled=job_running("cmp_job"))
+
+    if submitted:
+        lines = [line.strip() for line in arms_text.splitlines() if line.strip() and not line.strip().startswith("#")]
+        try:
+            check_arms(len(lines))
+            check_runs(int(runs), len(lines), "options", MAX_COMPARE_RUNS)
+            arms = parse_arms([line.replace(": ", ":", 1) for line in lines])
+        except LimitError as exc:
+            forget("cmp_job")
+            st.error(f"Too much work: {exc.message}.")
+            return
+        except ScenarioError as exc:
+            forget("cmp_job")
+            st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
+            return
+        scenario, n, s, w = current.scenario, int(runs), int(seed), int(workers)
+        remember("cmp_inputs", {"arms": lines, "runs": n, "seed": s, "overrides": current.overrides})
+        launch(
+            "cmp_job",
+            lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress),
+            f"{len(arms)} options × {n:,} runs",
+            quick=n * len(arms) <= 6_000 and w == 1,
+        )
+
+    job = st.session_state.get("cmp_job")
+    if job is None:
+        return
+    if not job.done:
+        if st.button("Cancel", icon=":material/cancel:", key="cmp_cancel"):
+            job.cancel()
+        show_progress("cmp_job")
+        return
+    if job.cancelled:
+        st.info("The comparison was cancelled: nothing was kept.", icon=":material/cancel:")
+        return
+    if job.error:
+        st.error(f"The comparison failed: {job.error}")
+        return
+
+    result = job.result
+    inputs = st.session_state.get("cmp_inputs", {})
+    st.caption(f"{result.runs:,} runs per option, seed {result.seed}, {job.elapsed:.1f} s.")
+    if inputs.get("overrides", current.overrides) != current.overrides:
+        st.caption(":orange[The levers changed since this comparison ran; press Compare to run it again.]")
+
+    # ------------------------------------------------------------------ the verdict
+    st.subheader("Verdict")
+    choices = [m for m in PROBABILITY_METRICS if m != "p_ge_1"]
+    metric = st.columns([1, 2])[0].selectbox(
+        "Verdict on",
+        choices,
+        index=choices.index(DEFAULT_VERDICT_METRIC),
+        format_func=metric_phrase,
+        key="cmp_verdict_metric",
+    )
+    for sentence in verdicts(result, metric):
+        st.markdown(f"- {sentence}")
     st.caption(
-        "Every option starts from the scenario with the levers: " + ", ".join(f"`{o}`" for o in current.overrides)
+        f"Each option against **{result.arms[0].name}** (the first line), on the same {result.runs:,} runs: the "
+        "difference in percentage points with its paired 95% interval."
     )
+    st.image(cached_forest(job.id, result), caption="Thick: paired 95% interval; thin grey: unpaired (same runs).")
 
-with st.form("cmp_form"):
-    arms_text = st.text_area("Options", DEFAULT_ARMS, height=140, key="cmp_arms")
-    a, b, c = st.columns(3)
-    runs = a.number_input("Runs per option", 10, 100_000, value=1000, step=100, key="cmp_runs")
-    seed = b.number_input("Seed", 0, MAX_SEED, value=current.scenario.monte_carlo.seed, key="cmp_seed")
-    cores = os.cpu_count() or 1
-    workers = c.number_input(
-        "Worker processes",
-        1,
-        max(1, cores),
-        value=1,
-        key="cmp_workers",
-        help="One is fastest on one machine: the compiled engine already runs on every core.",
+    # ------------------------------------------------------------------ tables
+
+    def cell(e) -> str:
+        v = e.p if isinstance(e, Proportion) else e.mean
+        if isinstance(e, Proportion):
+            return f"{pct(v)} ({pct_interval(e.lo, e.hi, '')})" if math.isfinite(e.lo) else pct(v)
+        return f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}"
+
+    st.subheader("Each option")
+    estimates = pd.DataFrame(
+        {arm.name: {metric_label(m): cell(result.estimates[arm.name][m]) for m in SHOWN} for arm in result.arms}
     )
-    submitted = st.form_submit_button("Compare", icon=":material/compare_arrows:", disabled=job_running("cmp_job"))
+    st.dataframe(estimates)
 
-if submitted:
-    lines = [line.strip() for line in arms_text.splitlines() if line.strip() and not line.strip().startswith("#")]
-    try:
-        check_arms(len(lines))
-        check_runs(int(runs), len(lines), "options", MAX_COMPARE_RUNS)
-        arms = parse_arms([line.replace(": ", ":", 1) for line in lines])
-    except LimitError as exc:
-        forget("cmp_job")
-        st.error(f"Too much work: {exc.message}.")
-        st.stop()
-    except ScenarioError as exc:
-        forget("cmp_job")
-        st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
-        st.stop()
-    scenario, n, s, w = current.scenario, int(runs), int(seed), int(workers)
-    remember("cmp_inputs", {"arms": lines, "runs": n, "seed": s, "overrides": current.overrides})
-    launch(
-        "cmp_job",
-        lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress),
-        f"{len(arms)} options × {n:,} runs",
-        quick=n * len(arms) <= 6_000 and w == 1,
+    st.subheader(f"Differences against {result.arms[0].name}")
+    rows = []
+    for d in result.differences:
+        if d.metric not in SHOWN:
+            continue
+        p = d.paired
+        rows.append(
+            {
+                "option": d.arm,
+                "metric": metric_label(d.metric),
+                "difference": points(p.diff) if is_probability(d.metric) else f"{p.diff:+.3f}",
+                "paired 95% CI": _span(d.metric, p.lo, p.hi),
+                "unpaired 95% CI": _span(d.metric, p.unpaired_lo, p.unpaired_hi),
+                "pairing made it narrower": f"{d.narrower:.1f}×" if math.isfinite(d.narrower) else "—",
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button(
+        "Table (CSV)",
+        lambda: comparison_csv(result),
+        "comparison.csv",
+        "text/csv",
+        icon=":material/csv:",
+        on_click="ignore",
     )
-
-job = st.session_state.get("cmp_job")
-if job is None:
-    st.stop()
-if not job.done:
-    if st.button("Cancel", icon=":material/cancel:", key="cmp_cancel"):
-        job.cancel()
-    show_progress("cmp_job")
-    st.stop()
-if job.cancelled:
-    st.info("The comparison was cancelled: nothing was kept.", icon=":material/cancel:")
-    st.stop()
-if job.error:
-    st.error(f"The comparison failed: {job.error}")
-    st.stop()
-
-result = job.result
-inputs = st.session_state.get("cmp_inputs", {})
-st.caption(f"{result.runs:,} runs per option, seed {result.seed}, {job.elapsed:.1f} s.")
-if inputs.get("overrides", current.overrides) != current.overrides:
-    st.caption(":orange[The levers changed since this comparison ran; press Compare to run it again.]")
-
-# ------------------------------------------------------------------ the verdict
-st.subheader("Verdict")
-choices = [m for m in PROBABILITY_METRICS if m != "p_ge_1"]
-metric = st.columns([1, 2])[0].selectbox(
-    "Verdict on",
-    choices,
-    index=choices.index(DEFAULT_VERDICT_METRIC),
-    format_func=metric_phrase,
-    key="cmp_verdict_metric",
-)
-for sentence in verdicts(result, metric):
-    st.markdown(f"- {sentence}")
-st.caption(
-    f"Each option against **{result.arms[0].name}** (the first line), on the same {result.runs:,} runs: the "
-    "difference in percentage points with its paired 95% interval."
-)
-st.image(cached_forest(job.id, result), caption="Thick: paired 95% interval; thin grey: unpaired (same runs).")
-
-# ------------------------------------------------------------------ tables
-
-
-def cell(e) -> str:
-    v = e.p if isinstance(e, Proportion) else e.mean
-    return f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}"
-
-
-st.subheader("Each option")
-estimates = pd.DataFrame(
-    {arm.name: {metric_label(m): cell(result.estimates[arm.name][m]) for m in SHOWN} for arm in result.arms}
-)
-st.dataframe(estimates)
-
-st.subheader(f"Differences against {result.arms[0].name}")
-rows = []
-for d in result.differences:
-    if d.metric not in SHOWN:
-        continue
-    p = d.paired
-    rows.append(
-        {
-            "option": d.arm,
-            "metric": metric_label(d.metric),
-            "difference": p.diff,
-            "paired 95% CI": f"[{p.lo:+.3f}, {p.hi:+.3f}]",
-            "unpaired 95% CI": f"[{p.unpaired_lo:+.3f}, {p.unpaired_hi:+.3f}]",
-            "pairing made it narrower": f"{d.narrower:.1f}×" if math.isfinite(d.narrower) else "—",
-        }
+    d2.download_button(
+        "Table (Parquet)",
+        lambda: comparison_parquet(result),
+        "comparison.parquet",
+        "application/vnd.apache.parquet",
+        icon=":material/table:",
+        on_click="ignore",
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True)
-d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button(
-    "Table (CSV)",
-    lambda: comparison_csv(result),
-    "comparison.csv",
-    "text/csv",
-    icon=":material/csv:",
-    on_click="ignore",
-)
-d2.download_button(
-    "Table (Parquet)",
-    lambda: comparison_parquet(result),
-    "comparison.parquet",
-    "application/vnd.apache.parquet",
-    icon=":material/table:",
-    on_click="ignore",
-)
-st.caption("Every option and metric, as `ComparisonResult.frame()` returns it in the Python API.")
+    st.caption("Every option and metric, as `ComparisonResult.frame()` returns it in the Python API.")
+
+
+main()

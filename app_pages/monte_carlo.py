@@ -7,13 +7,13 @@ import streamlit as st
 from app_pages.common import (
     MAX_SEED,
     cached_figure,
-    fmt_interval,
     job_running,
     launch,
     remember,
     require_scenario,
     show_progress,
 )
+from sim.app.formatting import pct, pct_interval
 from sim.app.results import (
     FIGURE_BUILDERS,
     FIGURE_TITLES,
@@ -29,88 +29,101 @@ from sim.scenario.limits import MAX_RUNS
 
 QUICK_RUNS = 5_000  # up to this many runs (about a second on the compiled engine) run within the click's rerun
 
-st.title("Monte Carlo")
-current = require_scenario()
-if current is None:
-    st.stop()
-scenario = current.scenario
 
-with st.form("mc_form", border=True):
-    a, b, c = st.columns(3)
-    runs = a.number_input("Replications", 10, min(MAX_RUNS, 200_000), value=200, step=50, key="mc_runs")
-    seed = b.number_input("Seed", 0, MAX_SEED, value=scenario.monte_carlo.seed, step=1, key="mc_seed")
-    cores = os.cpu_count() or 1
-    workers = c.number_input(
-        "Worker processes",
-        1,
-        max(1, cores),
-        value=1,
-        step=1,
-        key="mc_workers",
-        help="One is fastest on one machine: the compiled engine already runs on every core (numba threads); "
-        "more processes only add start-up time.",
+def main() -> None:
+    """Draw the page (it returns early rather than st.stop(), so the sidebar is always drawn)."""
+    st.title("Monte Carlo")
+    current = require_scenario()
+    if current is None:
+        return
+    scenario = current.scenario
+
+    with st.form("mc_form", border=True):
+        a, b, c = st.columns(3)
+        runs = a.number_input("Replications", 10, min(MAX_RUNS, 200_000), value=200, step=50, key="mc_runs")
+        seed = b.number_input("Seed", 0, MAX_SEED, value=scenario.monte_carlo.seed, step=1, key="mc_seed")
+        cores = os.cpu_count() or 1
+        workers = c.number_input(
+            "Worker processes",
+            1,
+            max(1, cores),
+            value=1,
+            step=1,
+            key="mc_workers",
+            help="One is fastest on one machine: the compiled engine already runs on every core (numba threads); "
+            "more processes only add start-up time.",
+        )
+        if current.overrides:
+            st.caption("With overrides: " + ", ".join(f"`{o}`" for o in current.overrides))
+        submitted = st.form_submit_button(
+            "Run Monte Carlo", icon=":material/play_arrow:", disabled=job_running("mc_job")
+        )
+
+    if submitted:
+        request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source)
+        remember("mc_request", request)
+        quick = request.runs <= QUICK_RUNS and request.workers == 1
+        launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs", quick=quick)
+
+    job = st.session_state.get("mc_job")
+    if job is not None and not job.done:
+        show_progress("mc_job")
+        return
+    if job is not None and job.error:
+        st.error(f"The Monte Carlo failed: {job.error}")
+        return
+    if job is None:
+        st.info("Set the number of replications and press **Run Monte Carlo**.")
+        return
+
+    result, request = job.result, st.session_state["mc_request"]
+    summary = result.summary
+    st.caption(
+        f"{summary.n_runs:,} runs of **{result.scenario.metadata.name}**, seed {result.seed}, "
+        f"{request.workers} worker(s), {job.elapsed:.1f} s."
     )
-    if current.overrides:
-        st.caption("With overrides: " + ", ".join(f"`{o}`" for o in current.overrides))
-    submitted = st.form_submit_button("Run Monte Carlo", icon=":material/play_arrow:", disabled=job_running("mc_job"))
+    cols = st.columns(3)
+    for col, (label, p) in zip(cols, headline(summary).items(), strict=True):
+        col.metric(label, pct(p.p), help=f"{p.count} of {p.n} runs")
+        col.caption(pct_interval(p.lo, p.hi))
 
-if submitted:
-    request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source)
-    remember("mc_request", request)
-    quick = request.runs <= QUICK_RUNS and request.workers == 1
-    launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs", quick=quick)
+    tabs = st.tabs([FIGURE_TITLES[k] for k in FIGURE_BUILDERS] + ["Tables"])
+    for tab, key in zip(tabs, FIGURE_BUILDERS, strict=False):
+        with tab:
+            st.image(cached_figure(job.id, key, summary))
+    with tabs[-1]:
+        st.markdown("**Highest rung reached** (95% Wilson intervals)")
+        st.dataframe(escalation_table(summary), hide_index=True)
+        st.markdown("**Root cause of the highest step**")
+        st.dataframe(root_cause_table(summary), hide_index=True)
 
-job = st.session_state.get("mc_job")
-if job is not None and not job.done:
-    show_progress("mc_job")
-    st.stop()
-if job is not None and job.error:
-    st.error(f"The Monte Carlo failed: {job.error}")
-    st.stop()
-if job is None:
-    st.info("Set the number of replications and press **Run Monte Carlo**.")
-    st.stop()
+    st.subheader("Download")
+    d1, d2, d3 = st.columns(3)
+    # built when clicked (in another thread), so a rerun does not rebuild them
+    d1.download_button(
+        "Outcomes (Parquet)",
+        lambda: outcomes_parquet(request, result),
+        "outcomes.parquet",
+        "application/vnd.apache.parquet",
+        icon=":material/table:",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "Outcomes (CSV)",
+        lambda: outcomes_csv(result),
+        "outcomes.csv",
+        "text/csv",
+        icon=":material/csv:",
+        on_click="ignore",
+    )
+    d3.download_button(
+        "Summary (JSON)",
+        lambda: summary_json(request, result),
+        "summary.json",
+        "application/json",
+        icon=":material/data_object:",
+        on_click="ignore",
+    )
 
-result, request = job.result, st.session_state["mc_request"]
-summary = result.summary
-st.caption(
-    f"{summary.n_runs:,} runs of **{result.scenario.metadata.name}**, seed {result.seed}, "
-    f"{request.workers} worker(s), {job.elapsed:.1f} s."
-)
-cols = st.columns(3)
-for col, (label, p) in zip(cols, headline(summary).items(), strict=True):
-    col.metric(label, f"{p.p:.3f}", help=f"{p.count} of {p.n} runs")
-    col.caption(fmt_interval(p.lo, p.hi))
 
-tabs = st.tabs([FIGURE_TITLES[k] for k in FIGURE_BUILDERS] + ["Tables"])
-for tab, key in zip(tabs, FIGURE_BUILDERS, strict=False):
-    with tab:
-        st.image(cached_figure(job.id, key, summary))
-with tabs[-1]:
-    st.markdown("**Highest rung reached** (95% Wilson intervals)")
-    st.dataframe(escalation_table(summary), hide_index=True)
-    st.markdown("**Root cause of the highest step**")
-    st.dataframe(root_cause_table(summary), hide_index=True)
-
-st.subheader("Download")
-d1, d2, d3 = st.columns(3)
-# built when clicked (in another thread), so a rerun does not rebuild them
-d1.download_button(
-    "Outcomes (Parquet)",
-    lambda: outcomes_parquet(request, result),
-    "outcomes.parquet",
-    "application/vnd.apache.parquet",
-    icon=":material/table:",
-    on_click="ignore",
-)
-d2.download_button(
-    "Outcomes (CSV)", lambda: outcomes_csv(result), "outcomes.csv", "text/csv", icon=":material/csv:", on_click="ignore"
-)
-d3.download_button(
-    "Summary (JSON)",
-    lambda: summary_json(request, result),
-    "summary.json",
-    "application/json",
-    icon=":material/data_object:",
-    on_click="ignore",
-)
+main()

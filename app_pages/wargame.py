@@ -1,49 +1,126 @@
-"""Wargame page: step the crisis live, decide for one actor, inject events, ask for the odds from here.
+"""Wargame page — White's seat: the truth, every cell's picture, the clock, injects, the reveal.
 
-Laid out for a projector: at 1920×1080 the clock, the rungs, the pending decision and the odds fit the
-first screen; the map, the orbits and the rungs over time sit beside them; injects and the timeline below.
+Laid out for a projector: at 1920×1080 the clock, the rungs, the pending decisions and the odds fit the
+first screen; the map, the orbits and the rungs over time sit beside them; the cells (join links and
+each cell's picture), injects and the timeline below.
 """
 
 import streamlit as st
 
-from app_pages.common import require_scenario
-from app_pages.game_controls import decisions, facilitator, game, load_game_box, new_game_form, rungs_row, top_bar
-from app_pages.game_views import odds, theatre, timeline
+from app_pages.common import require_scenario, white_room
+from app_pages.game_controls import facilitator, load_game_box, new_game_form, rungs_row, seats_panel, top_bar
+from app_pages.game_views import timeline
+from app_pages.room_views import (
+    act,
+    decision_panel,
+    engine_status,
+    odds_panel,
+    reveal_panel,
+    seat_message,
+    theatre_block,
+)
+from sim.app.picture import posture_history, side_picture
+from sim.app.room import WHITE
+from sim.app.theatre import asset_views
 
-# projection-friendly: less empty space above the title, so the first screen holds the clock, rungs, decision, odds
-st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:3.2rem}</style>", unsafe_allow_html=True)
-st.title("Wargame (live)")
-current = require_scenario()
-if current is None:
-    st.stop()
-if st.session_state.get("restore_problem"):
-    st.warning(f"The saved game could not be restored: {st.session_state.pop('restore_problem')}")
 
-session = game()
-if session is None:
-    st.info("Start a new game: choose the actor the players decide for; the model plays everyone else.")
-    with st.container(border=True):
-        new_game_form(current)
-    with st.expander("…or load a saved game"):
-        load_game_box()
-    st.stop()
+def main() -> None:
+    """Draw White's seat (or the new-game form)."""
+    # projection-friendly: less empty space above the title, so the first screen holds the clock, rungs, decision, odds
+    st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:3.2rem}</style>", unsafe_allow_html=True)
+    st.title("Wargame (live)")
+    current = require_scenario()
+    if st.session_state.get("restore_problem"):
+        st.warning(f"The saved game could not be restored: {st.session_state.pop('restore_problem')}")
+    engine_status()
+    room = white_room()
+    if room is None:
+        if current is None:
+            return
+        st.info(
+            "Start a new game: choose the cells (each in its own room, with its own join link) or one actor the "
+            "players decide for here; the model plays everyone else."
+        )
+        with st.container(border=True):
+            new_game_form(current)
+        with st.expander("…or load a saved game"):
+            load_game_box()
+        return
+    st.session_state["game"] = room.game
+    token = room.token_of(WHITE)
+    with room.lock:  # one consistent state for the whole page, even while a cell acts
+        _white(room, token, current)
 
-for warning in st.session_state.get("game_warnings", ()):
-    st.warning(warning, icon=":material/warning:")
-if st.session_state.get("game_overrides", ()) != current.overrides:
-    st.caption(":orange[The levers changed since this game started; start a new game to use them.]")
 
-top_bar(session, current)
-rungs_row(session)
-left, right = st.columns([1.3, 1], gap="medium")
-with right:
-    with st.container(border=True, key="decision_panel"):
-        decisions(session)
-    with st.container(border=True, key="odds_panel"):
-        odds(session)
-with left:
-    theatre(session)
+def _white(room, token: str, current) -> None:
+    version = room.version
+    session = room.game
+    seat_message()
+    for warning in st.session_state.get("game_warnings", ()):
+        st.warning(warning, icon=":material/warning:")
+    if current is not None and st.session_state.get("game_overrides", ()) != current.overrides:
+        st.caption(":orange[The levers changed since this game started; start a new game to use them.]")
+    top_bar(room, version, token, current)
+    rungs_row(session)
+    left, right = st.columns([1.3, 1], gap="medium")
+    with right:
+        with st.container(border=True, key="decision_panel"):
+            decision_panel(room, WHITE, version, token)
+        with st.container(border=True, key="odds_panel"):
+            odds_panel(room, WHITE, version, max(session.game.rungs().values()))
+    with left:
+        game = session.game
+        stamp = {"hours": f"{game.hours:g}", "events": len(game.timeline()), "state": session.state_key}
+        stamp["version"] = version
+        theatre_block(
+            game, asset_views(game.model), game.timeline(), session.last_mark, session.history, game.rungs(), stamp
+        )
+    if session.cells:
+        _cells(room, version, token)
+    st.markdown("#### Facilitator")
+    facilitator(room, version, token)
+    timeline(session)
 
-st.markdown("#### Facilitator")
-facilitator(session)
-timeline(session)
+
+def _cells(room, version: int, token: str) -> None:
+    session = room.game
+    game = session.game
+    roles = [c.name for c in session.cells]
+    st.markdown("#### The cells")
+    with st.expander("Join links (one per cell: a link opens only its seat)", expanded=game.hours == 0):
+        seats_panel(room)
+    tabs = st.tabs([f"{c.label()}'s picture" for c in session.cells])
+    for tab, cell in zip(tabs, session.cells, strict=True):
+        with tab:
+            picture = side_picture(game, cell.actors)
+            unseen = sum(1 for k, a in session.scenario.assets.items() if a.owner not in cell.actors) - len(
+                picture.tracks
+            )
+            st.caption(
+                f"What {cell.name} sees: its own forces, {len(picture.tracks)} of the others' forces as its sensors "
+                f"hold them ({unseen} never seen), {len(picture.events)} events of {len(game.timeline())}."
+            )
+            theatre_block(
+                game,
+                picture.views(),
+                list(picture.events),
+                session.last_mark,
+                posture_history(game, cell.actors),
+                picture.rungs,
+                {"hours": f"{game.hours:g}", "side": ",".join(cell.actors)},
+                width=560,
+            )
+    st.markdown("#### What really happened — against what each cell believed")
+    shown = room.revealed
+    st.button(
+        "Hide the truth from the cells" if shown else "Reveal the truth to the cells",
+        icon=":material/visibility:",
+        on_click=act,
+        args=(token, version, "reveal", not shown),
+        key="reveal_toggle",
+        help="The cells then see, on their screens, what really happened against what they believed.",
+    )
+    reveal_panel(room, roles)
+
+
+main()

@@ -127,9 +127,17 @@ def _asset_glyph(a: AssetView, x: float, y: float, color: str, rung: int | None)
         shape = f"<polygon points='{x:.1f},{y - h:.1f} {x + h:.1f},{y:.1f} {x:.1f},{y + h:.1f} {x - h:.1f},{y:.1f}'"
     else:
         shape = f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{h * 0.8:.1f}'"
+    dash = " stroke-dasharray='2 1.5'" if a.seen else ""  # another side's force, as last seen
     if a.status == "lost":
-        shape += f" fill='white' stroke='{color}' stroke-width='1.5'/>"
+        shape += f" fill='white' stroke='{color}' stroke-width='1.5'{dash}/>"
         shape += _cross(x, y, h * 0.7)
+    elif a.seen:
+        shape += f" fill='{color}' fill-opacity='0.25' stroke='{color}' stroke-width='1.6'{dash}/>"
+        if a.held_hostile:
+            shape += (
+                f"<text x='{x:.1f}' y='{y + 3.5:.1f}' font-size='10' font-weight='bold' fill='{INCIDENT_NOW}' "
+                "text-anchor='middle'>!</text>"
+            )
     else:
         shape += f" fill='{color}' fill-opacity='{fill_opacity:.2f}' stroke='{INK}' stroke-width='0.6'/>"
     bar = ""
@@ -142,7 +150,7 @@ def _asset_glyph(a: AssetView, x: float, y: float, color: str, rung: int | None)
     tip = f"{a.owner} {a.name} — {a.state_text()}{owner_rung}"
     return (
         f"<g class='asset' data-asset='{escape(a.key)}' data-owner='{escape(a.owner)}' data-zone='{escape(a.zone)}' "
-        f"data-state='{a.status}'>{_title(tip)}{shape}{bar}</g>"
+        f"data-state='{a.status}' data-seen='{'track' if a.seen else 'truth'}'>{_title(tip)}{shape}{bar}</g>"
     )
 
 
@@ -375,15 +383,16 @@ def _satellite(a: AssetView, x: float, y: float, color: str) -> str:
             x, y, 5.0
         )
     else:
+        style = f"fill-opacity='0.35' stroke='{color}' stroke-dasharray='2 1.5'" if a.seen else f"stroke='{INK}'"
         inner = (
-            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='8' fill='{color}' stroke='{INK}' stroke-width='0.6'/>"
-            f"<text x='{x:.1f}' y='{y + 3.5:.1f}' font-size='9' font-weight='700' fill='white' "
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='8' fill='{color}' {style} stroke-width='0.8'/>"
+            f"<text x='{x:.1f}' y='{y + 3.5:.1f}' font-size='9' font-weight='700' fill='{INK if a.seen else 'white'}' "
             f"text-anchor='middle'>{letter}</text>"
         )
     tip = f"{a.owner} {a.name} — {a.state_text()}"
     return (
         f"<g class='asset' data-asset='{escape(a.key)}' data-owner='{escape(a.owner)}' data-zone='{escape(a.zone)}' "
-        f"data-state='{a.status}'>{_title(tip)}{inner}</g>"
+        f"data-state='{a.status}' data-seen='{'track' if a.seen else 'truth'}'>{_title(tip)}{inner}</g>"
     )
 
 

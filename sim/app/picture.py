@@ -134,8 +134,16 @@ def _tracks(game: Any, actors: Collection[str], truth: Mapping[str, AssetView]) 
     tracks = []
     for key, t in by_asset.items():
         real = truth[key]
-        view = replace(real, strength=t["strength"], operational=t["operational"], autonomy="")
-        tracks.append(Track(view, t["first"], t["last"], t["by"], t["event"], t["call"], t["contacts"], t["hostile"]))
+        track = Track(real, t["first"], t["last"], t["by"], t["event"], t["call"], t["contacts"], t["hostile"])
+        view = replace(
+            real,
+            strength=t["strength"],
+            operational=t["operational"],
+            autonomy="",
+            seen=track.describe(),
+            held_hostile=track.held_hostile,
+        )
+        tracks.append(replace(track, view=view))
     order = list(truth)
     return sorted(tracks, key=lambda tr: order.index(tr.key))
 

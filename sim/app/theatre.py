@@ -147,6 +147,9 @@ class AssetView:
         strength_start: The same at crisis start.
         unit: ``drones`` or ``ships`` (empty without a count).
         role: A satellite's role (words), else empty.
+        seen: For another side's asset on a side's map: how that side holds it ("last seen day 2 04:00
+            (contact); classified hostile"); empty for an asset drawn as it truly is.
+        held_hostile: On a side's map, whether that side holds it hostile.
     """
 
     key: str
@@ -161,6 +164,8 @@ class AssetView:
     strength_start: int | None = None
     unit: str = ""
     role: str = ""
+    seen: str = ""
+    held_hostile: bool = False
 
     @property
     def fraction(self) -> float:
@@ -187,7 +192,10 @@ class AssetView:
             parts.append(self.role)
         if not self.operational:
             parts.append("out of action")
-        parts.append(self.autonomy)
+        if self.autonomy:
+            parts.append(self.autonomy)
+        if self.seen:
+            parts.append(self.seen)
         return ", ".join(parts)
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 import sim.app.results
 from sim.app.comparison import verdicts
 from sim.app.editing import validate_text
+from sim.app.formatting import pct, pct_interval, points
 from sim.app.gamefile import game_to_json, state_digest
 from sim.app.odds import odds_from_here, options_for
 from sim.app.session import GameSession
@@ -23,7 +24,7 @@ from sim.scenario import load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 TAIWAN = ROOT / "scenarios" / "taiwan_strait.yaml"
-PAGES = ("scenario", "monte_carlo", "compare", "wargame", "debrief")
+PAGES = ("home", "scenario", "monte_carlo", "compare", "wargame", "debrief")
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +32,15 @@ def taiwan():
     return load_scenario(TAIWAN)
 
 
-def start(session: str | None = None) -> AppTest:
+def start(session: str | None = None, page: str | None = "scenario") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.session_state["inline_jobs"] = True
     if session is not None:
         at.query_params["session"] = session
     at.run()
     assert not at.exception, at.exception
+    if page:  # the app opens on "what do you want to do?"; most tests start from the Scenario page
+        goto(at, page)
     return at
 
 
@@ -81,7 +84,14 @@ def hours(clock_text: str) -> float:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_error(page):
     at = goto(start(), page)
-    assert at.title[0].value in {"Scenario", "Monte Carlo", "Compare options", "Wargame (live)", "Debrief"}
+    assert at.title[0].value in {
+        "Flashpoint",
+        "Scenario",
+        "Monte Carlo",
+        "Compare options",
+        "Wargame (live)",
+        "Debrief",
+    }
 
 
 def test_scenario_loads_and_shipped_scenarios_switch():
@@ -158,11 +168,11 @@ def test_monte_carlo_in_one_process_matches_run_monte_carlo_and_figures_are_cach
     click(at, "Run Monte Carlo")
     expected = run_monte_carlo(taiwan, runs=24, seed=7).summary
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["P(crisis reaches rung ≥ 3)"] == f"{expected.max_rung_at_least[3].p:.3f}"
-    assert metrics["P(crisis reaches rung ≥ 5)"] == f"{expected.max_rung_at_least[5].p:.3f}"
-    assert metrics["P(inadvertent escalation)"] == f"{expected.inadvertent.p:.3f}"
+    assert metrics["P(crisis reaches rung ≥ 3)"] == pct(expected.max_rung_at_least[3].p)  # percentages
+    assert metrics["P(crisis reaches rung ≥ 5)"] == pct(expected.max_rung_at_least[5].p)
+    assert metrics["P(inadvertent escalation)"] == pct(expected.inadvertent.p)
     p3 = expected.max_rung_at_least[3]
-    assert f"95% CI [{p3.lo:.3f}, {p3.hi:.3f}]" in texts(at)
+    assert pct_interval(p3.lo, p3.hi) in texts(at)
     assert len(at.get("image")) == 4  # the four figures
     assert {b.proto.label for b in at.get("download_button")} >= {
         "Outcomes (Parquet)",
@@ -198,8 +208,8 @@ def test_compare_gives_a_verdict_per_option_and_paired_differences(taiwan):
     diffs = frame(at, "paired 95% CI")
     row = diffs[(diffs["option"] == "no_hotline") & (diffs["metric"] == "P(max rung ≥ 3)")].iloc[0]
     d = expected.difference("no_hotline", "p_ge_3").paired
-    assert row["difference"] == pytest.approx(d.diff)
-    assert row["paired 95% CI"] == f"[{d.lo:+.3f}, {d.hi:+.3f}]"
+    assert row["difference"] == points(d.diff)  # percentage points
+    assert row["paired 95% CI"] == points(d.diff, d.lo, d.hi).split(" ", 2)[2]
     assert {b.proto.label for b in at.get("download_button")} >= {"Table (CSV)", "Table (Parquet)"}
 
 
@@ -373,7 +383,7 @@ def test_odds_from_here_look_ahead_and_k_follow_the_game(taiwan):
     table = frame(at, f"P(level ≥ {k})")
     assert list(table.index) == [o.name for o in options]
     for j, option in enumerate(options):
-        assert table.loc[option.name, f"P(level ≥ {k})"] == f"{expected.p_at_least(j, k).p:.3f}"
+        assert table.loc[option.name, f"P(level ≥ {k})"] == pct(expected.p_at_least(j, k).p)
     assert f"({expected.horizon_hours:g} h ahead)" in texts(at)
     # the game moves on: the result says so, and the look-ahead never exceeds what is left
     click(at, "+1 day")
