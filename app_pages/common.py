@@ -314,6 +314,10 @@ def show_progress(key: str) -> None:
         if job.done:
             st.rerun(scope="app")
         progress: Progress = job.progress
+        if progress.note:  # e.g. waiting for the engine's preparation
+            status = engine().status()
+            st.progress(status.fraction, text=f"{job.label}: {progress.note} — {status.text()}")
+            return
         text = f"{job.label}: {progress.done:,} of {progress.total:,} · {job.elapsed:.1f} s"
         st.progress(progress.fraction, text=text)
 

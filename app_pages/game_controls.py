@@ -102,9 +102,10 @@ def _decision_runs(scenario, seed: int, cells: tuple[Cell, ...]):
     job = st.session_state.get("decision_runs_job")
     if st.session_state.get("decision_runs_key") != key:
         st.session_state["decision_runs_key"] = key
+        prep = engine()  # read here: the job's thread has no Streamlit context
 
         def search(progress):
-            while not engine().wait(0.5):
+            while not prep.wait(0.5):
                 progress.note = "waiting for the engine"
                 progress(0, 1)
             progress.note = ""

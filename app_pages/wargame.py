@@ -87,7 +87,7 @@ def _cells(room, version: int, token: str) -> None:
     game = session.game
     roles = [c.name for c in session.cells]
     st.markdown("#### The cells")
-    with st.expander("Join links (one per cell: a link opens only its seat)", expanded=game.hours == 0):
+    with st.container(border=True, key="join_links"):
         seats_panel(room)
     tabs = st.tabs([f"{c.label()}'s picture" for c in session.cells])
     for tab, cell in zip(tabs, session.cells, strict=True):

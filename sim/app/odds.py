@@ -25,15 +25,19 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import engines
 from sim.app.session import GameRecord
-from sim.engines import Wargame, continue_from, snapshot
 from sim.experiments.paired_proportions import paired_proportion_difference
 from sim.experiments.stats import PairedDifference
 from sim.experiments.summary import Proportion
 from sim.vocabulary import N_RUNGS, OF_FIRST_HOURS, OI_INADVERTENT
+
+if TYPE_CHECKING:
+    from sim.engines import Wargame
 
 __all__ = [
     "COMPILED_NOTE",
@@ -229,7 +233,9 @@ def compiled_odds(
         model.players = frozenset()
         if option.decision_id is not None and not option.doctrine:
             game.decide(option.decision_id, option.rung)
-        batch = continue_from(snapshot(model), futures, seed=record.seed, first_run=fork_key(record.run, 0))
+        batch = engines.continue_from(
+            engines.snapshot(model), futures, seed=record.seed, first_run=fork_key(record.run, 0)
+        )
         first_tick, end_tick = model.steps, min(model.n_ticks, model.steps + round(horizon / tick))
         window = batch.trajectories[:, first_tick:end_tick]
         in_window_max = window.max(axis=1) if window.shape[1] else np.zeros(futures, dtype=np.int8)
