@@ -32,7 +32,7 @@ def main() -> None:
         return
     room, role = found
     token = st.session_state["seat_token"]
-    with room.lock:  # one consistent state for the whole page, even while another seat acts
+    with room.lock.reading():  # one consistent state for the whole page, even while another seat acts
         version = room.version
         game = room.game
         cell = game.cell(role)

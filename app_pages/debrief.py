@@ -28,7 +28,7 @@ def main() -> None:
     if session is None:
         st.info("Play a game on the Wargame page first: the report is built from the game.")
     else:
-        with room.lock:
+        with room.lock.reading():
             decisions = sum(1 for a in session.actions if a.kind == "decide")
             st.markdown(
                 f"- The game: **{len(session.game.timeline())} events up to {session.clock()}**, "
@@ -41,7 +41,7 @@ def main() -> None:
             )
 
         def report() -> bytes:
-            with room.lock:
+            with room.lock.reading():
                 return aar_html(session, room.odds, comparison).encode("utf-8")
 
         st.download_button(

@@ -48,7 +48,7 @@ def main() -> None:
         return
     st.session_state["game"] = room.game
     token = room.token_of(WHITE)
-    with room.lock:  # one consistent state for the whole page, even while a cell acts
+    with room.lock.reading():  # one consistent state for the whole page, even while a cell acts
         _white(room, token, current)
 
 
@@ -89,27 +89,28 @@ def _cells(room, version: int, token: str) -> None:
     st.markdown("#### The cells")
     with st.container(border=True, key="join_links"):
         seats_panel(room)
-    tabs = st.tabs([f"{c.label()}'s picture" for c in session.cells])
-    for tab, cell in zip(tabs, session.cells, strict=True):
-        with tab:
-            picture = side_picture(game, cell.actors)
-            unseen = sum(1 for k, a in session.scenario.assets.items() if a.owner not in cell.actors) - len(
-                picture.tracks
-            )
-            st.caption(
-                f"What {cell.name} sees: its own forces, {len(picture.tracks)} of the others' forces as its sensors "
-                f"hold them ({unseen} never seen), {len(picture.events)} events of {len(game.timeline())}."
-            )
-            theatre_block(
-                game,
-                picture.views(),
-                list(picture.events),
-                session.last_mark,
-                posture_history(game, cell.actors),
-                picture.rungs,
-                {"hours": f"{game.hours:g}", "side": ",".join(cell.actors)},
-                width=560,
-            )
+    names = [c.name for c in session.cells]
+    shown_cell = st.segmented_control(
+        "Show a cell's picture beside the truth", names, default=names[0], key="white_cell_picture"
+    )
+    cell = session.cell(shown_cell) if shown_cell else None
+    if cell is not None:
+        picture = side_picture(game, cell.actors)
+        unseen = sum(1 for a in session.scenario.assets.values() if a.owner not in cell.actors) - len(picture.tracks)
+        st.caption(
+            f"What {cell.name} sees: its own forces, {len(picture.tracks)} of the others' forces as its sensors "
+            f"hold them ({unseen} never seen), {len(picture.events)} events of {len(game.timeline())}."
+        )
+        theatre_block(
+            game,
+            picture.views(),
+            list(picture.events),
+            session.last_mark,
+            posture_history(game, cell.actors),
+            picture.rungs,
+            {"hours": f"{game.hours:g}", "side": ",".join(cell.actors)},
+            width=560,
+        )
     st.markdown("#### What really happened — against what each cell believed")
     shown = room.revealed
     st.button(
@@ -120,7 +121,8 @@ def _cells(room, version: int, token: str) -> None:
         key="reveal_toggle",
         help="The cells then see, on their screens, what really happened against what they believed.",
     )
-    reveal_panel(room, roles)
+    if shown or st.toggle("Show the truth against each cell's picture here", key="white_reveal"):
+        reveal_panel(room, roles)
 
 
 main()

@@ -18,13 +18,14 @@ moves on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,59 @@ MAX_ROOM_FILES = 256
 """Most room files looked through to find a seat's token after a restart (newest first)."""
 MAX_KEPT_ODDS = 40
 """Odds results kept per room (oldest dropped first)."""
+
+
+class SharedLock:
+    """Many readers or one writer, both re-entrant per thread; a waiting writer holds new readers back.
+
+    Every seat's page reads the game at once (drawing it takes a moment); an action waits for the pages
+    being drawn, then has the game to itself. ``with lock:`` writes; ``with lock.reading():`` reads.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers: dict[int, int] = {}
+        self._writer: int | None = None
+        self._depth = 0
+        self._waiting = 0
+
+    def __enter__(self) -> SharedLock:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                self._depth += 1
+                return self
+            self._waiting += 1
+            while self._writer is not None or any(t != me for t in self._readers):
+                self._cond.wait()
+            self._waiting -= 1
+            self._writer, self._depth = me, 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._cond:
+            self._depth -= 1
+            if self._depth == 0:
+                self._writer = None
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the lock for reading (with other readers; a thread that writes may read too)."""
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer != me and me not in self._readers:
+                while self._writer is not None or self._waiting:
+                    self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                self._cond.notify_all()
 
 
 class StaleActionError(Exception):
@@ -214,7 +268,7 @@ class Room:
     note: Note | None = None
     directory: Path | None = None
     created: float = field(default_factory=time.time)
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    lock: SharedLock = field(default_factory=SharedLock, repr=False)
 
     # ------------------------------------------------------------------ seats
 
@@ -349,7 +403,7 @@ class Room:
             decision: The open decision the options answer (kept with the result).
             level: The crisis level at the fork as the seat sees it.
         """
-        with self.lock:
+        with self.lock.reading():
             record, side = self.game.record, self.side(role)
             request = OddsRequest(
                 id=secrets.token_hex(6),
@@ -371,17 +425,14 @@ class Room:
             progress.note = ""
             result = odds_from_here(record, options, futures, horizon, progress=progress, side=side)
             job.result = result  # summarise() reads it through the job, before the job is marked done
-            with self.lock:
-                request.summarise()
-                self.save()
+            request.summarise()
+            self.save()
             return result
 
         who = f"{role}: {len(options)} × {futures:,} futures"
         job = Job(work, who)
         request.job = job
-        with self.lock:
-            self.odds.append(request)
-            del self.odds[:-MAX_KEPT_ODDS]
+        self.odds = [*self.odds[-(MAX_KEPT_ODDS - 1) :], request]  # one assignment: readers never see it half-made
         if queue is None:
             job.start(inline=True)
         else:
@@ -389,9 +440,8 @@ class Room:
         return request
 
     def odds_of(self, role: str) -> list[OddsRequest]:
-        """The odds a seat asked for, newest first (White sees every seat's)."""
-        with self.lock:
-            return [r for r in reversed(self.odds) if role == WHITE or r.role == role]
+        """The odds a seat asked for, newest first (White sees every seat's); takes no lock."""
+        return [r for r in reversed(self.odds) if role == WHITE or r.role == role]
 
     # ------------------------------------------------------------------ keeping it
 
@@ -414,7 +464,7 @@ class Room:
         """Write the room's file (atomically); nothing if the room has no directory."""
         if self.directory is None:
             return
-        with self.lock:
+        with self.lock.reading():
             text = json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{self.id}.json"
