@@ -68,7 +68,7 @@ def _white(room, token: str, current) -> None:
             decision_panel(room, WHITE, version, token)
         with st.container(border=True, key="odds_panel"):
             odds_panel(room, WHITE, version, max(session.game.rungs().values()))
-    with left:
+    with left, st.container(key="truth_map"):
         game = session.game
         stamp = {"hours": f"{game.hours:g}", "events": len(game.timeline()), "state": session.state_key}
         stamp["version"] = version

@@ -9,7 +9,11 @@ the click (or the navigation) until the page shows the answer and Streamlit has 
 * a 1,000-run Monte Carlo: pressing "Run Monte Carlo" until the headline and the figures are shown
   (the first in the server process loads the compiled engine from numba's cache);
 * a wargame step: "+1 hour" until the map shows the new hour;
-* odds from here: 2,000 futures × 3 options (hold, respond, doctrine) at a decision point.
+* odds from here: 2,000 futures × 3 options (hold, respond, doctrine) at a decision point;
+* a White step reaching the cells: White presses "+1 hour" until both cells' screens (Blue = USA and
+  Red = PRC, each in its own browser context) show the new clock;
+* the first page while the engine compiles: a server with an empty numba cache, its first page (the
+  opening page with the "preparing the engine" state) until drawn.
 
 Usage: ``NUMBA_CACHE_DIR=... .venv/bin/python benchmarks/bench_app.py [--repeat N] [--json FILE]``
 (without ``NUMBA_CACHE_DIR`` it uses ``.numba_cache/bench``, compiled first in a separate process).
@@ -32,9 +36,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "app"))
 
 from app_browser import CHROMIUM, CHROMIUM_ARGS, SCREEN, settle, streamlit_server  # noqa: E402
-from app_runs import decision_run  # noqa: E402
+from app_runs import cells_run, decision_run  # noqa: E402
 
-TARGETS = {"first page": 3.0, "lever change": 1.0, "1,000-run Monte Carlo": 3.0, "wargame step": 1.0, "odds": 2.0}
+TARGETS = {
+    "first page": 3.0,
+    "lever change": 1.0,
+    "1,000-run Monte Carlo": 3.0,
+    "wargame step": 1.0,
+    "odds": 2.0,
+    "White step reaching the cells": 1.0,
+    "first page while compiling": 3.0,
+}
 IDLE = "(() => { const a = document.querySelector('[data-testid=stApp]'); return a && a.dataset.testScriptState"
 IDLE += " === 'notRunning' && a.dataset.testConnectionState === 'CONNECTED'; })()"
 WARM = """
@@ -59,13 +71,13 @@ def first_page(browser, url: str) -> float:
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url)
-    seconds = _until(page, _text("Valid:") + " && " + _text("Export-control strength"), started)
+    seconds = _until(page, _text("What do you want to do?") + " && " + _text("Scenario in use"), started)
     context.close()
     return seconds
 
 
 def lever_changes(page, url: str, repeat: int) -> list[float]:
-    page.goto(url)
+    page.goto(f"{url}/scenario")
     settle(page)
     toggle = page.locator("label", has=page.locator("input[aria-label='Hotline']"))
     times = []
@@ -96,7 +108,7 @@ def monte_carlos(page, url: str, repeat: int) -> list[float]:
 
 
 def _map_hours(page) -> float:
-    return float(page.locator("svg.flashpoint-map").get_attribute("data-hours"))
+    return float(page.locator(".st-key-truth_map svg.flashpoint-map").get_attribute("data-hours"))
 
 
 def wargame(page, url: str, repeat: int) -> tuple[list[float], list[float]]:
@@ -115,7 +127,7 @@ def wargame(page, url: str, repeat: int) -> tuple[list[float], list[float]]:
         hours = _map_hours(page)
         started = time.perf_counter()
         page.get_by_role("button", name="+1 hour", exact=True).click()
-        moved = f"document.querySelector('svg.flashpoint-map')?.dataset.hours === '{hours + 1:g}'"
+        moved = f"document.querySelector('.st-key-truth_map svg.flashpoint-map')?.dataset.hours === '{hours + 1:g}'"
         steps.append(_until(page, moved, started))
     while not page.get_by_text("must respond to").count():
         page.get_by_role("button", name="To next decision").click()
@@ -130,6 +142,76 @@ def wargame(page, url: str, repeat: int) -> tuple[list[float], list[float]]:
         fresh = f"{_text('2,000 futures per option in')} && !{_text('the game has moved on since')}"
         odds.append(_until(page, fresh, started))
     return steps, odds
+
+
+def _clock_is(hours_text: str) -> str:
+    return (
+        "[...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Clock') && "
+        f"m.innerText.includes({json.dumps(hours_text)}))"
+    )
+
+
+def cells_follow(browser, url: str, repeat: int) -> list[float]:
+    """White's "+1 hour" until both cells show the new clock (three browser contexts)."""
+    from sim.app.session import Cell
+    from sim.scenario import load_scenario
+    from sim.vocabulary import clock
+
+    cells = (Cell("Blue", ("USA",)), Cell("Red", ("PRC",)))
+    run = cells_run(load_scenario(ROOT / "scenarios" / "taiwan_strait.yaml"), cells)
+    white = browser.new_context(viewport=SCREEN).new_page()
+    white.set_default_timeout(180_000)
+    white.goto(f"{url}/wargame")
+    settle(white)
+    for name, actor in (("Blue", "USA"), ("Red", "PRC")):
+        white.get_by_label(f"{name} cell plays").click()
+        white.get_by_role("option", name=actor, exact=True).click()
+        white.keyboard.press("Escape")
+        settle(white)
+    white.get_by_text("Runs with decisions (", exact=False).wait_for()
+    field = white.get_by_label("Run (a different history of chance events)")
+    field.fill(str(run))
+    field.press("Tab")
+    settle(white)
+    white.get_by_role("button", name="Start a new game").click()
+    white.wait_for_url("**seat=**")
+    white.locator("[data-testid=stCode]").first.wait_for()
+    settle(white)
+    links = [t.strip() for t in white.locator("[data-testid=stCode]").all_inner_texts() if "?seat=" in t]
+    pages = []
+    for link in links[:2]:
+        page = browser.new_context(viewport=SCREEN).new_page()
+        page.set_default_timeout(180_000)
+        page.goto(link)
+        settle(page)
+        pages.append(page)
+    times = []
+    for i in range(repeat):
+        want = clock(i + 1.0)
+        started = time.perf_counter()
+        white.get_by_role("button", name="+1 hour", exact=True).click()
+        for page in pages:
+            page.wait_for_function(f"() => {_clock_is(want)}", timeout=180_000, polling=20)
+        times.append(time.perf_counter() - started)
+        settle(white)
+    return times
+
+
+def first_page_compiling(browser) -> float:
+    """A fresh server with an empty numba cache: its first page, with "preparing the engine" shown."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        streamlit_server(
+            Path(tmp), Path(tmp) / "server.log", env_extra={"NUMBA_CACHE_DIR": str(Path(tmp) / "nb")}
+        ) as url,
+    ):
+        context = browser.new_context(viewport=SCREEN)
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        seconds = _until(page, _text("What do you want to do?") + " && " + _text("Preparing the engine"), started)
+        context.close()
+        return seconds
 
 
 def _warm_numba() -> None:
@@ -159,6 +241,8 @@ def run(repeat: int) -> dict[str, dict[str, float]]:
         steps, odds = wargame(page, url, repeat)
         figures["wargame step"] = _summary(steps)
         figures["odds"] = _summary(odds[1:] or odds, odds[0])
+        figures["White step reaching the cells"] = _summary(cells_follow(browser, url, repeat))
+        figures["first page while compiling"] = _summary([first_page_compiling(browser)])
         browser.close()
     return figures
 

@@ -44,10 +44,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(sessions_dir: Path, log_path: Path, timeout: float = 90.0) -> Iterator[str]:
-    """Serve the app with ``streamlit run`` on a free port; yields its URL, stops it afterwards."""
+def streamlit_server(
+    sessions_dir: Path, log_path: Path, timeout: float = 90.0, env_extra: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve the app with ``streamlit run`` on a free port; yields its URL; stops it and its children afterwards."""
     port = free_port()
-    env = {**os.environ, "FLASHPOINT_SESSIONS_DIR": str(sessions_dir)}
+    env = {**os.environ, "FLASHPOINT_SESSIONS_DIR": str(sessions_dir), **(env_extra or {})}
     env.pop("FLASHPOINT_APP_INLINE_JOBS", None)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
@@ -78,11 +80,17 @@ def streamlit_server(sessions_dir: Path, log_path: Path, timeout: float = 90.0) 
                 time.sleep(0.2)
             yield url
         finally:
+            import psutil  # the engine's preparation runs in a child process: stop it with the server
+
+            children = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
             proc.terminate()
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            for child in children:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
 
 
 def settle(page, timeout: float = 120_000) -> None:
@@ -113,7 +121,7 @@ def clock_hours(text: str) -> float:
 
 def game_state(page) -> dict[str, object]:
     """What the wargame page shows: the map's state stamp, the clock, every metric (rungs)."""
-    svg = page.locator("svg.flashpoint-map")
+    svg = page.locator(".st-key-truth_map svg.flashpoint-map")
     svg.wait_for()
     page.locator("[data-testid=stMetric]", has_text="Clock").wait_for()
     return {

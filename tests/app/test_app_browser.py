@@ -87,6 +87,8 @@ def test_first_page_and_a_monte_carlo(server, page):
     from playwright.sync_api import expect
 
     _open(page, server)
+    expect(page.get_by_text("What do you want to do?")).to_be_visible()  # the opening page
+    _open(page, server, "scenario")
     expect(page.get_by_text("Valid:", exact=False)).to_be_visible()
     expect(page.get_by_text("Export-control strength")).to_be_visible()
     assert "session=" in page.url
@@ -142,7 +144,7 @@ def test_wargame_map_steps_undo_redo_save_load_and_refresh(server, page, tmp_pat
 
     taiwan = load_scenario(TAIWAN)
     _start_game(page, server, decision_run(taiwan, "PRC"))  # a run where the players meet a decision
-    drawn = page.locator("svg [data-asset]").evaluate_all("els => els.map(e => e.dataset.asset)")
+    drawn = page.locator(".st-key-truth_map svg [data-asset]").evaluate_all("els => els.map(e => e.dataset.asset)")
     assert sorted(drawn) == sorted(taiwan.assets)  # the map (theatre and orbits) shows every asset
     _click(page, "+1 hour")
     _to_decision(page)
