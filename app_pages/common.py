@@ -286,12 +286,24 @@ def forget(key: str) -> None:
     _results().get(st.session_state["session_id"], {}).pop(key, None)
 
 
-def launch(key: str, fn, label: str, quick: bool = False) -> Job:
+def launch(key: str, fn, label: str, quick: bool = False, needs_engine: bool = True) -> Job:
     """Start a job stored under ``key`` (one per key at a time).
 
     A ``quick`` job (a second or two) runs within this rerun: its result shows at once, without a
     background thread, progress polling and a second rerun. Longer jobs run in a thread with progress.
+    While the engine is still being prepared, a job that needs it waits for it in the background, saying so.
     """
+    prep = engine()
+    if needs_engine and not prep.ready:
+        quick, work = False, fn
+
+        def fn(progress: Progress):
+            while not prep.wait(0.5):
+                progress.note = "waiting for the engine to be prepared"
+                progress(0, 1)  # raises once cancelled
+            progress.note = ""
+            return work(progress)
+
     job = start_job(fn, label, inline=quick or inline_jobs())
     remember(key, job)
     return job

@@ -99,7 +99,7 @@ def test_first_page_and_a_monte_carlo(server, page):
     runs.fill("1000")
     runs.press("Tab")
     page.get_by_role("button", name="Run Monte Carlo").click()
-    expect(page.get_by_text("1,000 runs of", exact=False)).to_be_visible()
+    expect(page.get_by_text("1,000 runs of", exact=False)).to_be_visible(timeout=600_000)  # after the engine is ready
     settle(page)
     headline = {"P(crisis reaches rung ≥ 3)", "P(crisis reaches rung ≥ 5)", "P(inadvertent escalation)"}
     assert set(metrics(page)) == headline
