@@ -117,7 +117,7 @@ def wargame(page, url: str, repeat: int) -> tuple[list[float], list[float]]:
     run = decision_run(load_scenario(ROOT / "scenarios" / "taiwan_strait.yaml"), "PRC")  # the players get to decide
     page.goto(f"{url}/wargame")
     settle(page)
-    page.get_by_label("Players decide for").click()
+    page.get_by_role("combobox", name="…or players decide for").click()
     page.get_by_role("option", name="PRC", exact=True).click()
     page.get_by_label("Run (a different history of chance events)").fill(str(run))
     page.get_by_role("button", name="Start a new game").click()

@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_EARLY_HOURS", "RunWithDecisions", "first_decisions", "runs_w
 
 DEFAULT_EARLY_HOURS = 96.0
 """A decision within this much game time counts as early."""
-DEFAULT_SEARCH = 400
+DEFAULT_SEARCH = 200
 """Runs searched by default."""
 
 

@@ -109,7 +109,7 @@ def test_first_page_and_a_monte_carlo(server, page):
 
 def _start_game(page, server, run: int) -> None:
     _open(page, server, "wargame")
-    page.get_by_label("Players decide for").click()
+    page.get_by_role("combobox", name="…or players decide for").click()
     page.get_by_role("option", name="PRC", exact=True).click()
     page.get_by_label("Run (a different history of chance events)").fill(str(run))
     page.get_by_role("button", name="Start a new game").click()

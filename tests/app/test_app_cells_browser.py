@@ -152,7 +152,7 @@ def _check_blue_sees_only_what_it_detected(blue, sessions: Path) -> None:
 def _start_game(white, run: int) -> None:
     _pick(white, "Blue cell plays", "USA")
     _pick(white, "Red cell plays", "PRC")
-    white.get_by_text("Runs with decisions (", exact=False).wait_for()  # the search with the compiled engine
+    white.get_by_text("Runs with decisions (", exact=False).wait_for(timeout=600_000)  # searched by the compiled engine
     settle(white)
     runs = white.get_by_label("Run (a different history of chance events)")
     runs.fill(str(run))
