@@ -149,6 +149,11 @@ def believe(game: Wargame, side: Collection[str]) -> list[str]:
     return changed
 
 
+def _inadvertent(changes) -> bool:
+    """Whether a step with an inadvertent root raised the crisis level to rung 3 or more (``RunOutcome``'s rule)."""
+    return any(c.cause.inadvertent and c.crisis_after >= 3 and c.crisis_after > c.crisis_before for c in changes)
+
+
 def _model_decides(game: Wargame, decision_id: int) -> None:
     """Resolve an open decision point by the actor's doctrine (as if no player controlled it)."""
     model = game.model
@@ -188,7 +193,7 @@ def future_outcome(
     changes = [c for c in model.rung_changes if c.hours <= end + 1e-9]
     level = max([start_level, *(c.crisis_after for c in changes[start_changes:])])
     # counted over the crisis so far and the window, as the compiled futures' outcome records do
-    inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in changes)
+    inadvertent = _inadvertent(changes)
     return level, inadvertent
 
 
@@ -229,7 +234,7 @@ def compiled_odds(
         remaining = model.horizon_hours - now
         horizon = remaining if horizon_hours is None else min(float(horizon_hours), remaining)
         start_level = model.crisis_level
-        past_inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in model.rung_changes)
+        past_inadvertent = _inadvertent(model.rung_changes)
         model.players = frozenset()
         if option.decision_id is not None and not option.doctrine:
             game.decide(option.decision_id, option.rung)
