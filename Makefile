@@ -38,7 +38,7 @@ format: venv
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
 app: venv
-	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.headless true --server.maxUploadSize 1
+	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1
 
 # The screenshots in docs/app.md, taken by the browser test (Debian's Chromium).
 screenshots: venv

@@ -4,8 +4,10 @@ Widget state is dropped by Streamlit when a page that owns the widget is not sho
 other pages need lives under plain session-state keys (``scenario_text``, ``levers``, ...).
 
 Each browser session has an id in the URL (``?session=...``). The scenario in use and the game are
-written to ``FLASHPOINT_SESSIONS_DIR`` (default ``out/sessions``) after every change, and the results
-of long jobs are kept in memory by the server under that id, so a refresh or a reconnect restores them.
+written to the sessions folder after every change (``FLASHPOINT_SESSIONS_DIR``; by default the user's data
+folder, e.g. ``~/.local/share/flashpoint/sessions``; a visit that changes nothing writes nothing, files
+untouched for ``MAX_AGE_DAYS`` are deleted when the server starts), and the results of long jobs are kept in
+memory by the server under that id, so a refresh or a reconnect restores them.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import streamlit as st
 
 from sim.app.editing import Validation, shipped_scenarios, validate_text
 from sim.app.engine_prep import EnginePreparation
-from sim.app.gamefile import LoadedGame, SessionStore, new_session_id, valid_session_id
+from sim.app.gamefile import LoadedGame, SessionStore, expire_files, new_session_id, valid_session_id
 from sim.app.jobs import Job, Progress, start_job
 from sim.app.levers import lever_overrides
 from sim.app.room import WHITE, Room, RoomRegistry, valid_token
@@ -31,8 +34,9 @@ DEFAULT_SCENARIO = "taiwan_strait.yaml"
 INLINE_ENV = "FLASHPOINT_APP_INLINE_JOBS"
 """Set to 1 to run background jobs synchronously (tests)."""
 SESSIONS_ENV = "FLASHPOINT_SESSIONS_DIR"
-"""Where sessions are autosaved (default ``out/sessions`` beside the app)."""
-ROOT = Path(__file__).resolve().parents[1]
+"""Where sessions (and rooms) are autosaved (default: ``sessions`` in the user's data folder, by platformdirs)."""
+MAX_AGE_DAYS = 30
+"""Session and room files not written for this many days are deleted when the server starts."""
 MAX_KEPT_SESSIONS = 32
 """Sessions whose results the server keeps in memory for a refresh (least recently used dropped first)."""
 
@@ -61,8 +65,17 @@ class Active:
 
 
 def store() -> SessionStore:
-    """The autosave store."""
-    return SessionStore(os.environ.get(SESSIONS_ENV) or ROOT / "out" / "sessions")
+    """The autosave store (old files expired once per server process)."""
+    directory = os.environ.get(SESSIONS_ENV) or platformdirs.user_data_path("flashpoint", appauthor=False) / "sessions"
+    _expire(str(directory))
+    return SessionStore(directory)
+
+
+@st.cache_resource(show_spinner=False)
+def _expire(directory: str) -> int:
+    """Delete the session and room files of ``directory`` not written for ``MAX_AGE_DAYS`` (once per process)."""
+    sessions = Path(directory)
+    return SessionStore(sessions).expire(MAX_AGE_DAYS) + expire_files(sessions / "rooms", ("*.json",), MAX_AGE_DAYS)
 
 
 def data_dir() -> Path:
@@ -134,6 +147,7 @@ def init_state() -> None:
     if "scenario_text" not in state:
         path = shipped_scenarios()[DEFAULT_SCENARIO]
         load_text(path.read_text(encoding="utf-8"), path.name)
+        state["_saved_workspace"] = _digest(workspace())  # a visit that changes nothing leaves no file behind
     if st.query_params.get("session") != state["session_id"]:
         st.query_params["session"] = state["session_id"]
 

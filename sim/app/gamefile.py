@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,6 +285,27 @@ def _compare_state(saved: Any, now: dict[str, Any]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- per-session autosave
 
 
+def expire_files(directory: Path, patterns: tuple[str, ...], max_age_days: float, now: float | None = None) -> int:
+    """Delete the files of ``directory`` matching ``patterns`` last modified more than ``max_age_days`` ago.
+
+    Returns:
+        How many files were deleted (a file another process removed first is not counted).
+    """
+    if not directory.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - max_age_days * 86_400
+    deleted = 0
+    for pattern in patterns:
+        for path in directory.glob(pattern):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    deleted += 1
+            except OSError:
+                continue
+    return deleted
+
+
 def new_session_id() -> str:
     """A fresh random session id (URL-safe)."""
     return secrets.token_urlsafe(12)
@@ -340,6 +362,14 @@ class SessionStore:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         tmp.replace(path)
+
+    def expire(self, max_age_days: float, now: float | None = None) -> int:
+        """Delete the session files (and leftover temporary files) not written for ``max_age_days``.
+
+        Returns:
+            How many files were deleted.
+        """
+        return expire_files(self.directory, ("*.json", "*.tmp"), max_age_days, now)
 
     def load(self, session_id: str) -> StoredSession | None:
         """The stored session, or None if there is none."""

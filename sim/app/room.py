@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.app.gamefile import MAX_GAME_FILE_BYTES, GameFileError, game_from_json, game_to_dict
+from sim.app.gamefile import MAX_GAME_FILE_BYTES, GameFileError, expire_files, game_from_json, game_to_dict
 from sim.app.jobs import Job, JobQueue, Progress
 from sim.app.odds import OddsResult, Option, odds_from_here
 from sim.app.session import Cell, GameSession, StepReport, describe_action
@@ -547,6 +547,12 @@ class RoomRegistry:
         with self._lock:
             room = self._rooms.setdefault(room.id, room)
         return room, room.seats[token]
+
+    def expire(self, max_age_days: float, now: float | None = None) -> int:
+        """Delete the room files not written for ``max_age_days`` (rooms in memory stay); how many went."""
+        if self.directory is None:
+            return 0
+        return expire_files(self.directory, ("*.json", "*.tmp"), max_age_days, now)
 
     def _load_with(self, token: str) -> Room | None:
         if self.directory is None or not self.directory.is_dir():

@@ -45,21 +45,30 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(
-    sessions_dir: Path, log_path: Path, timeout: float = 90.0, env_extra: dict[str, str] | None = None
+    sessions_dir: Path,
+    log_path: Path,
+    timeout: float = 90.0,
+    env_extra: dict[str, str] | None = None,
+    plain: bool = False,
 ) -> Iterator[str]:
-    """Serve the app with ``streamlit run`` on a free port; yields its URL; stops it and its children afterwards."""
+    """Serve the app with ``streamlit run`` on a free port; yields its URL; stops it and its children afterwards.
+
+    Args:
+        plain: Start it with the documented command only (``streamlit run streamlit_app.py``, in the repository's
+            root, so ``.streamlit/config.toml`` sets everything) and a free port; otherwise as ``make app`` does.
+    """
     port = free_port()
     env = {**os.environ, "FLASHPOINT_SESSIONS_DIR": str(sessions_dir), **(env_extra or {})}
     env.pop("FLASHPOINT_APP_INLINE_JOBS", None)
+    for key in [k for k in env if k.startswith("STREAMLIT_")]:  # nothing but the config file sets Streamlit up
+        env.pop(key)
+    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)]
+    if not plain:
+        command += ["--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-                "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-                "--server.maxUploadSize", "1",
-            ],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -4,7 +4,8 @@ White creates the game with two cells and hands out the join links; White runs t
 follow it within a second; Blue and Red take their decisions; Blue's map never shows a Red force its
 sensors have not detected; two White windows acting at once lose nothing (one action applies, the other is
 refused with a message and its window redrawn); a refresh of any seat restores it; the reveal shows the
-truth against each cell's picture. No request leaves 127.0.0.1. Skipped without Chromium unless
+truth against each cell's picture. Served by the plain ``streamlit run streamlit_app.py`` (the repository's
+``.streamlit/config.toml`` sets it up), no request leaves 127.0.0.1. Skipped without Chromium unless
 ``FLASHPOINT_REQUIRE_BROWSER=1``.
 """
 
@@ -53,7 +54,8 @@ def server(sessions):
         import playwright.sync_api  # noqa: F401
     except ImportError:
         _require_or_skip("the playwright package is not installed")
-    with streamlit_server(sessions, ARTIFACTS / "streamlit-cells-server.log") as url:
+    # the documented command, nothing else: .streamlit/config.toml turns usage statistics off (checked below)
+    with streamlit_server(sessions, ARTIFACTS / "streamlit-cells-server.log", plain=True) as url:
         yield url
 
 

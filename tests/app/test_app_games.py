@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -145,6 +147,21 @@ def test_the_session_store_autosaves_and_restores(tmp_path, origin):
     assert store.load(sid).game is None
     with pytest.raises(ValueError):
         store.path("../x")
+
+
+def test_old_session_files_expire_and_recent_ones_stay(tmp_path):
+    store = SessionStore(tmp_path)
+    old, recent = new_session_id(), new_session_id()
+    for sid in (old, recent):
+        store.save(sid, {"source": "a.yaml", "text": "x", "levers": {}}, None)
+    leftover = tmp_path / "x.123.tmp"
+    leftover.write_text("{")
+    now = time.time()
+    for path in (store.path(old), leftover):
+        os.utime(path, (now - 31 * 86_400, now - 31 * 86_400))
+    assert store.expire(30, now) == 2
+    assert store.load(old) is None and store.load(recent) is not None and not leftover.exists()
+    assert SessionStore(tmp_path / "none").expire(30) == 0
 
 
 def test_hotline_needs_the_hotline_on_and_both_sides_committed(origin):
