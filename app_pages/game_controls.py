@@ -324,7 +324,7 @@ def _inject_form(session: GameSession, names: dict[str, str]):
 
 def seats_panel(room: Room) -> None:
     """The join link of every seat (a token per seat: a link opens only its seat)."""
-    from sim.app.room import seat_lines
+    from sim.app.room import local_only, seat_lines
 
     base = st.context.url.split("?", 1)[0] if st.context.url else ""
     base = base.rsplit("/", 1)[0] + "/" if base.endswith("wargame") else base
@@ -335,3 +335,9 @@ def seats_panel(room: Room) -> None:
         st.markdown(f"**{cell.label()}** — give this link to the {role} cell only:")
         st.code(link, language=None)
     st.caption(f"White's own link (keep it to yourself): `{base}?seat={room.token_of(WHITE)}`")
+    if local_only(base):
+        st.caption(
+            ":orange[These links name this machine (localhost): they open only on it. For cells on other "
+            "machines, serve the app on the network (`--server.address 0.0.0.0`) and open it here by the "
+            "server's network address; the links follow the address in this browser.]"
+        )

@@ -82,35 +82,47 @@ def _white(room, token: str, current) -> None:
     timeline(session)
 
 
+def _cell_picture(session, cell, compact: bool) -> None:
+    """One cell's picture as that cell sees it (its map, its reading of the rungs), with what it misses."""
+    game = session.game
+    picture = side_picture(game, cell.actors)
+    others = sum(1 for a in session.scenario.assets.values() if a.owner not in cell.actors)
+    st.markdown(f"**{cell.name} — {', '.join(cell.actors)}**")
+    st.caption(
+        f"Its own forces, {len(picture.tracks)} of the others' {others} forces as its sensors hold them "
+        f"({others - len(picture.tracks)} never seen), {len(picture.events)} of {len(game.timeline())} events."
+    )
+    theatre_block(
+        game,
+        picture.views(),
+        list(picture.events),
+        session.last_mark,
+        posture_history(game, cell.actors),
+        picture.rungs,
+        {"hours": f"{game.hours:g}", "side": ",".join(cell.actors)},
+        width=420 if compact else 560,
+    )
+
+
 def _cells(room, version: int, token: str) -> None:
     session = room.game
-    game = session.game
     roles = [c.name for c in session.cells]
     st.markdown("#### The cells")
     with st.container(border=True, key="join_links"):
         seats_panel(room)
-    names = [c.name for c in session.cells]
+    every = "Every cell side by side"
+    choices = [every, *roles] if len(roles) > 1 else roles
     shown_cell = st.segmented_control(
-        "Show a cell's picture beside the truth", names, default=names[0], key="white_cell_picture"
+        "The cells' pictures (what each believes) — the truth is the map above",
+        choices,
+        default=choices[0],
+        key="white_cell_picture",
     )
-    cell = session.cell(shown_cell) if shown_cell else None
-    if cell is not None:
-        picture = side_picture(game, cell.actors)
-        unseen = sum(1 for a in session.scenario.assets.values() if a.owner not in cell.actors) - len(picture.tracks)
-        st.caption(
-            f"What {cell.name} sees: its own forces, {len(picture.tracks)} of the others' forces as its sensors "
-            f"hold them ({unseen} never seen), {len(picture.events)} events of {len(game.timeline())}."
-        )
-        theatre_block(
-            game,
-            picture.views(),
-            list(picture.events),
-            session.last_mark,
-            posture_history(game, cell.actors),
-            picture.rungs,
-            {"hours": f"{game.hours:g}", "side": ",".join(cell.actors)},
-            width=560,
-        )
+    shown = roles if shown_cell == every else [shown_cell] if shown_cell else []
+    columns = st.columns(len(shown), gap="medium") if shown else []
+    for column, name in zip(columns, shown, strict=True):
+        with column, st.container(border=True, key=f"white_picture_{name}"):
+            _cell_picture(session, session.cell(name), compact=len(shown) > 1)
     st.markdown("#### What really happened — against what each cell believed")
     shown = room.revealed
     st.button(

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sim.app.gamefile import MAX_GAME_FILE_BYTES, GameFileError, expire_files, game_from_json, game_to_dict
 from sim.app.jobs import Job, JobQueue, Progress
@@ -566,6 +567,12 @@ class RoomRegistry:
             except (OSError, ValueError, GameFileError):
                 continue
         return None
+
+
+def local_only(url: str) -> bool:
+    """Whether a URL names the local machine only (a join link built from it opens on no other machine)."""
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def seat_lines(room: Room, base_url: str) -> list[tuple[str, str]]:

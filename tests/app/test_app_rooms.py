@@ -13,7 +13,7 @@ from sim.app.decision_runs import first_decisions, runs_with_decisions
 from sim.app.gamefile import GameFileError
 from sim.app.odds import believe, odds_from_here, options_for
 from sim.app.picture import reveal, side_events, side_picture
-from sim.app.room import WHITE, NotYourSeatError, Room, RoomRegistry, StaleActionError, valid_token
+from sim.app.room import WHITE, NotYourSeatError, Room, RoomRegistry, StaleActionError, local_only, valid_token
 from sim.app.session import Cell, GameOrigin, GameSession
 from sim.scenario import load_scenario
 
@@ -186,3 +186,9 @@ def test_odds_asked_by_a_cell_are_kept_with_their_clock_when_the_game_moves_on(t
     fresh, _ = RoomRegistry(tmp_path).find(room.token_of("Blue"))
     [reloaded] = fresh.odds_of("Blue")
     assert reloaded.summary == request.summary and reloaded.hours == 10
+
+
+def test_join_links_that_name_this_machine_only_are_recognised():
+    assert local_only("http://127.0.0.1:8501/") and local_only("http://localhost:8501/wargame")
+    assert local_only("http://[::1]:8501/")
+    assert not local_only("http://192.168.1.20:8501/") and not local_only("https://flashpoint.example.org/")
