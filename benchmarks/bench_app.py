@@ -3,7 +3,7 @@
 Serves the app with ``streamlit run`` on 127.0.0.1 (one process, as ``make app``) and measures, from
 the click (or the navigation) until the page shows the answer and Streamlit has finished its rerun:
 
-* first page: a fresh browser session opening the app until the Scenario page is drawn (the first
+* first page: a fresh browser session opening the app until the opening page is drawn (the first
   session after the server starts, then fresh sessions on a warm server);
 * a lever change: toggling the hotline until the sidebar counts the override;
 * a 1,000-run Monte Carlo: pressing "Run Monte Carlo" until the headline and the figures are shown
