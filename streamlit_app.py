@@ -15,9 +15,11 @@ st.set_page_config(page_title="Flashpoint", page_icon="🚨", layout="wide")
 engine()  # the server's first page starts preparing the engine in the background (never a silent stall)
 
 found = seat()
-if found is not None and found[1] != WHITE:
-    # a cell's seat: only its own page, no sidebar of the facilitator's tools
-    st.navigation([st.Page("app_pages/cell.py", title=f"{found[1]} cell", icon="🛡️")], position="hidden").run()
+if (found is not None and found[1] != WHITE) or (found is None and st.query_params.get("seat")):
+    # a cell's seat: only its own page, no sidebar of the facilitator's tools (a link that opens no seat says so
+    # there, rather than handing a cell the facilitator's pages)
+    title = f"{found[1]} cell" if found is not None else "Join a game"
+    st.navigation([st.Page("app_pages/cell.py", title=title, icon="🛡️")], position="hidden").run()
 else:
     init_state()
     pages = [

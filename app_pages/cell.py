@@ -29,6 +29,7 @@ def main() -> None:
     found = seat()
     if found is None:
         st.error("This join link does not open a seat of any game on this server. Ask White for a new link.")
+        st.button("I am the facilitator: open the facilitator's pages", on_click=_leave_seat, key="leave_seat")
         return
     room, role = found
     token = st.session_state["seat_token"]
@@ -71,6 +72,11 @@ def main() -> None:
         if revealed:
             st.subheader("What really happened — against what you believed")
             reveal_table(reveal(wargame, picture), key="cell_reveal")
+
+
+def _leave_seat() -> None:
+    st.query_params.pop("seat", None)
+    st.session_state.pop("seat_token", None)
 
 
 def _top(game, note) -> None:
