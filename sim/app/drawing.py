@@ -59,6 +59,33 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _wrap(text: str, n: int, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of about ``n`` characters, broken between words (the last shortened).
+
+    A name with a parenthesis ("Fujian coast (PLA launch area)") breaks before it when it is too long.
+    """
+    head, paren, tail = text.partition(" (")
+    if len(text) > n and paren and lines >= 2 and len(head) <= n and len(tail) + 1 <= n + 4:
+        return [head, "(" + tail]
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= n:
+            out[-1] += " " + word
+        elif len(out) < lines:
+            out.append(word)
+        else:
+            out[-1] += " " + word
+    return [_short(line, n + 4) for line in out] or [""]
+
+
+def _label(x: float, y: float, text: str, n: int = 22) -> str:
+    """A name under a shape, on two lines if it is long (never cut to a stub)."""
+    rows = "".join(
+        f"<tspan x='{x:.1f}' dy='{0 if i == 0 else 12}'>{escape(line)}</tspan>" for i, line in enumerate(_wrap(text, n))
+    )
+    return f"<text x='{x:.1f}' y='{y:.1f}' font-size='11' fill='{INK}' text-anchor='middle'>{rows}</text>"
+
+
 def side_by_side(*svgs: tuple[str, float]) -> str:
     """Several SVGs in one row (each with its flex weight), as one HTML block."""
     cells = "".join(f"<div style='flex:{w};min-width:0'>{s}</div>" for s, w in svgs)
@@ -235,8 +262,7 @@ def theatre_svg(
         body.append(
             f"<g class='zone' data-zone='{escape(zone)}'>{_title(f'{name} ({"land" if land else "sea"})')}"
             f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{LAND if land else SEA}' stroke='{EDGE}' "
-            f"stroke-width='1.5'/><text x='{x:.1f}' y='{y + r + 13:.1f}' font-size='11' fill='{INK}' "
-            f"text-anchor='middle'>{escape(_short(name, 26))}</text></g>"
+            f"stroke-width='1.5'/>{_label(x, y + r + 13, name)}</g>"
         )
         body += _incident_rings(zone, x, y, r, now, recent)
         forces = here[zone]

@@ -104,6 +104,12 @@ def test_every_shipped_scenario_draws_every_asset_once(name):
     ]
     drawn = [g.get("data-asset") for svg in map(ET.fromstring, pictures) for g in svg.iter(f"{SVG}g")]
     assert sorted(a for a in drawn if a) == sorted(scenario.assets)
+    # every zone's name is written out in full (on two lines if long), never cut to a stub
+    for g in ET.fromstring(pictures[0]).iter(f"{SVG}g"):
+        if g.get("class") == "zone":
+            name = scenario.zones[g.get("data-zone")].name or g.get("data-zone")
+            shown = " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}tspan"))
+            assert shown == name or (len(name) > 44 and shown.endswith("…")), (shown, name)
 
 
 def test_the_pictures_are_valid_svg_with_every_asset_and_actor(taiwan):
