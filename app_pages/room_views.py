@@ -257,6 +257,8 @@ def odds_panel(room: Room, role: str, version: int, level: int) -> None:
         1.0,
         float(wargame.model.horizon_hours),
         key="odds_horizon",
+        step=6.0,
+        format="%g",
         disabled=remaining <= 0,
         help=f"At most what is left of the crisis: {remaining:g} h.",
     )
