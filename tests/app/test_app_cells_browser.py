@@ -229,8 +229,13 @@ def test_white_blue_and_red_play_one_game(server, seats, sessions):
     # White advances the clock: both cells follow within a second of White's screen showing it
     for button in ("+1 hour", "+1 day"):
         now = _step(white, button, sessions)
-        for cell in (blue, red):
-            assert _wait_clock(cell, now, timeout=30) <= FOLLOW_SECONDS
+        for name, cell in (("blue", blue), ("red", red)):
+            try:
+                assert _wait_clock(cell, now, timeout=30) <= FOLLOW_SECONDS
+            except Exception:
+                for n, page in (("white", white), (name, cell)):
+                    shot(page, f"cells_follow_failed_{n}.png", full_page=True)
+                raise
     shot(white, "cells_white.png")
 
     # both cells take decisions (White steps to the next one; each answers at the rung it reads)
@@ -245,7 +250,12 @@ def test_white_blue_and_red_play_one_game(server, seats, sessions):
                 shot(page, f"cells_failed_{n}.png", full_page=True)
             raise
         for name, cell in (("Blue", blue), ("Red", red)):
-            _wait_clock(cell, now)
+            try:
+                _wait_clock(cell, now)
+            except Exception:
+                for n, page in (("white", white), (name.lower(), cell)):
+                    shot(page, f"cells_follow_failed_{n}.png", full_page=True)
+                raise
             settle(cell)
             if _decide_when_asked(cell):
                 decided.add(name)
