@@ -72,8 +72,10 @@ def run_hindcast_command(args: argparse.Namespace) -> int:
     try:
         select_cases(index, args.cases)
     except KeyError as exc:
-        known = ", ".join(index.cases)
-        fail("CASE", f"no case '{exc.args[0]}' in {args.index} (cases: {known})")
+        from sim.scenario.hints import did_you_mean
+
+        wrong, known = exc.args[0], ", ".join(index.cases)
+        fail("CASE", f"no case '{wrong}' in {args.index}{did_you_mean(wrong, index.cases)} (cases: {known})")
         return EXIT_BAD_INPUT
     posterior = read_posterior(args)
     started = time.perf_counter()
