@@ -122,7 +122,7 @@ def hindcast_table(result: HindcastResult) -> str:
     s = result.settings
     about = f"{s['runs']} runs per scenario, seed {s['seed']}, {s['engine']} engine"
     if s.get("posterior"):
-        about += f", posterior {s['posterior'].get('name', '')}"
+        about += f", posterior {s['posterior'].get('file', '')}"
     lines = [f"Hindcast: {len(result.questions)} questions ({about})", ""]
     header = f"{'question':<34} {'sample':<6} {'happened':<9} {'model P(event) [95%]':<34} {'P(what happened)':>17}"
     header += f" {'baseline':>9} {'log score':>10} {'baseline':>9}"

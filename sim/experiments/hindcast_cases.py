@@ -221,7 +221,7 @@ class Held(_Strict):
     title: Text = Field(description="The incident.")
     date: datetime.date = Field(description="Date of the incident.")
     reason: Text = Field(description="Why it cannot be represented with the scenario language as it is.")
-    needs: list[Text] = Field(min_length=1, max_length=20, description="Mechanisms it needs (hindcast-mechanisms).")
+    needs: list[Text] = Field(min_length=1, max_length=20, description="Mechanisms it needs (docs/validation.md §7).")
     sources: list[Text] = Field(min_length=1, max_length=40, description="docs/sources.md rows for the case.")
 
 
