@@ -274,9 +274,18 @@ class QuestionResult:
             return None
         return self.predictive_lo <= self.observed <= self.predictive_hi
 
+    def happened_interval(self, forecast: Forecast) -> tuple[float, float]:
+        """The 95% interval of a binary forecast's probability of what happened (NaN for a share question)."""
+        e = forecast.estimate
+        if self.kind == "share" or math.isnan(e.p):
+            return float("nan"), float("nan")
+        return (e.lo, e.hi) if self.happened else (1.0 - e.hi, 1.0 - e.lo)
+
     def record(self) -> dict[str, Any]:
         """The question as one flat row (for the table, CSV and Parquet)."""
         m, b = self.model, self.baseline
+        m_lo, m_hi = self.happened_interval(m)
+        b_lo, b_hi = self.happened_interval(b)
         return {
             "case": self.case,
             "question": self.question,
@@ -293,6 +302,8 @@ class QuestionResult:
             "p_model_lo": m.estimate.lo,
             "p_model_hi": m.estimate.hi,
             "p_happened_model": m.p_happened,
+            "p_happened_model_lo": m_lo,
+            "p_happened_model_hi": m_hi,
             "log_score_model": m.log_score,
             "brier_model": m.brier,
             "baseline_kind": self.baseline_kind,
@@ -300,6 +311,8 @@ class QuestionResult:
             "p_baseline_lo": b.estimate.lo,
             "p_baseline_hi": b.estimate.hi,
             "p_happened_baseline": b.p_happened,
+            "p_happened_baseline_lo": b_lo,
+            "p_happened_baseline_hi": b_hi,
             "log_score_baseline": b.log_score,
             "brier_baseline": b.brier,
             "predictive_lo": self.predictive_lo,

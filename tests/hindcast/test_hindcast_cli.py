@@ -29,8 +29,12 @@ def test_json_has_every_question_its_interval_and_the_aggregate():
     for q in payload["questions"]:
         assert 0.0 <= q["p_model_lo"] <= q["p_model"] <= q["p_model_hi"] <= 1.0
         assert q["log_score_model"] <= 0.0 and q["log_score_baseline"] <= 0.0
+    stark = payload["questions"][-1]  # did not happen: the interval of 1 - P(event)
+    assert stark["p_happened_model_lo"] == 1.0 - stark["p_model_hi"]
+    assert stark["p_happened_model_hi"] == 1.0 - stark["p_model_lo"]
     patriot = payload["questions"][0]
     assert patriot["sample"] == "in" and patriot["observed"] == 2 / 11 and patriot["predictive_lo"] is not None
+    assert patriot["p_happened_model_lo"] is None  # a share: its predictive interval instead
     out = payload["aggregate"]["out_of_sample"]
     assert out["questions"] == 3 and out["model_brier"] is not None and out["baseline_log_score"] is not None
     assert payload["settings"]["runs"] == 40 and payload["held"][0]["case"] == "przewodow_2022"
