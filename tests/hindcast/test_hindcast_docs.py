@@ -1,5 +1,5 @@
-"""docs/validation.md, docs/sources.md §10 and the case library agree: every case has its section and its
-generated numbers, every question is in the results table, every §10 citation names a row of §10."""
+"""docs/validation.md, docs/sources.md §11 and the case library agree: every case has its section and its
+generated numbers, every question is in the results table, every §11 citation names a row of §11."""
 
 from __future__ import annotations
 
@@ -48,15 +48,15 @@ def test_the_results_table_lists_every_question_in_order(index):
     assert rows[1:] == asked
 
 
-def _section_10_rows() -> list[str]:
-    section = SOURCES[SOURCES.index('<a id="s10"></a>') :]
+def _section_11_rows() -> list[str]:
+    section = SOURCES[SOURCES.index('<a id="s11"></a>') :]
     return [
         cells.split("|")[1].strip() for cells in section.splitlines() if cells.startswith("| ") and "---" not in cells
     ]
 
 
-def test_every_section_10_citation_names_a_row(index):
-    rows = [r for r in _section_10_rows() if r != "figure"]
+def test_every_section_11_citation_names_a_row(index):
+    rows = [r for r in _section_11_rows() if r != "figure"]
     texts = []
     for case in index.cases.values():
         texts += case.sources + [q.evidence for q in case.questions]
@@ -65,8 +65,8 @@ def test_every_section_10_citation_names_a_row(index):
         if file.name != "cases.yaml":
             texts += index.scenario(file.name).metadata.sources
     for text in texts:
-        for cited in re.findall(r"§10 ([^()]+)", " ".join(text.split())):
-            assert any(cited.startswith(row) for row in rows), f"'§10 {cited[:40]}' names no row of docs/sources.md §10"
+        for cited in re.findall(r"§11 ([^()]+)", " ".join(text.split())):
+            assert any(cited.startswith(row) for row in rows), f"'§11 {cited[:40]}' names no row of docs/sources.md §11"
 
 
 def test_every_scenario_in_the_library_is_asked_something(index):
