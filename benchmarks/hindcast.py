@@ -69,10 +69,15 @@ def results_table(default: HindcastResult, calibrated: HindcastResult) -> str:
 def aggregate_table(default: HindcastResult, calibrated: HindcastResult) -> str:
     """Mean log and Brier scores, model against baseline, out of sample and over every case."""
 
+    def both(value: float, bounds: tuple[float, float], digits: int = 3) -> str:
+        return f"{_p(value, digits)} [{_p(bounds[0], digits)}, {_p(bounds[1], digits)}]"
+
     def row(label: str, a: Aggregate) -> str:
         return (
-            f"| {label} | {a.questions} | {_p(a.model_log_score)} | {_p(a.baseline_log_score)} | "
-            f"{_p(a.model_brier)} | {_p(a.baseline_brier)} | {_p(a.brier_skill, 2)} |"
+            f"| {label} | {a.questions} | {both(a.model_log_score, a.model_log_score_range)} | "
+            f"{both(a.baseline_log_score, a.baseline_log_score_range)} | "
+            f"{both(a.model_brier, a.model_brier_range)} | {both(a.baseline_brier, a.baseline_brier_range)} | "
+            f"{both(a.brier_skill, a.brier_skill_range, 2)} |"
         )
 
     head = (

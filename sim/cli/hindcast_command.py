@@ -156,13 +156,20 @@ def _row(q: QuestionResult) -> str:
     )
 
 
+def _range(bounds: tuple[float, float], digits: int = 3) -> str:
+    return f"[{_p(bounds[0], digits)}, {_p(bounds[1], digits)}]"
+
+
 def _aggregate_lines(label: str, a: Aggregate) -> list[str]:
     skipped = f" ({a.skipped} skipped: no run met the condition)" if a.skipped else ""
     return [
         f"{label}: {a.questions} questions{skipped}",
-        f"  log score   model {_p(a.model_log_score)}   baseline {_p(a.baseline_log_score)}   (higher is better)",
-        f"  Brier score model {_p(a.model_brier)}   baseline {_p(a.baseline_brier)}   (lower is better); "
-        f"skill {_p(a.brier_skill, 2)}",
+        f"  log score   model {_p(a.model_log_score)} {_range(a.model_log_score_range)}   "
+        f"baseline {_p(a.baseline_log_score)} {_range(a.baseline_log_score_range)}   (higher is better)",
+        f"  Brier score model {_p(a.model_brier)} {_range(a.model_brier_range)}   "
+        f"baseline {_p(a.baseline_brier)} {_range(a.baseline_brier_range)}   (lower is better); "
+        f"skill {_p(a.brier_skill, 2)} {_range(a.brier_skill_range, 2)}",
+        "  [ ]: every question at the end of its own 95% interval worst / best for the score",
     ]
 
 

@@ -22,6 +22,9 @@ small number of observed events and the Monte Carlo uncertainty.
 
 The **aggregate** is the mean of each score over the questions of cases held out of the fit (out of sample);
 in-sample cases are scored and shown but not counted. The Brier skill score is 1 − Brier(model) / Brier(baseline).
+Each mean comes with an envelope: the mean with every question's probability at the end of its own 95% interval
+that is worst (or best) for the score (:func:`score_range`), so the Monte Carlo uncertainty of the scores is
+shown, conservatively (wider than a 95% interval of the mean).
 """
 
 from __future__ import annotations
@@ -137,6 +140,27 @@ def score_share(estimate: Estimate, count: int, of: int, floor: float) -> Foreca
     log_score = (count * math.log(q) + (of - count) * math.log(1.0 - q)) / of
     brier = (count * (1.0 - q) ** 2 + (of - count) * q**2) / of
     return Forecast(estimate, q, float(scipy_stats.binom.pmf(count, of, q)), log_score, brier)
+
+
+def score_range(forecast: Forecast, observed: float, of: int, floor: float) -> tuple[float, float, float, float]:
+    """The scores a forecast takes over its 95% interval: (log lo, log hi, Brier lo, Brier hi).
+
+    Each score is a function of the scored probability q alone: for a binary question (``observed`` 0 or 1,
+    ``of`` 1) monotone in q; for a share (``observed`` = k/n) the log score is concave and the Brier score convex
+    in q, with their best value at q = k/n. So the extremes over q ∈ [lo, hi] (clipped to the floor) are at the
+    ends or at k/n clipped into the interval. NaN when the estimate is NaN.
+    """
+    e = forecast.estimate
+    if math.isnan(e.p):
+        nan = float("nan")
+        return nan, nan, nan, nan
+    lo = _clip(e.lo if math.isfinite(e.lo) else e.p, floor)
+    hi = _clip(e.hi if math.isfinite(e.hi) else e.p, floor)
+    k = observed * of
+    points = (lo, hi, min(max(observed, lo), hi))
+    logs = [(k * math.log(q) + (of - k) * math.log(1.0 - q)) / of for q in points]
+    briers = [(k * (1.0 - q) ** 2 + (of - k) * q**2) / of for q in points]
+    return min(logs), max(logs), min(briers), max(briers)
 
 
 def predictive_interval(estimate: Estimate, of: int, floor: float) -> tuple[float, float]:
@@ -274,6 +298,11 @@ class QuestionResult:
             return None
         return self.predictive_lo <= self.observed <= self.predictive_hi
 
+    def score_ranges(self, forecast: Forecast, floor: float) -> tuple[float, float, float, float]:
+        """(log lo, log hi, Brier lo, Brier hi) of ``forecast`` over its 95% interval (:func:`score_range`)."""
+        of = (self.observed_of or 1) if self.kind == "share" else 1
+        return score_range(forecast, self.observed, of, floor)
+
     def happened_interval(self, forecast: Forecast) -> tuple[float, float]:
         """The 95% interval of a binary forecast's probability of what happened (NaN for a share question)."""
         e = forecast.estimate
@@ -333,6 +362,12 @@ class Aggregate:
         model_brier: Mean Brier score of the model.
         baseline_brier: Mean Brier score of the baselines.
         skipped: Questions left out because no run met their condition.
+        model_log_score_range: (worst, best) mean log score of the model with every question's probability
+            at the end of its own 95% interval that is worst (best) for it: an envelope of the Monte Carlo
+            (and, for ICB baselines, sampling) uncertainty, wider than a 95% interval of the mean.
+        baseline_log_score_range: The same for the baselines.
+        model_brier_range: (best, worst) mean Brier score of the model, the same way.
+        baseline_brier_range: The same for the baselines.
     """
 
     questions: int
@@ -341,6 +376,10 @@ class Aggregate:
     model_brier: float
     baseline_brier: float
     skipped: int = 0
+    model_log_score_range: tuple[float, float] = (float("nan"), float("nan"))
+    baseline_log_score_range: tuple[float, float] = (float("nan"), float("nan"))
+    model_brier_range: tuple[float, float] = (float("nan"), float("nan"))
+    baseline_brier_range: tuple[float, float] = (float("nan"), float("nan"))
 
     @property
     def brier_skill(self) -> float:
@@ -349,9 +388,30 @@ class Aggregate:
             return float("nan")
         return 1.0 - self.model_brier / self.baseline_brier
 
+    @property
+    def log_score_difference_range(self) -> tuple[float, float]:
+        """Envelope of (model − baseline) mean log score: above 0 at its lower end, the model is better."""
+        return (
+            self.model_log_score_range[0] - self.baseline_log_score_range[1],
+            self.model_log_score_range[1] - self.baseline_log_score_range[0],
+        )
 
-def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
-    """Mean scores over ``results`` (questions whose scores are NaN are counted as skipped)."""
+    @property
+    def brier_skill_range(self) -> tuple[float, float]:
+        """Envelope of the Brier skill score (the model's worst Brier against the baseline's best, and back)."""
+        m_lo, m_hi = self.model_brier_range
+        b_lo, b_hi = self.baseline_brier_range
+        if not (b_lo > 0.0 and b_hi > 0.0):
+            return float("nan"), float("nan")
+        return 1.0 - m_hi / b_lo, 1.0 - m_lo / b_hi
+
+
+def aggregate(results: Sequence[QuestionResult], floor: float = 0.001) -> Aggregate:
+    """Mean scores over ``results`` (questions whose scores are NaN are counted as skipped).
+
+    The ranges are the means of each question's score range over its 95% interval (:func:`score_range`),
+    with probabilities clipped to ``floor`` as the scores are.
+    """
     scored = [r for r in results if not (math.isnan(r.model.log_score) or math.isnan(r.baseline.log_score))]
     if not scored:
         nan = float("nan")
@@ -360,6 +420,8 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
     def mean(values: list[float]) -> float:
         return float(np.mean(values))
 
+    model = np.array([r.score_ranges(r.model, floor) for r in scored])
+    baseline = np.array([r.score_ranges(r.baseline, floor) for r in scored])
     return Aggregate(
         len(scored),
         mean([r.model.log_score for r in scored]),
@@ -367,6 +429,10 @@ def aggregate(results: Sequence[QuestionResult]) -> Aggregate:
         mean([r.model.brier for r in scored]),
         mean([r.baseline.brier for r in scored]),
         len(results) - len(scored),
+        (float(model[:, 0].mean()), float(model[:, 1].mean())),
+        (float(baseline[:, 0].mean()), float(baseline[:, 1].mean())),
+        (float(model[:, 2].mean()), float(model[:, 3].mean())),
+        (float(baseline[:, 2].mean()), float(baseline[:, 3].mean())),
     )
 
 
@@ -387,12 +453,16 @@ class HindcastResult:
     @property
     def out_of_sample(self) -> Aggregate:
         """Scores over the questions of cases held out of the fit: the headline."""
-        return aggregate([q for q in self.questions if not q.in_sample])
+        return aggregate([q for q in self.questions if not q.in_sample], self._floor)
 
     @property
     def all_cases(self) -> Aggregate:
         """Scores over every question, in-sample cases included (for reference)."""
-        return aggregate(self.questions)
+        return aggregate(self.questions, self._floor)
+
+    @property
+    def _floor(self) -> float:
+        return float(self.settings.get("probability_floor", 0.001))
 
     def frame(self) -> pd.DataFrame:
         """One row per question (see :meth:`QuestionResult.record`)."""
@@ -402,7 +472,14 @@ class HindcastResult:
         """Everything as plain data (NaN as ``None``), for ``--json`` and ``hindcast.json``."""
 
         def agg(a: Aggregate) -> dict[str, Any]:
-            return _plain({**asdict(a), "brier_skill": a.brier_skill})
+            return _plain(
+                {
+                    **asdict(a),
+                    "brier_skill": a.brier_skill,
+                    "brier_skill_range": a.brier_skill_range,
+                    "log_score_difference_range": a.log_score_difference_range,
+                }
+            )
 
         questions = []
         for q in self.questions:
@@ -419,15 +496,18 @@ class HindcastResult:
         }
 
 
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None
-        out[key] = value
-    return out
+    return {key: _plain_value(value) for key, value in values.items()}
 
 
 # --------------------------------------------------------------------------- running

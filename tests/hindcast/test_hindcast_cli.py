@@ -37,6 +37,10 @@ def test_json_has_every_question_its_interval_and_the_aggregate():
     assert patriot["p_happened_model_lo"] is None  # a share: its predictive interval instead
     out = payload["aggregate"]["out_of_sample"]
     assert out["questions"] == 3 and out["model_brier"] is not None and out["baseline_log_score"] is not None
+    for score in ("model_log_score", "baseline_log_score", "model_brier", "baseline_brier", "brier_skill"):
+        lo, hi = out[f"{score}_range"]
+        assert lo <= out[score] <= hi, score  # the envelope of the Monte Carlo uncertainty holds the mean
+    assert out["model_log_score_range"][0] < out["model_log_score_range"][1]  # 40 runs: not a point
     assert payload["settings"]["runs"] == 40 and payload["held"][0]["case"] == "przewodow_2022"
 
 

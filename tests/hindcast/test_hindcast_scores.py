@@ -18,6 +18,7 @@ from sim.experiments.hindcast import (
     icb_estimate,
     predictive_interval,
     score_binary,
+    score_range,
     score_share,
     share_estimate,
 )
@@ -132,3 +133,62 @@ def test_the_aggregate_is_the_mean_and_skips_questions_without_estimates():
     assert a.model_log_score == pytest.approx((math.log(0.9) + math.log(0.8)) / 2)
     assert a.model_brier == pytest.approx((0.01 + 0.04) / 2) and a.baseline_brier == pytest.approx(0.25)
     assert a.brier_skill == pytest.approx(1 - 0.025 / 0.25)
+
+
+def interval(p: float, lo: float, hi: float) -> Estimate:
+    return Estimate(p, lo, hi, p * 100, 100, "wilson")
+
+
+def test_a_binary_score_range_is_the_scores_at_the_ends_of_the_interval():
+    happened = score_binary(interval(0.3, 0.2, 0.4), True, 0.001)
+    log_lo, log_hi, brier_lo, brier_hi = score_range(happened, 1.0, 1, 0.001)
+    assert (log_lo, log_hi) == pytest.approx((math.log(0.2), math.log(0.4)))
+    assert (brier_lo, brier_hi) == pytest.approx((0.6**2, 0.8**2))
+    not_happened = score_binary(interval(0.3, 0.2, 0.4), False, 0.001)
+    assert score_range(not_happened, 0.0, 1, 0.001)[:2] == pytest.approx((math.log(0.6), math.log(0.8)))
+
+
+def test_a_share_score_range_reaches_its_best_at_the_observed_share_inside_the_interval():
+    share = score_share(interval(0.2, 0.1, 0.3), 2, 11, 0.001)
+    log_lo, log_hi, brier_lo, brier_hi = score_range(share, 2 / 11, 11, 0.001)
+    best = (2 * math.log(2 / 11) + 9 * math.log(9 / 11)) / 11
+    worst = min((2 * math.log(q) + 9 * math.log(1 - q)) / 11 for q in (0.1, 0.3))
+    assert log_hi == pytest.approx(best) and log_lo == pytest.approx(worst)
+    assert brier_lo == pytest.approx((2 * (9 / 11) ** 2 + 9 * (2 / 11) ** 2) / 11)
+    assert brier_hi > brier_lo
+
+
+@given(
+    st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.integers(1, 30), st.integers(0, 30)
+)  # fmt: skip
+def test_every_probability_in_the_interval_scores_inside_the_range(a, b, t, of, count):
+    lo, hi = sorted((a, b))
+    p = lo + t * (hi - lo)
+    count = min(count, of)
+    forecast = score_share(interval(p, lo, hi), count, of, 0.001)
+    log_lo, log_hi, brier_lo, brier_hi = score_range(forecast, count / of, of, 0.001)
+    for q in np.linspace(lo, hi, 7):
+        inner = score_share(interval(q, lo, hi), count, of, 0.001)
+        assert log_lo - 1e-9 <= inner.log_score <= log_hi + 1e-9
+        assert brier_lo - 1e-12 <= inner.brier <= brier_hi + 1e-12
+
+
+def test_the_aggregate_range_holds_the_mean_and_widens_with_the_intervals():
+    from sim.experiments.hindcast import QuestionResult
+
+    def question(e: Estimate, happened: bool) -> QuestionResult:
+        return QuestionResult(
+            "c", "q", "t", "x", False, "", "binary", happened, None, None, "s.yaml", 100,
+            score_binary(e, happened, 0.001), score_binary(interval(0.5, 0.4, 0.6), happened, 0.001), "icb", "n",
+        )  # fmt: skip
+
+    narrow = aggregate([question(interval(0.9, 0.88, 0.92), True), question(interval(0.2, 0.18, 0.22), False)])
+    wide = aggregate([question(interval(0.9, 0.7, 0.97), True), question(interval(0.2, 0.1, 0.4), False)])
+    assert narrow.model_log_score_range[0] < narrow.model_log_score < narrow.model_log_score_range[1]
+    assert wide.model_log_score_range[0] < narrow.model_log_score_range[0]
+    assert wide.model_log_score_range[1] > narrow.model_log_score_range[1]
+    assert narrow.model_brier_range[0] < narrow.model_brier < narrow.model_brier_range[1]
+    skill_lo, skill_hi = narrow.brier_skill_range
+    assert skill_lo < narrow.brier_skill < skill_hi
+    diff_lo, diff_hi = narrow.log_score_difference_range
+    assert diff_lo < narrow.model_log_score - narrow.baseline_log_score < diff_hi
