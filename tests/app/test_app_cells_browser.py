@@ -107,6 +107,7 @@ def seats(browser):
 
 
 def _pick(page, label: str, option: str) -> None:
+    settle(page)  # a rerun under way (the engine just prepared) leaves the old form on screen beside the new one
     page.get_by_label(label).click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
