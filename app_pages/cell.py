@@ -13,6 +13,7 @@ from app_pages.room_views import (
     decision_panel,
     engine_status,
     events_table,
+    follow,
     odds_panel,
     reveal_table,
     seat_message,
@@ -34,6 +35,7 @@ def main() -> None:
     room, role = found
     token = st.session_state["seat_token"]
     with room.lock.reading():  # one consistent state for the whole page, even while another seat acts
+        follow(room, role)  # second on the page, on every rerun: the same place, so the same fragment
         version = room.version
         game = room.game
         cell = game.cell(role)
@@ -52,7 +54,7 @@ def main() -> None:
                 decision_panel(room, role, version, token)
             with st.container(border=True, key="odds_panel"):
                 level = max(picture.rungs.values())
-                odds_panel(room, role, version, level)
+                odds_panel(room, role, level)
         with left:
             stamp = {"hours": f"{wargame.hours:g}", "version": version, "side": ",".join(cell.actors)}
             theatre_block(

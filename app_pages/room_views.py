@@ -2,9 +2,10 @@
 
 Every action is a button callback that goes through the :class:`~sim.app.room.Room` with the version the
 window showed; a refusal (a stale window, a seat acting out of turn) is said at the top of the page and
-the page is redrawn with the game as it is. A small fragment reruns every 0.3 s and redraws the page as
-soon as the room's version changes (another seat acted), so every seat follows White's clock within a
-second.
+the page is redrawn with the game as it is. A small fragment at the top of every seat's page
+(:func:`follow`) checks the room every half second and redraws the page as soon as the room's version
+changes (another seat acted) or one of the seat's odds requests ends, so every seat follows White's clock
+within a second. The check itself draws nothing and reads two numbers: polling costs the server little.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sim.app.session import StepReport, hotline_available
 from sim.app.theatre import actor_colors, chart_events, incidents, zone_layout
 from sim.vocabulary import N_RUNGS, RUNG_NAMES, clock
 
-POLL_SECONDS = 0.3
+FOLLOW_SECONDS = 0.5
 """How often a seat checks whether the game has moved (a cell follows White's clock within a second)."""
 
 
@@ -64,20 +65,41 @@ def seat_message() -> None:
         st.error(text, icon=":material/block:")
 
 
-def watch(room: Room, role: str, version: int) -> None:
-    """Follow the room: redraw the page when its version changes or this seat's odds finish; show their progress."""
+def _moves(room: Room, role: str) -> tuple[int, int]:
+    """What a seat's page depends on that other seats or jobs change: the room's version, its odds that ended."""
+    ended = sum(1 for r in room.odds_of(role) if r.state not in ("queued", "running"))
+    return room.version, ended
 
-    @st.fragment(run_every=POLL_SECONDS)
-    def _watch() -> None:
-        pending = [r for r in room.odds_of(role) if r.state in ("queued", "running")]
-        if room.version != version or st.session_state.get("_pending_odds", 0) > len(pending):
-            st.session_state["_pending_odds"] = len(pending)
+
+def follow(room: Room, role: str) -> None:
+    """Keep this seat's page current: redraw it when the room moves on or one of its odds requests ends.
+
+    Call it once per page, directly in the page's main area before anything else is drawn: its place (and
+    so Streamlit's id for it) is then the same on every rerun, and a check the browser sent just before a
+    redraw still finds it. Each check is a fragment rerun that draws nothing; only a change redraws the page.
+    """
+    drawn = _moves(room, role)  # what this run of the page shows
+
+    @st.fragment(run_every=FOLLOW_SECONDS)
+    def _follow() -> None:
+        if _moves(room, role) != drawn:
             st.rerun(scope="app")
-        st.session_state["_pending_odds"] = len(pending)
+
+    _follow()
+
+
+def odds_progress(room: Room, role: str) -> None:
+    """This seat's odds requests still under way: their progress, redrawn every half second, with a Cancel."""
+    if not any(r.state in ("queued", "running") for r in room.odds_of(role)):
+        return  # nothing to show: no fragment polling the server
+
+    @st.fragment(run_every=FOLLOW_SECONDS)
+    def _odds_progress() -> None:
+        pending = [r for r in room.odds_of(role) if r.state in ("queued", "running")]
         for request in pending[:3]:
             _progress(request)
 
-    _watch()
+    _odds_progress()
 
 
 def _progress(request: OddsRequest) -> None:
@@ -229,7 +251,7 @@ def no_hotline(game, actor: str, blamed: str) -> str:
 # --------------------------------------------------------------------------- odds from here
 
 
-def odds_panel(room: Room, role: str, version: int, level: int) -> None:
+def odds_panel(room: Room, role: str, level: int) -> None:
     """Ask for the odds from here (a cell: from what it knows; White: from the truth); results kept with their clock."""
     game = room.game
     wargame = game.game
@@ -282,7 +304,7 @@ def odds_panel(room: Room, role: str, version: int, level: int) -> None:
             decision=about,
             level=level,
         )
-    watch(room, role, version)
+    odds_progress(room, role)
     done = [r for r in room.odds_of(role) if r.summary is not None or r.state in ("cancelled", "failed")]
     if done:
         _odds_result(room, done[0], level)

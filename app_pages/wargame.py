@@ -14,6 +14,7 @@ from app_pages.room_views import (
     act,
     decision_panel,
     engine_status,
+    follow,
     odds_panel,
     reveal_panel,
     seat_message,
@@ -28,6 +29,8 @@ def main() -> None:
     """Draw White's seat (or the new-game form)."""
     # projection-friendly: less empty space above the title, so the first screen holds the clock, rungs, decision, odds
     st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:3.2rem}</style>", unsafe_allow_html=True)
+    if (room := white_room()) is not None:
+        follow(room, WHITE)  # second on the page, on every rerun: the same place, so the same fragment
     st.title("Wargame (live)")
     current = require_scenario()
     if st.session_state.get("restore_problem"):
@@ -67,7 +70,7 @@ def _white(room, token: str, current) -> None:
         with st.container(border=True, key="decision_panel"):
             decision_panel(room, WHITE, version, token)
         with st.container(border=True, key="odds_panel"):
-            odds_panel(room, WHITE, version, max(session.game.rungs().values()))
+            odds_panel(room, WHITE, max(session.game.rungs().values()))
     with left, st.container(key="truth_map"):
         game = session.game
         stamp = {"hours": f"{game.hours:g}", "events": len(game.timeline()), "state": session.state_key}

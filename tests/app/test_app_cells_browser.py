@@ -31,7 +31,7 @@ TAIWAN = ROOT / "scenarios" / "taiwan_strait.yaml"
 CELLS = (Cell("Blue", ("USA",)), Cell("Red", ("PRC",)))
 FOLLOW_SECONDS = 3.0
 """A cell's screen shows White's new clock within this long of White's screen showing it. The target is 1 s
-(issue 22; a cell polls every 0.3 s and redraws), measured by ``make bench-app``; the test allows a loaded
+(issue 22; a cell checks the room every 0.5 s and redraws), measured by ``make bench-app``; the test allows a loaded
 machine three times that, never a cell that does not follow."""
 
 
