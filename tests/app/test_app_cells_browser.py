@@ -228,15 +228,20 @@ def test_white_blue_and_red_play_one_game(server, seats, sessions):
     assert _red_forces_on(blue) != {k for k, a in taiwan.assets.items() if a.owner == "PRC"}
 
     # White advances the clock: both cells follow within a second of White's screen showing it
+    followed: dict[str, float] = {}
     for button in ("+1 hour", "+1 day"):
         now = _step(white, button, sessions)
+        shown = time.perf_counter()
         for name, cell in (("blue", blue), ("red", red)):
             try:
-                assert _wait_clock(cell, now, timeout=30) <= FOLLOW_SECONDS
+                _wait_clock(cell, now, timeout=30)
+                followed[f"{name} after {button}"] = round(time.perf_counter() - shown, 3)
+                assert followed[f"{name} after {button}"] <= FOLLOW_SECONDS, followed
             except Exception:
                 for n, page in (("white", white), (name, cell)):
                     shot(page, f"cells_follow_failed_{n}.png", full_page=True)
                 raise
+    (ARTIFACTS / "cells_follow_seconds.json").write_text(json.dumps(followed, indent=1), encoding="utf-8")
     shot(white, "cells_white.png")
 
     # both cells take decisions (White steps to the next one; each answers at the rung it reads)
