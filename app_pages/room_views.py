@@ -65,9 +65,9 @@ def seat_message() -> None:
         st.error(text, icon=":material/block:")
 
 
-def _moves(room: Room, role: str) -> tuple[int, int]:
+def _moves(room: Room, role: str) -> tuple[int, frozenset[str]]:
     """What a seat's page depends on that other seats or jobs change: the room's version, its odds that ended."""
-    ended = sum(1 for r in room.odds_of(role) if r.state not in ("queued", "running"))
+    ended = frozenset(r.id for r in room.odds_of(role) if r.state not in ("queued", "running"))
     return room.version, ended
 
 

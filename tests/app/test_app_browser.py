@@ -150,7 +150,8 @@ def test_wargame_map_steps_undo_redo_save_load_and_refresh(server, page, tmp_pat
     _to_decision(page)
     expect(page.get_by_text("PRC must respond to", exact=False)).to_be_visible()
     page.get_by_role("button", name="Odds from here").click()
-    expect(page.get_by_text("futures per option in", exact=False)).to_be_visible()
+    # the odds are computed in the background (2,000 futures per option): allow a loaded machine its time
+    expect(page.get_by_text("futures per option in", exact=False)).to_be_visible(timeout=120_000)
     settle(page)
     # at 1920×1080 the clock, the rungs, the pending decision and the odds fit the first screen
     for label in ("Clock", "PRC (players)", "DPRK"):
