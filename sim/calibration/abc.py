@@ -33,6 +33,8 @@ import numpy as np
 
 from sim.calibration.simulator import Simulator
 from sim.calibration.targets import Targets, load_targets
+from sim.scenario import load_scenario
+from sim.scenario.fingerprint import model_fingerprint
 
 __all__ = [
     "POSTERIOR_FORMAT",
@@ -45,7 +47,7 @@ __all__ = [
     "write_posterior",
 ]
 
-POSTERIOR_FORMAT = "flashpoint-posterior/1"
+POSTERIOR_FORMAT = "flashpoint-posterior/2"
 """``format`` of a posterior file (read by ``--posterior``, sim.experiments.posterior)."""
 
 
@@ -357,13 +359,29 @@ def posterior_draws(history, targets: Targets, k: int, seed: int) -> np.ndarray:
 
 
 def write_posterior(path: str | Path, targets: Targets, draws: np.ndarray, source: dict[str, Any]) -> Path:
-    """Write the posterior file (``format`` :data:`POSTERIOR_FORMAT`) that ``--posterior`` reads."""
+    """Write the posterior file (``format`` :data:`POSTERIOR_FORMAT`) that ``--posterior`` reads.
+
+    It is bound to the targets' scenario (its name and :func:`~sim.scenario.fingerprint.model_fingerprint`
+    without the fitted fields) and records each parameter's prior; the draws are written to six significant
+    digits, kept inside their priors.
+    """
     path = Path(path)
+    fitted = [p.path for p in targets.parameters]
+    scenario = load_scenario(targets.resolve(targets.scenario))
+    rows = []
+    for row in draws:
+        rows.append(
+            [
+                min(max(float(f"{v:.6g}"), p.prior.low), p.prior.high)
+                for v, p in zip(row, targets.parameters, strict=True)
+            ]
+        )
     document = {
         "format": POSTERIOR_FORMAT,
-        "scenario": Path(targets.scenario).stem,
-        "parameters": [p.path for p in targets.parameters],
-        "draws": [[float(f"{v:.6g}") for v in row] for row in draws],
+        "scenario": {"name": Path(targets.scenario).stem, "sha256": model_fingerprint(scenario, fitted)},
+        "parameters": fitted,
+        "priors": [{"kind": p.prior.kind, "low": p.prior.low, "high": p.prior.high} for p in targets.parameters],
+        "draws": rows,
         "source": {**source, "written": datetime.now(UTC).isoformat(timespec="seconds")},
     }
     path.parent.mkdir(parents=True, exist_ok=True)

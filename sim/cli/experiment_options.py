@@ -85,12 +85,21 @@ def add_posterior_option(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="draw each run's model parameters from this posterior sample (flashpoint-posterior/1, as written by "
         "flashpoint calibrate), by run index, so paired runs share the draw and the dice; results then average "
-        "over the posterior and their intervals include parameter uncertainty",
+        "over the posterior and their intervals include the spread between parameter sets",
+    )
+    parser.add_argument(
+        "--posterior-any-scenario",
+        action="store_true",
+        help="use the --posterior file on a scenario other than the one it was fitted on (refused otherwise)",
     )
 
 
 def read_posterior(args: argparse.Namespace) -> Posterior | None:
     """The ``--posterior`` file, read strictly, or None without the option.
+
+    The posterior must have been fitted on the scenario file as given (before ``--set``), unless
+    ``--posterior-any-scenario``; it is returned marked for any scenario, so that the ``--set`` overrides
+    on top of the file are accepted.
 
     Raises:
         ScenarioError: Located in the file (``FILE:LINE:COL``), or at a ``--set`` of a path the
@@ -99,12 +108,16 @@ def read_posterior(args: argparse.Namespace) -> Posterior | None:
     if not getattr(args, "posterior", None):
         return None
     from sim.experiments.posterior import load_posterior
+    from sim.scenario import load_scenario
     from sim.scenario.errors import ScenarioError
 
-    posterior = load_posterior(args.posterior)
+    any_scenario = bool(getattr(args, "posterior_any_scenario", False))
+    posterior = load_posterior(args.posterior, any_scenario=any_scenario)
     if conflicts := posterior.conflicts(getattr(args, "overrides", ())):
         raise ScenarioError(conflicts)
-    return posterior
+    if not any_scenario:
+        posterior.check_scenario(load_scenario(args.scenario))
+    return posterior.for_any_scenario()
 
 
 def add_workers_option(parser: argparse.ArgumentParser, text: str) -> None:

@@ -30,6 +30,7 @@ from sim.experiments.limits import check_workers
 from sim.experiments.posterior import Posterior, PosteriorRuns, as_posterior, run_draws
 from sim.experiments.storage import outcomes_to_frame
 from sim.experiments.summary import MonteCarloSummary, summarize, trajectory_grid
+from sim.experiments.summary_spread import with_parameter_spread
 from sim.scenario.schema import Scenario
 from sim.vocabulary import RunOutcome
 
@@ -199,6 +200,8 @@ def run_monte_carlo(
     chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
     chunks = chunk_runs(first_run, runs, chunk_size)
     posterior = as_posterior(posterior)
+    if posterior is not None:
+        posterior.check_scenario(scenario)
     # with a posterior, every chunk carries its runs' parameter sets, each checked here before any run
     plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
     draws = [plan.draws(chunk) for chunk in chunks] if plan is not None else [None] * len(chunks)
@@ -210,6 +213,8 @@ def run_monte_carlo(
     about = posterior.describe() if posterior is not None else None
     horizon, tick = scenario.time.horizon_hours, scenario.time.tick_hours
     summary = summarize(outcomes, horizon, tick, scenario.metadata.name, about)
+    if posterior is not None and posterior.size > 1:
+        summary = with_parameter_spread(summary, outcomes, posterior.draws_of_runs(seed, [o.run for o in outcomes]))
     return MonteCarloResult(scenario, seed, tuple(outcomes), summary, posterior)
 
 

@@ -33,9 +33,11 @@ import pyarrow as pa
 from sim.experiments.batches import DEFAULT_ENGINE, run_points, table_outcomes
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.metrics import check_metric, is_probability, metric_label, metric_values
+from sim.experiments.parameter_spread import widen
 from sim.experiments.posterior import Posterior, PosteriorRuns, as_posterior
 from sim.experiments.stats import wilson_interval
 from sim.experiments.summary import MonteCarloSummary, Proportion, summarize
+from sim.experiments.summary_spread import estimate_with_spread, with_parameter_spread
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.vocabulary import RunOutcome
@@ -136,7 +138,9 @@ class PrecisionResult:
         runs: Runs it took.
         reached: Whether the target was reached (else ``max_runs`` stopped it).
         estimate: The probability with its Wilson interval.
-        half_width: Final half-width, ``(hi - lo)/2``.
+        half_width: Final half-width, ``(hi - lo)/2`` (with a posterior: of the interval of the average over
+            the posterior, which more runs narrow; ``estimate``'s interval also carries the spread between
+            parameter sets, which they do not).
         history: ``(runs, half-width)`` after each batch.
         summary: Full Monte Carlo summary of all the runs.
         values: Per-run indicator of the metric, in run order (for :func:`convergence`).
@@ -219,6 +223,8 @@ def run_to_precision(
         raise ValueError(f"precision needs a probability metric, not {metric!r}")
     seed = scenario.monte_carlo.seed if seed is None else int(seed)
     posterior = as_posterior(posterior)
+    if posterior is not None:
+        posterior.check_scenario(scenario)
     plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
     tables: list[pa.Table] = []
     owned = executor is None
@@ -237,6 +243,10 @@ def run_to_precision(
     def half_width() -> float:
         x = np.concatenate([metric_values(t, metric) for t in tables])
         lo, hi = wilson_interval(int(x.sum()), x.size)
+        if posterior is not None and posterior.size > 1:  # more runs narrow the average, not the spread
+            runs = np.concatenate([t.column("run").to_numpy() for t in tables])
+            _, _, spread = widen(x, posterior.draws_of_runs(seed, runs), (lo, hi), (0.0, 1.0))
+            return spread.average_half_width
         return (hi - lo) / 2
 
     try:
@@ -251,13 +261,19 @@ def run_to_precision(
     timing = scenario.time
     summary = summarize(outcomes, timing.horizon_hours, timing.tick_hours, scenario.metadata.name, about)
     estimate = Proportion.of(int(values.sum()), int(values.size))
+    half = (estimate.hi - estimate.lo) / 2
+    if posterior is not None and posterior.size > 1:
+        draws = posterior.draws_of_runs(seed, [o.run for o in outcomes])
+        summary = with_parameter_spread(summary, outcomes, draws)
+        estimate = estimate_with_spread(estimate, values, draws)
+        half = estimate.spread.average_half_width if estimate.spread else math.nan
     return PrecisionResult(
         metric=metric,
         target=float(target),
         runs=n,
         reached=reached,
         estimate=estimate,
-        half_width=(estimate.hi - estimate.lo) / 2,
+        half_width=half,
         history=history,
         summary=summary,
         values=values,

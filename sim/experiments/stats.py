@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special as _special
 
+from sim.experiments.parameter_spread import Spread
+
 __all__ = [
     "KMCurve",
     "PairedDifference",
@@ -288,6 +290,9 @@ class PairedDifference:
             (Tango's paired score interval, Newcombe's unpaired hybrid score interval).
         a_only: Pairs where only A had the outcome (yes/no outcomes only, else None).
         b_only: Pairs where only B had the outcome (yes/no outcomes only, else None).
+        spread: With a posterior, what the spread between parameter sets added to the paired interval
+            (``lo``/``hi`` and ``unpaired_lo``/``unpaired_hi`` then carry it; ``spread.dice_lo``/``dice_hi``
+            hold the paired dice-only interval); None otherwise.
     """
 
     n: int
@@ -305,6 +310,7 @@ class PairedDifference:
     method: str = "t"
     a_only: int | None = None
     b_only: int | None = None
+    spread: Spread | None = None
 
     @property
     def width(self) -> float:
@@ -344,6 +350,8 @@ class PairedDifference:
         out["method"] = self.method
         if self.a_only is not None:
             out["a_only"], out["b_only"] = self.a_only, self.b_only
+        if self.spread is not None:
+            out["parameter_uncertainty"] = self.spread.to_dict()
         return out
 
 

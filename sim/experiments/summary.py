@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.display import parameter_note, summary_html, summary_line
+from sim.experiments.parameter_spread import Spread
 from sim.experiments.stats import KMCurve, json_float, json_floats, kaplan_meier, normal_quantile, wilson_interval
 from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 
@@ -52,8 +53,11 @@ class Proportion:
         count: Number of runs with the property.
         n: Number of runs.
         p: ``count / n`` (NaN if n = 0).
-        lo: Lower bound of the 95% Wilson interval.
-        hi: Upper bound of the 95% Wilson interval.
+        lo: Lower bound of the 95% Wilson interval (with ``spread``: of the interval that carries
+            parameter uncertainty).
+        hi: Upper bound of it.
+        spread: With a posterior, what the spread between parameter sets added
+            (:mod:`sim.experiments.parameter_spread`); None otherwise.
     """
 
     count: int
@@ -61,6 +65,7 @@ class Proportion:
     p: float
     lo: float
     hi: float
+    spread: Spread | None = None
 
     @classmethod
     def of(cls, count: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
@@ -69,8 +74,12 @@ class Proportion:
         return cls(int(count), int(n), count / n if n else float("nan"), lo, hi)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: count, n, p, lo, hi."""
-        return {"count": self.count, "n": self.n, "p": json_float(self.p), "lo": self.lo, "hi": self.hi}
+        """JSON-ready dict: count, n, p, lo, hi (and ``parameter_uncertainty`` with a spread)."""
+        out = {"count": self.count, "n": self.n, "p": json_float(self.p), "lo": json_float(self.lo)}
+        out["hi"] = json_float(self.hi)
+        if self.spread is not None:
+            out["parameter_uncertainty"] = self.spread.to_dict()
+        return out
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class MeanEstimate:
         sd: Sample standard deviation across runs.
         total: Sum over runs.
         n: Number of runs.
+        spread: With a posterior, what the spread between parameter sets added (``lo`` and ``hi`` then
+            bound the interval that carries it); None otherwise.
     """
 
     mean: float
@@ -94,6 +105,7 @@ class MeanEstimate:
     sd: float
     total: float
     n: int
+    spread: Spread | None = None
 
     @classmethod
     def of(cls, values: np.ndarray, confidence: float = CONFIDENCE) -> MeanEstimate:
@@ -108,8 +120,8 @@ class MeanEstimate:
         return cls(mean, mean - half, mean + half, sd, float(v.sum()), n)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: mean, lo, hi, sd, total, n."""
-        return {
+        """JSON-ready dict: mean, lo, hi, sd, total, n (and ``parameter_uncertainty`` with a spread)."""
+        out = {
             "mean": json_float(self.mean),
             "lo": json_float(self.lo),
             "hi": json_float(self.hi),
@@ -117,6 +129,9 @@ class MeanEstimate:
             "total": json_float(self.total),
             "n": self.n,
         }
+        if self.spread is not None:
+            out["parameter_uncertainty"] = self.spread.to_dict()
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -450,6 +465,8 @@ def _row(label: str, value: str, interval: str = "", extra: str = "") -> str:
 
 
 def _fmt_p(p: Proportion) -> tuple[str, str]:
+    if not (math.isfinite(p.lo) and math.isfinite(p.hi)):
+        return _fmt(p.p, 3), "n/a" if p.spread is not None else ""
     return (_fmt(p.p, 3), f"[{p.lo:.3f}, {p.hi:.3f}]")
 
 
@@ -485,6 +502,12 @@ def summary_table(summary: MonteCarloSummary) -> str:
     ]
     if s.posterior:
         lines.insert(1, parameter_note(s.posterior))
+        lines[2] += " (dice and parameters)"
+        if not math.isfinite(s.max_rung_at_least[1].hi):
+            per = s.posterior.get("runs_per_draw", 1)
+            lines.insert(
+                2, f"  n/a: every run drew the same parameter set ({per} runs per set): run more to see the spread"
+            )
     for k in range(N_RUNGS):
         lines.append(_row(f"P(max rung ≥ {k})  {RUNG_NAMES[k]}", *_fmt_p(s.max_rung_at_least[k])))
     lines.append(_row("P(inadvertent escalation to ≥ 3)", *_fmt_p(s.inadvertent)))
