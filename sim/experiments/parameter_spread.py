@@ -34,7 +34,10 @@ found by bisection):
 
 Each alone under-covers in one regime of the measured grid (the posterior when τ is small against the dice
 of a group: about 92% for P(≥3)-like quantities at 2,000 runs; the confidence distribution for rare, skewed
-events: about 92% for P(≥7)-like ones); their union stays at or above about 93% everywhere in it. The
+events: about 92% for P(≥7)-like ones). The upper end is also taken from each predictive truncated to the
+quantity's range (a probability's to [0, 1]): a rare event's spread is skewed, and the mass a normal
+predictive puts below 0 belongs to its upper tail. The interval is the union of these, and its coverage
+stays at or above about 93% everywhere in the grid. The
 posterior average μ has Σ_τ p(τ | y) · N(μ̂(τ), V_μ(τ)): that *average interval* is what more runs narrow
 (``--precision`` watches it).
 
@@ -84,6 +87,7 @@ TAU_MAX_FACTOR = 5.0
 BISECTIONS = 48
 """Halvings of the bracket of a predictive quantile (to well below any printed digit)."""
 
+INF = (-math.inf, math.inf)
 COLUMNS_PER_BLOCK = 4096
 """Quantities evaluated together (bounds the memory of a fan chart of many ticks)."""
 
@@ -190,13 +194,20 @@ class SpreadIntervals:
     draws: int
 
 
-def spread_intervals(grouped: GroupedValues, confidence: float = 0.95, average: bool = True) -> SpreadIntervals:
+def spread_intervals(
+    grouped: GroupedValues,
+    confidence: float = 0.95,
+    average: bool = True,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> SpreadIntervals:
     """The hierarchical model of the module docstring for every quantity of ``grouped``.
 
     Args:
         grouped: Per-group sums, sums of squares and counts.
         confidence: Coverage of the intervals.
         average: Also compute the interval of the posterior average (a fan chart does not need it).
+        bounds: Where the quantity can lie (a probability in [0, 1]): the predictive distribution is
+            truncated to them (renormalised), so the tail the bound cuts off is not lost.
 
     Returns:
         The intervals (NaN bounds when there is a single group).
@@ -208,14 +219,16 @@ def spread_intervals(grouped: GroupedValues, confidence: float = 0.95, average: 
         nan = np.full(q, np.nan)
         return SpreadIntervals(mean, nan, nan, nan, nan, nan, nan, grouped.groups)
     parts = [
-        _block(grouped, slice(start, min(start + COLUMNS_PER_BLOCK, q)), confidence, average)
+        _block(grouped, slice(start, min(start + COLUMNS_PER_BLOCK, q)), confidence, average, bounds)
         for start in range(0, q, COLUMNS_PER_BLOCK)
     ]
     lo, hi, a_lo, a_hi, tau, pvar = (np.concatenate([p[i] for p in parts]) for i in range(6))
     return SpreadIntervals(mean, lo, hi, a_lo, a_hi, tau, pvar, grouped.groups)
 
 
-def _block(grouped: GroupedValues, cols: slice, confidence: float, average: bool) -> tuple[np.ndarray, ...]:
+def _block(
+    grouped: GroupedValues, cols: slice, confidence: float, average: bool, bounds: tuple[float, float]
+) -> tuple[np.ndarray, ...]:
     """The model for the quantities ``cols``: (lo, hi, average lo, average hi, mean τ, predictive variance)."""
     n = grouped.counts[:, None]
     sums, squares = grouped.sums[:, cols], grouped.squares[:, cols]
@@ -243,8 +256,10 @@ def _block(grouped: GroupedValues, cols: slice, confidence: float, average: bool
     confidence_weights = _q_profile(q_stat, j - 1)
     pred_sd = np.sqrt(var_mu + taus * taus)
     alpha = (1.0 - confidence) / 2.0
-    lo = np.minimum(*(_mixture_quantile(w, centres, pred_sd, alpha) for w in (bayes, confidence_weights)))
-    hi = np.maximum(*(_mixture_quantile(w, centres, pred_sd, 1.0 - alpha) for w in (bayes, confidence_weights)))
+    weightings = (bayes, confidence_weights)
+    lo = np.minimum(*(_mixture_quantile(w, centres, pred_sd, alpha) for w in weightings))
+    highs = [_mixture_quantile(w, centres, pred_sd, 1.0 - alpha, b) for w in weightings for b in (INF, bounds)]
+    hi = np.max(highs, axis=0)
     if average:
         avg_sd = np.sqrt(var_mu)
         a_lo = _mixture_quantile(bayes, centres, avg_sd, alpha)
@@ -272,15 +287,29 @@ def _q_profile(q_stat: np.ndarray, df: int) -> np.ndarray:
     return weights / weights.sum(axis=0)
 
 
-def _mixture_quantile(weights: np.ndarray, centres: np.ndarray, sds: np.ndarray, level: float) -> np.ndarray:
-    """The ``level`` quantile of Σ_i w_i N(c_i, s_i²), column by column (bisection)."""
-    left = (centres - 10.0 * sds).min(axis=0)
-    right = (centres + 10.0 * sds).max(axis=0)
+def _mixture_quantile(
+    weights: np.ndarray,
+    centres: np.ndarray,
+    sds: np.ndarray,
+    level: float,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> np.ndarray:
+    """The ``level`` quantile of Σ_i w_i N(c_i, s_i²) truncated to ``bounds``, column by column (bisection)."""
     safe = np.where(sds > 0, sds, 1.0)
+
+    def cdf(x: np.ndarray) -> np.ndarray:
+        point = np.where(sds > 0, special.ndtr((x - centres) / safe), (x >= centres).astype(float))
+        return (weights * point).sum(axis=0)
+
+    low_mass = cdf(np.full(centres.shape[1], bounds[0]))
+    inside = cdf(np.full(centres.shape[1], bounds[1])) - low_mass
+    target = np.where(inside > 1e-12, low_mass + level * inside, level)
+    left = np.maximum((centres - 10.0 * sds).min(axis=0), bounds[0])
+    right = np.minimum((centres + 10.0 * sds).max(axis=0), bounds[1])
+    left, right = np.minimum(left, right), np.maximum(left, right)
     for _ in range(BISECTIONS):
         mid = 0.5 * (left + right)
-        point = np.where(sds > 0, special.ndtr((mid - centres) / safe), (mid >= centres).astype(float))
-        below = (weights * point).sum(axis=0) < level
+        below = cdf(mid) < target
         left = np.where(below, mid, left)
         right = np.where(below, right, mid)
     return 0.5 * (left + right)
@@ -305,7 +334,7 @@ def widen(
     Returns:
         ``(lo, hi, spread)``; NaN bounds when the runs drew a single parameter set.
     """
-    fit = spread_intervals(GroupedValues.of(values, groups), confidence)
+    fit = spread_intervals(GroupedValues.of(values, groups), confidence, bounds=bounds)
     lo, hi = _join(fit.lo, fit.hi, dice, bounds)
     a_lo, a_hi = _join(fit.average_lo, fit.average_hi, dice, bounds)
     spread = Spread(fit.draws, float(fit.between_sd[0]), float(a_lo[0]), float(a_hi[0]), dice[0], dice[1])
@@ -325,7 +354,7 @@ def widen_many(
     Returns:
         ``(lo, hi)`` arrays, one entry per column.
     """
-    fit = spread_intervals(GroupedValues.of(values, groups), confidence, average=False)
+    fit = spread_intervals(GroupedValues.of(values, groups), confidence, average=False, bounds=bounds)
     return _join(fit.lo, fit.hi, (np.asarray(dice_lo, float), np.asarray(dice_hi, float)), bounds)
 
 
