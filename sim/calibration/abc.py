@@ -2,10 +2,13 @@
 and the posterior file that ``--posterior`` reads (docs/calibration.md).
 
 The distance between simulated statistics s and observed values o is the weighted Euclidean norm
-``sqrt(sum(((s_i - o_i) / sd_i)^2))``: each target counts in units of its own uncertainty. pyabc's adaptive
-(median) schedule lowers the tolerance from generation to generation; the run stops at ``generations``, at
-``min_epsilon`` (default ``sqrt(number of targets)``: on average every target within one SD), or when the
-acceptance rate falls below ``min_acceptance_rate``.
+``sqrt(sum((s_i - o_i)^2 / (sd_i^2 + v_i)))`` over the targets (role ``target``; checks are left out): each
+target counts in units of its own uncertainty *and* of the simulation noise v_i of its statistic at the
+evaluation's number of runs (measured once per calibration, :func:`simulation_noise`), so that at the true
+parameters each term is about one and the distance about sqrt(number of targets), whatever the runs per
+evaluation. pyabc's adaptive (median) schedule lowers the tolerance from generation to generation; the run
+stops at ``generations``, at ``min_epsilon`` (default ``sqrt(number of targets)``: on average every target
+within one combined SD), or when the acceptance rate falls below ``min_acceptance_rate``.
 
 Randomness: the simulations are counter-based (every evaluation's seed is a hash of the targets' seed and its
 parameter values); pyabc draws its proposals from numpy's global generator, which :func:`calibrate` seeds from
@@ -122,7 +125,7 @@ class Model:
 
     def __call__(self, parameters: dict[str, float]) -> dict[str, float]:
         if self._simulator is None:
-            self._simulator = Simulator(load_targets(self.targets_path), self.threads)
+            self._simulator = Simulator(load_targets(self.targets_path), self.threads, checks=False)
         sampled = [float(parameters[_name(i)]) for i in range(len(self._simulator.paths))]
         return self._simulator(list(to_values(self._simulator.targets, np.array(sampled))))
 
@@ -158,11 +161,31 @@ def to_values(targets: Targets, sampled: np.ndarray) -> np.ndarray:
     return values
 
 
-def distance(targets: Targets):
-    """Weighted Euclidean distance, each target in units of its SD."""
+def distance(targets: Targets, noise: dict[str, float] | None = None):
+    """Weighted Euclidean distance over the targets, each in units of sqrt(SD² + simulation noise variance)."""
     import pyabc
 
-    return pyabc.PNormDistance(p=2, fixed_weights={t.name: 1.0 / t.sd for t in targets.targets})
+    noise = noise or {}
+    weights = {t.name: 1.0 / math.sqrt(t.sd**2 + noise.get(t.name, 0.0)) for t in targets.fitted}
+    return pyabc.PNormDistance(p=2, fixed_weights=weights)
+
+
+NOISE_REPLICATES = 8
+"""Evaluations (each with its own seed) that measure the simulation noise of every statistic."""
+
+
+def simulation_noise(targets: Targets, threads: int | None = None) -> dict[str, float]:
+    """The variance of every target's statistic between evaluations with different seeds, at the middle of the
+    priors: the Monte Carlo noise one evaluation's runs leave in it (:data:`NOISE_REPLICATES` evaluations,
+    seeds derived from the targets' seed)."""
+    simulator = Simulator(targets, threads, checks=False)
+    middle = [_prior_middle(p.prior) for p in targets.parameters]
+    runs = [simulator(middle, seed=targets.seed + 7919 * (r + 1)) for r in range(NOISE_REPLICATES)]
+    return {name: float(np.var([r[name] for r in runs], ddof=1)) for name in runs[0]}
+
+
+def _prior_middle(prior) -> float:
+    return math.sqrt(prior.low * prior.high) if prior.kind == "log_uniform" else 0.5 * (prior.low + prior.high)
 
 
 KERNEL_SCALING = 2.0
@@ -172,7 +195,8 @@ of 200, and a tolerance that stalled); twice as wide keeps it near half the popu
 evaluations per generation."""
 
 SAMPLING_SCHEME = (
-    "flashpoint-abc/3: uniform priors on the log scale for log-uniform parameters; Gaussian kernel x2 Silverman"
+    "flashpoint-abc/4: uniform priors on the log scale for log-uniform parameters; Gaussian kernel x2 Silverman; "
+    "distance over the targets in units of sqrt(SD^2 + measured simulation noise)"
 )
 """How particles map to parameters; part of a history's identity (a history of another scheme is not resumed)."""
 
@@ -268,15 +292,16 @@ def calibrate(
             from distributed import Client
 
             client = stack.enter_context(Client(settings.scheduler))
+        noise = _stored_noise(db_path) or simulation_noise(targets, threads)
         abc = pyabc.ABCSMC(
             model,
             prior(targets),
-            distance(targets),
+            distance(targets, noise),
             population_size=settings.population,
             transitions=pyabc.MultivariateNormalTransition(scaling=KERNEL_SCALING),
             sampler=_sampler(settings, client),
         )
-        return _run(abc, targets, targets_path, db_path, settings)
+        return _run(abc, targets, targets_path, db_path, settings, noise)
 
 
 def _refuse_fork_after_openmp() -> None:
@@ -298,17 +323,18 @@ def _refuse_fork_after_openmp() -> None:
         )
 
 
-def _run(abc, targets: Targets, targets_path, db_path: Path, settings: Settings):
+def _run(abc, targets: Targets, targets_path, db_path: Path, settings: Settings, noise: dict[str, float]):
     """Start or resume the history, then run the generations that remain."""
     db_url = f"sqlite:///{db_path}"
     digest = targets_digest(targets_path)
     done = _resume(abc, db_url, db_path, digest)
     if done is None:
-        observed = {t.name: t.observed for t in targets.targets}
-        abc.new(db_url, observed, meta_info={"targets_sha256": digest, "targets": str(targets_path)})
+        observed = {t.name: t.observed for t in targets.fitted}
+        meta = {"targets_sha256": digest, "targets": str(targets_path), "noise": json.dumps(noise)}
+        abc.new(db_url, observed, meta_info=meta)
         done = 0
     remaining = settings.generations - done
-    min_epsilon = settings.min_epsilon if settings.min_epsilon is not None else math.sqrt(len(targets.targets))
+    min_epsilon = settings.min_epsilon if settings.min_epsilon is not None else math.sqrt(len(targets.fitted))
     if remaining > 0:
         abc.run(
             minimum_epsilon=min_epsilon,
@@ -316,6 +342,27 @@ def _run(abc, targets: Targets, targets_path, db_path: Path, settings: Settings)
             min_acceptance_rate=settings.min_acceptance_rate,
         )
     return abc.history
+
+
+def _stored_noise(db_path: Path) -> dict[str, float] | None:
+    """The simulation noise a history was started with (so a resumed calibration keeps its distance)."""
+    meta = _meta(db_path)
+    return json.loads(meta["noise"]) if meta and "noise" in meta else None
+
+
+def _meta(db_path: Path) -> dict[str, Any] | None:
+    """The meta information of the latest calibration in a history, if any."""
+    import pyabc
+
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    history = pyabc.History(f"sqlite:///{db_path}")
+    runs = history.all_runs()
+    if not runs:
+        return None
+    history.id = max(r.id for r in runs)
+    stored = history.get_abc().json_parameters
+    return ast.literal_eval(stored) if stored else None
 
 
 def _resume(abc, db_url: str, db_path: Path, digest: str) -> int | None:

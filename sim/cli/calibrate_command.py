@@ -1,8 +1,9 @@
 """``flashpoint calibrate TARGETS.yaml``: ABC-SMC of the model against the historical record (docs/calibration.md).
 
 ``--out DIR`` receives ``history.db`` (pyabc's SQLite history: rerunning the same command resumes it),
-``posterior.json`` (what ``--posterior`` reads), ``ppc.png`` and ``pairs.png`` (posterior predictive check,
-pairwise posterior), ``report.md`` and ``summary.json``. A progress line per generation goes to standard error.
+``posterior.json`` (what ``--posterior`` reads), ``ppc.png``, ``pairs.png`` and ``sensitivity.png`` (posterior
+predictive check, pairwise posterior, which target each parameter moves), ``report.md`` and ``summary.json``.
+A progress line per generation goes to standard error.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
         "evaluations": int(populations.samples.sum()),
         "population": args.population,
     }
-    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.targets))
+    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.fitted))
     warnings = fit_warnings(final_epsilon, min_epsilon, effective, args.population)
     draws = posterior_draws(history, targets, args.draws, targets.seed)
     posterior = write_posterior(out / POSTERIOR_FILE, targets, draws, {**facts, "history": str(out / HISTORY_FILE)})
@@ -121,27 +122,45 @@ def run_calibrate(args: argparse.Namespace) -> int:
 
 
 def _checks(targets, draws, out: Path, n: int, facts: dict, warnings: list[str]) -> dict:
-    """Predictive check, identifiability, figures and report; the summary as plain data."""
+    """Predictive check, local sensitivity, identifiability, figures and report; the summary as plain data."""
+    import numpy as np
+
     from sim.calibration.report import (
+        CHECK_RUNS_FACTOR,
         identifiability,
+        local_sensitivity,
         pairs_figure,
         predictive_check,
         predictive_figure,
         report_markdown,
+        sensitivity_figure,
+        unmoved_targets,
     )
     from sim.calibration.simulator import Simulator
 
-    fits = identifiability(targets, draws)
-    rows = predictive_check(Simulator(targets), draws, n, targets.seed) if n else []
+    effects = None
+    if n:
+        centre = np.median(draws, axis=0).tolist()
+        effects = local_sensitivity(Simulator(targets), centre, targets.seed + 1)
+        sensitivity_figure(targets, effects, out / "sensitivity.png")
+        if unmoved := unmoved_targets(targets, effects):
+            warnings.append(
+                f"no fitted parameter moves {', '.join(unmoved)} by half an SD across its prior: in the distance "
+                "it only adds noise; make it a check (role: check)"
+            )
+    fits = identifiability(targets, draws, effects)
+    rows = predictive_check(Simulator(targets, runs_factor=CHECK_RUNS_FACTOR), draws, n, targets.seed) if n else []
     if rows:
         predictive_figure(rows, out / "ppc.png")
     pairs_figure(targets, draws, out / "pairs.png")
-    (out / "report.md").write_text(report_markdown(rows, fits, facts, warnings), encoding="utf-8")
+    sensitivity = (targets, effects) if effects is not None else None
+    (out / "report.md").write_text(report_markdown(rows, fits, facts, warnings, sensitivity), encoding="utf-8")
     summary = {
         "facts": facts,
         "warnings": warnings,
         "targets": [{**asdict(r), "inside": r.inside} for r in rows],
         "parameters": [{**asdict(f), "verdict": f.verdict} for f in fits],
+        "sensitivity": effects.tolist() if effects is not None else None,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary

@@ -49,21 +49,52 @@ def test_the_posterior_file_is_what_posterior_reads(problem, tmp_path):
     draws = posterior_draws(history, targets, 50, seed=3)
     path = write_posterior(tmp_path / "post.json", targets, draws, {"note": "test"})
     document = json.loads(path.read_text())
-    assert document["format"] == "flashpoint-posterior/1" and document["scenario"] == "duel"
+    assert document["format"] == "flashpoint-posterior/2" and document["scenario"]["name"] == "duel"
     assert document["parameters"] == list(TRUTH) and len(document["draws"]) == 50
+    assert [p["high"] for p in document["priors"]] == [0.5, 0.3]
     from sim.experiments.posterior import load_posterior
+    from sim.scenario import load_scenario, load_scenario_data
 
-    posterior = load_posterior(path)
+    duel = load_scenario(problem.parent / "duel.yaml")
+    posterior = load_posterior(path, duel)  # bound to the scenario it was fitted on
     assert posterior.draws.shape == (50, 2)
+    other = load_scenario_data(duel.model_dump(mode="json"), [("parameters.ending.level_decay", 0.5)])
+    with pytest.raises(ScenarioError, match="fitted on duel"):
+        load_posterior(path, other)
 
 
 MISTAKES = {
     "unknown simulation": (
-        ("simulation: crisis, statistic: share_violence_war", "simulation: crises, statistic: share_violence_war"),
+        (
+            "simulation: crisis, statistic: crisis_rung_at_least_4",
+            "simulation: crises, statistic: crisis_rung_at_least_4",
+        ),
         "targets[1].simulation: unknown simulation 'crises'",
     ),
-    "unknown statistic": (("statistic: share_violence_war", "statistic: share_of_war"), "targets[1].statistic:"),
+    "unknown statistic": (("statistic: crisis_rung_at_least_4", "statistic: share_of_war"), "targets[1].statistic:"),
     "prior upside down": (("low: 0.003, high: 0.3", "low: 0.3, high: 0.003"), "parameters[1].prior.high: must be"),
+    "a horizon shorter than a duration target": (
+        (
+            "crisis: {scenario: duel.yaml, runs: 150}",
+            "crisis: {scenario: duel.yaml, runs: 150, set: [time.horizon_hours=240]}",
+        ),
+        "targets[2].statistic: crisis_ended_within_30_days needs a horizon of at least 30 days, "
+        "but simulation 'crisis' runs for 240 h (10 days)",
+    ),
+    "a prior whose high end the scenario refuses": (
+        ("low: 0.003, high: 0.3", "low: 0.003, high: 15"),
+        "parameters[1].prior.high: 15 is not a valid parameters.ending.end_per_day in duel.yaml: must be <= 10",
+    ),
+    "a negative observed share": (
+        ("observed: ", "observed: -", 1),
+        "is outside what crisis_rung_at_most_2 can be (share of first crises whose highest rung is 0–2: 0 to 1)",
+    ),
+    "an observed share above 1": (("observed: 0.", "observed: 1.9", 1), "targets[0].observed: 1.9"),
+    "a whole-number field fitted": (
+        ("path: parameters.ending.end_per_day", "path: assets.blu_ships.ships"),
+        "parameters[1].path: duel.yaml: assets.blu_ships.ships holds a whole number",
+    ),
+    "only checks": (("source: truth}", "source: truth, role: check}"), "targets: every target is a check"),
     "a path the scenario does not have": (
         ("path: parameters.ending.end_per_day", "path: parameters.ending.end_per_week"),
         "parameters[1].path: duel.yaml: parameters.ending.end_per_week",
@@ -199,12 +230,39 @@ def test_the_shipped_targets_file_loads():
 def test_the_icb_targets_are_the_shares_of_the_crises_kept():
     import pandas as pd
 
-    from sim.calibration.icb import icb_targets
+    from sim.calibration.icb import NUCLEAR_ALERTS, icb_targets
 
     crises = pd.read_csv(ROOT / "calibration" / "icb_us_ussr_crises.csv")
     assert len(crises) == 88 and set(crises["viol"]) == {1, 2, 3, 4}
+    assert (crises.yrtrig.min(), crises.yrtrig.max()) == (1945, 2017)
+    assert set(crises.loc[crises.nuclear_alert == 1, "crisno"]) == set(NUCLEAR_ALERTS)
     expected = icb_targets(crises)
     shipped = {t.name: t for t in load_targets(ROOT / "calibration" / "targets.yaml").targets}
-    for name, (share, sd, _, _) in expected.items():
+    icb = [name for name in shipped if name.startswith("icb_")]
+    assert len(icb) >= 7 and set(icb) <= set(expected)
+    for name in icb:
+        share, sd, _, _ = expected[name]
         assert shipped[name].observed == pytest.approx(share, abs=5e-4), name
         assert shipped[name].sd == pytest.approx(sd, abs=5e-4), name
+
+
+def test_the_targets_sensitivity_to_the_crises_kept_is_what_the_docs_say():
+    import pandas as pd
+
+    from sim.calibration.icb import SELECTIONS, icb_targets
+
+    every = pd.read_csv(ROOT / "calibration" / "icb_crises.csv")
+    assert len(every) == 486
+    kept = every[SELECTIONS["US or USSR/Russia a crisis actor (kept)"](every)]
+    assert (
+        kept.drop(columns=[])
+        .reset_index(drop=True)
+        .equals(pd.read_csv(ROOT / "calibration" / "icb_us_ussr_crises.csv"))
+    )
+    both = every[SELECTIONS["both superpowers crisis actors"](every)]
+    assert len(both) == 16 and icb_targets(both)["icb_war"][0] == pytest.approx(0.438, abs=5e-4)
+    assert icb_targets(every)["icb_war"][0] == pytest.approx(0.212, abs=5e-4)
+    doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    for label, keep in SELECTIONS.items():
+        part = every[keep(every)]
+        assert f"| {label} | {len(part)} | {icb_targets(part)['icb_war'][0]:.3f} |" in doc, label
