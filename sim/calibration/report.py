@@ -46,8 +46,8 @@ PINNED = 0.5
 """A posterior 90% interval at most this share of the prior's (on the prior's scale): pinned down."""
 INFORMED = 0.8
 """Up to this share: informed; above it the parameter stays near its prior."""
-FEW_PARTICLES = 0.1
-"""An effective sample size below this share of the population: a few particles carry the posterior."""
+FEW_PARTICLES = 0.5
+"""Fewer effective (or distinct) particles than this share of the population: too few carry the posterior."""
 CHECK_RUNS_FACTOR = 4
 """Runs of the predictive check's evaluations, in multiples of an evaluation's."""
 MOVES = 0.5
@@ -297,17 +297,18 @@ def _g(x: float) -> str:
 
 def fit_warnings(final_epsilon: float, min_epsilon: float, effective_sample_size: float, population: int) -> list[str]:
     """What a reader of the report must know before trusting it: a tolerance that stopped short, or a posterior
-    carried by a few particles."""
+    carried by too few particles (fewer than half the population alive or distinct)."""
     warnings = []
     if final_epsilon > min_epsilon:
         warnings.append(
-            f"the tolerance stopped at {final_epsilon:.3g}, above --min-epsilon {min_epsilon:.3g}: the fit ended at "
-            "--generations (the same command with a larger --generations resumes it and may narrow the posterior)"
+            f"the tolerance stopped at {final_epsilon:.3g}, above --min-epsilon {min_epsilon:.3g}: the fitted model "
+            "does not reach the targets within one SD on average (see the predictive check for which it misses), or "
+            "the fit ended at --generations (the same command with a larger --generations resumes it)"
         )
     if effective_sample_size < FEW_PARTICLES * population:
         warnings.append(
-            f"the last generation's effective sample size is {effective_sample_size:.0f} of {population}: a few "
-            "particles carry the posterior, so its intervals and the verdicts below are unreliable (run more "
+            f"the last generation has {effective_sample_size:.0f} effective or distinct particles of {population}: "
+            "few particles carry the posterior, so its intervals and the verdicts below are unreliable (run more "
             "generations or a larger --population)"
         )
     return warnings

@@ -18,7 +18,9 @@ International Crisis Behavior (ICB) data describe a crisis from its breakpoint t
 Runs without any crisis (the level never left rung 0) are no crisis and are left out. ICB's highest
 violence maps onto the highest rung as docs/calibration.md §1 argues: no violence → rungs 0–2, minor and
 serious clashes → rung 3, full-scale war → rung 4 (a war *threatening* a great power is a theater war);
-rung 5 and above (strategic strikes, nuclear signalling, use) have targets of their own.
+rung 5 and above (strategic strikes, nuclear signalling, use) have targets of their own. A crisis may signal
+(jump to rung 6) from rungs 3–4 without strategic strikes (docs/model.md §13.3): "strategic strikes" is a crisis
+that reached rung 5 before rung 6.
 """
 
 from __future__ import annotations
@@ -67,11 +69,14 @@ class FirstCrises:
         top: Highest rung between trigger and end.
         duration: Hours from trigger to end, or to the horizon if it had not ended.
         ended: Whether it ended before the horizon.
+        strategic: Whether it climbed through rung 5 (strategic strikes): reached 5 before it reached 6, not
+            by a jump to nuclear signalling (docs/model.md §13.3), which reaches both at once.
     """
 
     top: np.ndarray
     duration: np.ndarray
     ended: np.ndarray
+    strategic: np.ndarray
 
 
 def first_crises(outcomes: Sequence[RunOutcome], scenario: Scenario) -> FirstCrises:
@@ -85,7 +90,9 @@ def first_crises(outcomes: Sequence[RunOutcome], scenario: Scenario) -> FirstCri
     reached = np.isfinite(first) & (first <= stop)
     top = np.where(reached, np.arange(N_RUNGS), 0).max(axis=1)
     duration = np.where(ended, end, scenario.time.horizon_hours) - np.where(crisis, trigger, 0.0)
-    return FirstCrises(top[crisis], np.maximum(duration[crisis], 0.0), ended[crisis])
+    to_six = np.where(reached[:, 6], first[:, 6], np.inf)
+    strategic = reached[:, 5] & (first[:, 5] < to_six)
+    return FirstCrises(top[crisis], np.maximum(duration[crisis], 0.0), ended[crisis], strategic[crisis])
 
 
 def _crisis_share(test: Callable[[np.ndarray], np.ndarray]) -> Statistic:
@@ -94,6 +101,12 @@ def _crisis_share(test: Callable[[np.ndarray], np.ndarray]) -> Statistic:
         return float(np.mean(test(crises.top))) if crises.top.size else math.nan
 
     return share
+
+
+def strategic_strikes(outcomes: Sequence[RunOutcome], scenario: Scenario) -> float:
+    """Share of first crises that climbed through rung 5, strategic strikes (not a jump to signalling)."""
+    crises = first_crises(outcomes, scenario)
+    return float(np.mean(crises.strategic)) if crises.top.size else math.nan
 
 
 def _ended_within(days: float) -> Statistic:
@@ -161,6 +174,9 @@ def _specs() -> dict[str, StatisticSpec]:
         specs[f"crisis_rung_at_least_{k}"] = StatisticSpec(
             _crisis_share(lambda top, k=k: top >= k), 0.0, 1.0, 0.0, f"share of first crises reaching rung {k} or above"
         )
+    specs["crisis_strategic_strikes"] = StatisticSpec(
+        strategic_strikes, 0.0, 1.0, 0.0, "share of first crises that climbed through rung 5 (strategic strikes)"
+    )
     for days in (30, 90, 365):
         specs[f"crisis_ended_within_{days}_days"] = StatisticSpec(
             _ended_within(days), 0.0, 1.0, float(days), f"share of first crises ended within {days} days (Kaplan–Meier)"

@@ -66,9 +66,14 @@ def run_calibrate(args: argparse.Namespace) -> int:
     """Calibrate (or resume); write the posterior, the checks and the report."""
     import math
 
-    import numpy as np
-
-    from sim.calibration.abc import CalibrationError, Settings, calibrate, posterior_draws, write_posterior
+    from sim.calibration.abc import (
+        CalibrationError,
+        Settings,
+        calibrate,
+        posterior_draws,
+        stop_reason,
+        write_posterior,
+    )
     from sim.calibration.report import fit_warnings
     from sim.calibration.targets import load_targets
     from sim.scenario import ScenarioError
@@ -91,22 +96,22 @@ def run_calibrate(args: argparse.Namespace) -> int:
     except CalibrationError as exc:
         fail("--out", str(exc))
         return EXIT_BAD_INPUT
-    populations = history.get_all_populations()
-    populations = populations[populations.t >= 0]
-    final_epsilon = float(populations.epsilon.iloc[-1])
-    _, weights = history.get_distribution(m=0, t=history.max_t)
-    weights = np.asarray(weights, dtype=float) / np.sum(weights)
-    effective = float(1.0 / np.sum(weights**2))
+    generations = history.generations
+    last = generations[-1]
+    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.fitted))
+    population = len(history.particles()[0])
     facts = {
         "targets": str(args.targets),
-        "generations": len(populations),
-        "final epsilon": float(f"{final_epsilon:.3g}"),
-        "effective sample size": round(effective, 1),
-        "evaluations": int(populations.samples.sum()),
-        "population": args.population,
+        "generations": len(generations),
+        "final epsilon": float(f"{last.epsilon:.3g}"),
+        "min epsilon": float(f"{min_epsilon:.3g}"),
+        "stopped because": stop_reason(history, min_epsilon, settings),
+        "effective sample size": round(last.ess, 1),
+        "distinct particles": last.distinct,
+        "evaluations": int(sum(g.evaluations for g in generations)),
+        "population": population,
     }
-    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.fitted))
-    warnings = fit_warnings(final_epsilon, min_epsilon, effective, args.population)
+    warnings = fit_warnings(last.epsilon, min_epsilon, min(last.ess, last.distinct), population)
     draws = posterior_draws(history, targets, args.draws, targets.seed)
     posterior = write_posterior(out / POSTERIOR_FILE, targets, draws, {**facts, "history": str(out / HISTORY_FILE)})
     if args.posterior:

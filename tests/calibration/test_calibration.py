@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_calibration_recovers_the_parameters_the_targets_were_simulated_at(problem):
-    history = calibrate(problem, problem.parent / "h.db", Settings(population=60, generations=3))
+    history = calibrate(problem, problem.parent / "h.db", Settings(population=60, generations=6))
+    assert all(g.ess >= 30 and g.distinct >= 30 for g in history.generations)
     targets = load_targets(problem)
     draws = posterior_draws(history, targets, 1000, seed=1)
     for j, parameter in enumerate(targets.parameters):
@@ -116,7 +117,7 @@ def _generations(db: Path) -> int:
         return 0
     try:
         with sqlite3.connect(db) as connection:
-            return connection.execute("select count(*) from populations where t >= 0").fetchone()[0]
+            return connection.execute("select count(*) from generations").fetchone()[0]
     except sqlite3.Error:
         return 0
 
@@ -141,18 +142,26 @@ def test_resume_after_kill_9_continues_the_same_history(problem, tmp_path):
     kept = _generations(db)
     assert 1 <= kept < 4
     with sqlite3.connect(db) as connection:
-        first_eps = connection.execute("select epsilon from populations where t = 0").fetchone()[0]
+        first_eps = connection.execute("select epsilon from generations where t = 0").fetchone()[0]
     done = subprocess.run(_command(problem, out, 4), cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     assert _generations(db) == 4
     with sqlite3.connect(db) as connection:
-        assert connection.execute("select count(*) from abc_smc").fetchone()[0] == 1
-        assert connection.execute("select epsilon from populations where t = 0").fetchone()[0] == first_eps
+        assert connection.execute("select epsilon from generations where t = 0").fetchone()[0] == first_eps
+    fresh = subprocess.run(
+        _command(problem, tmp_path / "fresh", 4), cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    with sqlite3.connect(tmp_path / "fresh" / "history.db") as a, sqlite3.connect(db) as b:
+        query = "select t, i, z, distance from particles order by t, i"
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()  # the killed run resumed exactly
     assert f"generation {kept}:" in done.stderr and "generation 0:" not in done.stderr
     posterior = json.loads((out / "posterior.json").read_text())
     assert len(posterior["draws"]) == 100
     assert (out / "ppc.png").stat().st_size > 0 and (out / "pairs.png").stat().st_size > 0
-    assert "| none |" in (out / "report.md").read_text()
+    assert (out / "sensitivity.png").stat().st_size > 0
+    report = (out / "report.md").read_text()
+    assert "| none | target |" in report and "## Which target each parameter moves" in report
 
 
 def test_a_history_of_other_targets_is_not_resumed(problem, tmp_path):
@@ -176,27 +185,23 @@ def test_calibration_on_a_dask_local_cluster(problem, tmp_path):
     assert np.all(draws > 0)
 
 
-def test_process_workers_are_refused_once_openmp_threads_run(problem):
-    """pyabc forks its workers, and GNU OpenMP cannot fork: a clear error instead of a dead worker."""
+def test_process_workers_run_after_openmp_threads_and_give_the_same_calibration(problem, tmp_path):
+    """Workers are spawned, not forked: a process that already ran the compiled engine on OpenMP threads can
+    calibrate on two workers, and gets the same history as on one (proposals do not depend on who evaluates)."""
     script = f"""
-import numba
-from sim.calibration.abc import CalibrationError, Settings, calibrate
+from sim.calibration.abc import Settings, calibrate
 from sim.calibration.simulator import Simulator
 from sim.calibration.targets import load_targets
 Simulator(load_targets({str(problem)!r}))([0.05, 0.1])  # the compiled engine, on all threads
-if numba.threading_layer() != "omp":
-    print("not omp")
-else:
-    try:
-        calibrate({str(problem)!r}, {str(problem.parent / "h.db")!r}, Settings(population=10, generations=1, workers=2))
-    except CalibrationError as error:
-        print("refused:", error)
+for workers, name in ((2, "two.db"), (1, "one.db")):
+    settings = Settings(population=12, generations=2, workers=workers)
+    history = calibrate({str(problem)!r}, {str(tmp_path)!r} + "/" + name, settings)
+    print(workers, [round(g.epsilon, 9) for g in history.generations], history.particles()[0].sum().round(9))
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    if result.stdout.startswith("not omp"):
-        pytest.skip("numba uses a fork-safe threading layer here")
-    assert result.stdout.startswith("refused:") and "workers=1" in result.stdout
+    two, one = result.stdout.splitlines()
+    assert two.split(" ", 1)[1] == one.split(" ", 1)[1]
 
 
 def test_the_report_warns_of_a_tolerance_that_stopped_short_and_of_a_collapsed_posterior():
@@ -205,8 +210,8 @@ def test_the_report_warns_of_a_tolerance_that_stopped_short_and_of_a_collapsed_p
     assert fit_warnings(3.0, 3.16, 120.0, 200) == []
     short, collapsed = fit_warnings(4.22, 3.16, 1.0, 200)
     assert "stopped at 4.22, above --min-epsilon 3.16" in short
-    assert "effective sample size is 1 of 200" in collapsed
-    assert fit_warnings(3.0, 3.16, 19.9, 200) and not fit_warnings(3.0, 3.16, 20.0, 200)  # a tenth of the population
+    assert "1 effective or distinct particles of 200" in collapsed
+    assert fit_warnings(3.0, 3.16, 99.9, 200) and not fit_warnings(3.0, 3.16, 100.0, 200)  # half the population
     report = report_markdown([], [], {"generations": 2}, [short])
     assert report.splitlines()[2] == f"**Warning:** {short}."
 
@@ -260,7 +265,7 @@ def test_the_targets_sensitivity_to_the_crises_kept_is_what_the_docs_say():
         .equals(pd.read_csv(ROOT / "calibration" / "icb_us_ussr_crises.csv"))
     )
     both = every[SELECTIONS["both superpowers crisis actors"](every)]
-    assert len(both) == 16 and icb_targets(both)["icb_war"][0] == pytest.approx(0.438, abs=5e-4)
+    assert len(both) == 16 and icb_targets(both)["icb_war"][0] == pytest.approx(0.438, abs=1e-3)
     assert icb_targets(every)["icb_war"][0] == pytest.approx(0.212, abs=5e-4)
     doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
     for label, keep in SELECTIONS.items():
