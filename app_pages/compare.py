@@ -16,7 +16,9 @@ from sim.app.comparison import (
     metric_phrase,
     verdicts,
 )
+from sim.app.uncertainty import posterior_for
 from sim.experiments.compare import compare, parse_arms
+from sim.experiments.display import parameter_note
 from sim.experiments.limits import MAX_COMPARE_RUNS, LimitError, check_arms, check_runs
 from sim.experiments.metrics import PROBABILITY_METRICS, metric_label
 from sim.experiments.summary import Proportion
@@ -65,6 +67,15 @@ with st.form("cmp_form"):
         key="cmp_workers",
         help="One is fastest on one machine: the compiled engine already runs on every core.",
     )
+    offer = posterior_for(current.source, current.base.scenario)
+    uncertain = st.checkbox(
+        "Carry parameter uncertainty" + (f" (calibrated posterior `{offer.file}`)" if offer.posterior else ""),
+        value=False,
+        key="cmp_posterior",
+        disabled=offer.posterior is None,
+        help="Run i of every option draws the same parameter set from the calibration's posterior; the paired "
+        "interval then covers the difference under a parameter set drawn from it. " + (offer.reason or ""),
+    )
     submitted = st.form_submit_button("Compare", icon=":material/compare_arrows:", disabled=job_running("cmp_job"))
 
 if submitted:
@@ -82,10 +93,11 @@ if submitted:
         st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
         st.stop()
     scenario, n, s, w = current.scenario, int(runs), int(seed), int(workers)
+    posterior = offer.posterior if uncertain else None
     remember("cmp_inputs", {"arms": lines, "runs": n, "seed": s, "overrides": current.overrides})
     launch(
         "cmp_job",
-        lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress),
+        lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress, posterior=posterior),
         f"{len(arms)} options × {n:,} runs",
         quick=n * len(arms) <= 6_000 and w == 1,
     )
@@ -108,6 +120,8 @@ if job.error:
 result = job.result
 inputs = st.session_state.get("cmp_inputs", {})
 st.caption(f"{result.runs:,} runs per option, seed {result.seed}, {job.elapsed:.1f} s.")
+if result.metadata.get("posterior"):
+    st.info(parameter_note(result.metadata["posterior"]), icon=":material/stacked_line_chart:")
 if inputs.get("overrides", current.overrides) != current.overrides:
     st.caption(":orange[The levers changed since this comparison ran; press Compare to run it again.]")
 

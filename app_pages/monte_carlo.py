@@ -24,6 +24,8 @@ from sim.app.results import (
     run_request,
     summary_json,
 )
+from sim.app.uncertainty import posterior_for
+from sim.experiments.display import parameter_note
 from sim.report.tables import escalation_table, root_cause_table
 from sim.scenario.limits import MAX_RUNS
 
@@ -52,10 +54,21 @@ with st.form("mc_form", border=True):
     )
     if current.overrides:
         st.caption("With overrides: " + ", ".join(f"`{o}`" for o in current.overrides))
+    offer = posterior_for(current.source, current.base.scenario)
+    uncertain = st.checkbox(
+        "Carry parameter uncertainty" + (f" (calibrated posterior `{offer.file}`)" if offer.posterior else ""),
+        value=False,
+        key="mc_posterior",
+        disabled=offer.posterior is None,
+        help="Each group of 20 runs draws its model parameters from the calibration's posterior, and every interval "
+        "then covers the value under a parameter set drawn from it (the dice and the spread between parameter "
+        "sets). " + (offer.reason or ""),
+    )
     submitted = st.form_submit_button("Run Monte Carlo", icon=":material/play_arrow:", disabled=job_running("mc_job"))
 
 if submitted:
-    request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source)
+    posterior = offer.posterior if uncertain else None
+    request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source, posterior)
     remember("mc_request", request)
     quick = request.runs <= QUICK_RUNS and request.workers == 1
     launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs", quick=quick)
@@ -77,6 +90,8 @@ st.caption(
     f"{summary.n_runs:,} runs of **{result.scenario.metadata.name}**, seed {result.seed}, "
     f"{request.workers} worker(s), {job.elapsed:.1f} s."
 )
+if summary.posterior:
+    st.info(parameter_note(summary.posterior), icon=":material/stacked_line_chart:")
 cols = st.columns(3)
 for col, (label, p) in zip(cols, headline(summary).items(), strict=True):
     col.metric(label, f"{p.p:.3f}", help=f"{p.count} of {p.n} runs")
@@ -87,7 +102,11 @@ for tab, key in zip(tabs, FIGURE_BUILDERS, strict=False):
     with tab:
         st.image(cached_figure(job.id, key, summary))
 with tabs[-1]:
-    st.markdown("**Highest rung reached** (95% Wilson intervals)")
+    st.markdown(
+        "**Highest rung reached** ("
+        + ("95% intervals: dice and the spread between parameter sets" if summary.posterior else "95% Wilson intervals")
+        + ")"
+    )
     st.dataframe(escalation_table(summary), hide_index=True)
     st.markdown("**Root cause of the highest step**")
     st.dataframe(root_cause_table(summary), hide_index=True)
