@@ -1,4 +1,4 @@
-"""Calibration (ABC-SMC with pyabc): recovery of known parameters, located errors in a targets file, resume after
+"""Calibration (ABC-SMC with MCMC moves): recovery of known parameters, located errors in a targets file, resume after
 ``kill -9``, a real Dask LocalCluster, and the posterior file that ``--posterior`` reads."""
 
 from __future__ import annotations
