@@ -1,6 +1,6 @@
 """``flashpoint calibrate TARGETS.yaml``: ABC-SMC of the model against the historical record (docs/calibration.md).
 
-``--out DIR`` receives ``history.db`` (pyabc's SQLite history: rerunning the same command resumes it),
+``--out DIR`` receives ``history.db`` (the SQLite history: rerunning the same command resumes it),
 ``posterior.json`` (what ``--posterior`` reads), ``ppc.png``, ``pairs.png`` and ``sensitivity.png`` (posterior
 predictive check, pairwise posterior, which target each parameter moves), ``report.md`` and ``summary.json``.
 A progress line per generation goes to standard error.
