@@ -83,9 +83,9 @@ def add_posterior_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--posterior",
         metavar="FILE",
-        help="draw each run's model parameters from this posterior sample (flashpoint-posterior/1, as written by "
-        "flashpoint calibrate), by run index, so paired runs share the draw and the dice; results then average "
-        "over the posterior and their intervals include the spread between parameter sets",
+        help="draw the model parameters of each group of 20 runs from this posterior sample (flashpoint-posterior/2, "
+        "as written by flashpoint calibrate), by run index, so paired runs share the draw and the dice; results "
+        "then average over the posterior and their intervals include the spread between parameter sets",
     )
     parser.add_argument(
         "--posterior-any-scenario",
