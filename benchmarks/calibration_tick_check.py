@@ -32,7 +32,7 @@ TARGETS = ROOT / "calibration" / "targets.yaml"
 def _stats(targets, values, tick: float, runs: int, seed: int) -> dict[str, float]:
     simulation = targets.simulations["crisis"]
     sets = [s for s in simulation.set if not s.startswith("time.tick_hours")] + [f"time.tick_hours={tick:g}"]
-    fitted = [f"{p.path}={v!r}" for p, v in zip(targets.parameters, values, strict=True)]
+    fitted = [f"{p.path}={float(v)!r}" for p, v in zip(targets.parameters, values, strict=True)]
     scenario = load_scenario(targets.resolve(simulation.scenario), [parse_override(t) for t in [*sets, *fitted]])
     outcomes = run_many(scenario, seed, range(runs))
     return {
