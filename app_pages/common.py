@@ -178,7 +178,7 @@ def require_scenario() -> Active | None:
     current = active()
     if current.scenario is None:
         st.warning(
-            f"The scenario has {len(current.validation.errors)} error(s); fix it on the Scenario page first.",
+            f"The scenario has {current.validation.count} error(s); fix it on the Scenario page first.",
             icon=":material/error:",
         )
         st.page_link("app_pages/scenario.py", label="Go to the Scenario page", icon=":material/edit:")
@@ -193,9 +193,9 @@ def sidebar_status() -> None:
         if current.scenario is not None:
             st.markdown(f"**{current.scenario.metadata.name}**  \n`{current.source}` — valid")
         elif not current.base.ok:
-            st.markdown(f"`{current.source}` — **invalid** ({len(current.base.errors)} error(s))")
+            st.markdown(f"`{current.source}` — **invalid** ({current.base.count} error(s))")
         else:
-            st.markdown(f"`{current.source}` — **invalid with the levers** ({len(current.validation.errors)} error(s))")
+            st.markdown(f"`{current.source}` — **invalid with the levers** ({current.validation.count} error(s))")
         n = len(current.overrides)
         st.caption(f"{n} override{'s' if n != 1 else ''} from the levers" if n else "No overrides from the levers")
 
