@@ -25,11 +25,13 @@ from sim.scenario.schema import FalseAlarmInject
 ROOT = Path(__file__).resolve().parents[2]
 TAIWAN = ROOT / "scenarios" / "taiwan_strait.yaml"
 OVERRIDES = ("policy.hotline.reliability=0.9",)
+LEVERS = {"policy.hotline.reliability": 0.9}
+"""The lever values that give OVERRIDES (the app saves both)."""
 
 
 @pytest.fixture(scope="module")
 def origin() -> GameOrigin:
-    return GameOrigin("taiwan_strait.yaml", TAIWAN.read_text(encoding="utf-8"), OVERRIDES, {"x": 0.9})
+    return GameOrigin("taiwan_strait.yaml", TAIWAN.read_text(encoding="utf-8"), OVERRIDES, LEVERS)
 
 
 def _session(origin: GameOrigin, player: str | None = "PRC", run: int | None = None) -> GameSession:
@@ -122,14 +124,18 @@ def test_a_game_file_is_checked_before_it_is_trusted(origin):
     assert "altered" in load({**doc, "scenario": {**doc["scenario"], "text": doc["scenario"]["text"] + "#"}})
     tampered = {**doc, "scenario": {**doc["scenario"], "overrides": ["policy.hotline.reliability=0.1"]}}
     assert "does not match its hash" in load(tampered)
-    assert "unknown action" in load({**doc, "actions": [{"kind": "teleport", "hours": 0}]})
-    assert "expected int" in load({**doc, "actions": [{"kind": "ticks", "hours": 0, "ticks": "7"}]})
+    assert "unknown action kind 'teleport'" in load({**doc, "actions": [{"kind": "teleport", "hours": 0}]})
+    assert "expected a whole number, got '7'" in load({**doc, "actions": [{"kind": "ticks", "hours": 0, "ticks": "7"}]})
     assert "replaying the actions failed" in load({**doc, "actions": [{"kind": "decide", "hours": 0, "decision": 99}]})
     assert "not an actor" in load({**doc, "player": "ZZZ"})
     assert "replaying the actions failed" in load({**doc, "undone": [{"kind": "decide", "hours": 0, "decision": 99}]})
-    # a file whose saved state the replay does not reproduce loads, with a warning saying so
-    warned = game_from_json(json.dumps({**doc, "state": {**doc["state"], "events": 1}}))
-    assert any("replay differs from the saved game in events" in w for w in warned.warnings)
+    # a saved state the replay does not reproduce: refused under the model that saved it, a warning under another
+    assert "does not give the saved game (events: saved 1, replayed " in load(
+        {**doc, "state": {**doc["state"], "events": 1}}
+    )
+    other_model = {**doc, "state": {**doc["state"], "events": 1}, "model_sha256": "0" * 64}
+    warned = game_from_json(json.dumps(other_model))
+    assert any("the model has changed since the game was saved" in w for w in warned.warnings)
 
 
 def test_the_session_store_autosaves_and_restores(tmp_path, origin):
@@ -137,9 +143,9 @@ def test_the_session_store_autosaves_and_restores(tmp_path, origin):
     sid = new_session_id()
     assert valid_session_id(sid) and not valid_session_id("../../etc/passwd") and store.load(sid) is None
     session = _played(origin)
-    store.save(sid, {"source": origin.source, "text": origin.text, "levers": {"x": 0.9}}, session)
+    store.save(sid, {"source": origin.source, "text": origin.text, "levers": LEVERS}, session)
     stored = store.load(sid)
-    assert stored.problem is None and stored.workspace["levers"] == {"x": 0.9}
+    assert stored.problem is None and stored.workspace["levers"] == LEVERS
     assert state_digest(stored.game.session) == state_digest(session)
     store.save(sid, {"source": "a.yaml", "text": "x", "levers": {}}, None)
     assert store.load(sid).game is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from hostile_documents import alias_bomb
+from hostile_documents import BAD_ESCAPE, alias_bomb, many_unknown_keys
 from streamlit.testing.v1 import AppTest
 
 from sim.app.jobs import CANCELLED, Job, start_job
@@ -89,3 +89,26 @@ def test_the_compare_pages_cancel_button_cancels_its_job():
     at.run()
     assert not at.exception
     assert at.info[0].value == "The comparison was cancelled: nothing was kept."
+
+
+def test_an_escape_past_u10ffff_uploaded_or_pasted_is_a_located_error_not_an_exception():
+    at = start()
+    at.file_uploader[0].set_value(("escape.yaml", BAD_ESCAPE.encode(), "application/x-yaml")).run()
+    assert not at.exception, at.exception
+    located = (
+        "escape.yaml:1:19: : YAML syntax error: the escape \\U00110000 is past U+10FFFF, the last Unicode character"
+    )
+    assert at.error[0].value == "1 error(s) in the scenario"
+    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [f":red[{located}]"]
+    at.text_area(key="editor_widget").set_value(BAD_ESCAPE).run()  # pasted into the editor: the same
+    assert not at.exception and at.error[0].value == "1 error(s) in the scenario"
+
+
+def test_forty_thousand_errors_show_as_fifty_lines_and_a_count():
+    at = start()
+    at.file_uploader[0].set_value(("many.yaml", many_unknown_keys().encode(), "application/x-yaml")).run()
+    assert not at.exception, at.exception
+    assert at.error[0].value == f"more than {limits.MAX_ERRORS} error(s) in the scenario"
+    messages = [m.value for m in at.markdown if m.value.startswith(":red[")]
+    assert len(messages) == limits.MAX_ERRORS + 1
+    assert "stopped reading here: more than 50 errors" in messages[-1]

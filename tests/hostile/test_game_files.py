@@ -1,0 +1,180 @@
+"""Hostile game files: refused with one clear line, in bounded memory; a file that loads is one that autosaves.
+
+Issue 24: 100,000 ``[`` raised RecursionError, ``"player": ["PRC"]`` a TypeError; a lone surrogate loaded,
+then broke the next autosave (leaving a temporary file); a file of another scenario loaded with the
+wrong explanation; ESC and ``../../etc/passwd`` in ``source``, ``NaN`` hours and 10⁹ ticks were accepted.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import pytest
+from game_files import DUEL_TEXT, hostile_game_files, played_duel, resealed
+from hostile import PEAK_MB, ROOT, TRACEBACK, env
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.app.gamefile import UNSIGNED, GameFileError, SessionStore, game_from_json, game_to_json, state_digest
+
+EXPECTED = {
+    "deep_top_level": "not a JSON game file (recursion limit exceeded at line 1 column ",
+    "deep_in_actions": "not a JSON game file (recursion limit exceeded at line 1 column ",
+    "player_a_list": "player: expected text, got a list",
+    "lone_surrogate_in_source": "not valid Unicode text: a lone surrogate (\\ud800 to \\udfff) at line 1 column ",
+    "lone_surrogate_lever_key": "not valid Unicode text: a lone surrogate (\\ud800 to \\udfff) at line 1 column ",
+    "another_scenario": "actions[1].asset: 'red_swarm' is not an asset of the scenario",
+    "another_scenarios_actions": "actions[0].asset: 'prc_ccg_ayungin' is not an asset of the scenario",
+    "escape_in_source": "scenario.source: must be a file name: no folder, no control character, at most 255 "
+    "characters (got '\\x1b]0;pwned\\x07duel.yaml')",
+    "path_in_source": "scenario.source: must be a file name: no folder, no control character, at most 255 "
+    "characters (got '../../etc/passwd')",
+    "nan_hours": "actions[0].hours: must be a finite number (got nan)",
+    "a_billion_ticks": "actions[0].ticks: must be <= 100000 (got 1000000000)",
+}
+
+# Loads each file named on the command line in one child process: one line per file, then the peak RSS.
+LOAD_PROBE = """
+import resource, sys
+from sim.app.gamefile import GameFileError, game_from_json
+for path in sys.argv[1:]:
+    try:
+        game_from_json(open(path, "rb").read())
+        print(f"{path}\\tLOADED")
+    except GameFileError as exc:
+        print(f"{path}\\t{exc}")
+print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+"""
+
+
+@pytest.fixture(scope="module")
+def saved() -> dict:
+    return played_duel()
+
+
+def _refusal(data: bytes | str) -> str:
+    with pytest.raises(GameFileError) as caught:
+        game_from_json(data)
+    return str(caught.value)
+
+
+def test_each_hostile_game_file_is_refused_with_one_line_in_bounded_memory(tmp_path, saved):
+    files = hostile_game_files(saved)
+    assert set(files) == set(EXPECTED)
+    paths = []
+    for name, data in files.items():
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_bytes(data)
+    # A fresh process, as the app's server would be: its peak memory is the loader's, not the test session's.
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_PROBE, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env(),
+        timeout=300,
+    )
+    assert done.returncode == 0 and TRACEBACK not in done.stderr, done.stderr[-3000:]
+    *lines, peak = done.stdout.splitlines()
+    messages = dict(line.split("\t", 1) for line in lines)
+    for name, expected in EXPECTED.items():
+        message = messages[str(tmp_path / f"{name}.json")]
+        assert message.startswith(expected), (name, message)
+    assert int(peak.removeprefix("PEAK_RSS_KB=")) / 1024 < PEAK_MB
+
+
+def test_a_replay_that_does_not_give_the_saved_state_is_refused_under_the_same_model(saved):
+    # another scenario whose assets the actions do not name: the parts of two games do not fit together
+    swapped = copy.deepcopy(saved)
+    swapped["actions"] = [a for a in swapped["actions"] if a["kind"] == "ticks"]
+    swapped["undone"] = []
+    changed = json.loads(DUEL_TEXT)
+    changed["parameters"]["encounters"]["rate_per_day"]["drone_swarm"] = 40.0
+    swapped["scenario"]["text"] = json.dumps(changed)
+    message = _refusal(json.dumps(resealed(swapped)))
+    assert message.startswith("state: replaying the actions does not give the saved game (")
+    assert message.endswith("the file was changed after it was saved, or its parts come from different games")
+    # under another model the same file loads, and the warning says the model changed
+    older = {**resealed(swapped), "model_sha256": "0" * 64}
+    loaded = game_from_json(json.dumps(older))
+    assert "the model has changed since the game was saved" in loaded.warnings[0]
+    assert loaded.warnings[-1] == UNSIGNED
+
+
+def test_the_signature_tells_a_file_saved_here_from_any_other(saved, tmp_path, monkeypatch):
+    loaded = game_from_json(json.dumps(saved))
+    assert loaded.signed and loaded.warnings == ()
+    renamed = {**saved, "scenario": {**saved["scenario"], "name": "renamed by hand"}}  # no hash covers the name
+    edited = game_from_json(json.dumps(renamed))
+    assert not edited.signed and edited.warnings == (UNSIGNED,)
+    monkeypatch.setenv("FLASHPOINT_DATA_DIR", str(tmp_path / "another-installation"))
+    elsewhere = game_from_json(json.dumps(saved))
+    assert not elsewhere.signed and elsewhere.warnings == (UNSIGNED,)
+    assert (tmp_path / "another-installation" / "installation.key").stat().st_mode & 0o777 == 0o600
+    assert game_from_json(game_to_json(elsewhere.session)).signed  # saved again here, it is this one's
+
+
+def test_levers_must_give_the_overrides_and_name_levers_of_the_scenario(saved):
+    wrong = copy.deepcopy(saved)
+    wrong["scenario"]["levers"] = {"policy.hotline.reliability": 0.5}
+    assert _refusal(json.dumps(resealed(wrong))).startswith("scenario.overrides: they are not the overrides")
+    wrong["scenario"]["levers"] = {"not.a.lever": 1}
+    assert _refusal(json.dumps(resealed(wrong))) == "scenario.levers: 'not.a.lever' is not a lever of this scenario"
+
+
+TEXT_FIELDS = {
+    "name": lambda d, s: d["scenario"].update(name=s),
+    "source": lambda d, s: d["scenario"].update(source=s),
+    "text": lambda d, s: d["scenario"].update(text=s),
+    "override": lambda d, s: d["scenario"].update(overrides=[s]),
+    "lever key": lambda d, s: d["scenario"].update(levers={s: None}),
+    "lever value": lambda d, s: d["scenario"].update(levers={"actors.BLU.autonomy": s}),
+    "action kind": lambda d, s: d["actions"][0].update(kind=s),
+    "asset": lambda d, s: d["actions"][1].update(asset=s),
+    "level": lambda d, s: d["actions"][1].update(level=s),
+    "inject description": lambda d, s: d["actions"][2]["inject"].update(description=s),
+    "inject actor": lambda d, s: d["actions"][2]["inject"].update(actor=s),
+    "player": lambda d, s: d.update(player=s),
+    "state rung key": lambda d, s: d["state"].update(rungs={s: 1}),
+    "log hash": lambda d, s: d["state"].update(log_sha256=s),
+    "format": lambda d, s: d.update(format=s),
+}
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)  # surrogates and controls included
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ANY_TEXT, escaped=st.booleans())
+def test_a_game_file_that_loads_is_one_that_autosaves(saved, tmp_path, field, text, escaped):
+    doc = copy.deepcopy(saved)
+    TEXT_FIELDS[field](doc, text)
+    data = json.dumps(resealed(doc, state=True), ensure_ascii=escaped)  # a lone surrogate escaped, or as itself
+    try:
+        loaded = game_from_json(data)
+    except GameFileError as exc:
+        assert "\n" not in str(exc)
+        return
+    session = loaded.session
+    store = SessionStore(tmp_path / "sessions")
+    workspace = {"source": session.origin.source, "text": session.origin.text, "levers": dict(session.origin.levers)}
+    store.save("abcdefgh", workspace, session)
+    restored = store.load("abcdefgh")
+    assert restored.problem is None and restored.workspace == workspace
+    assert state_digest(restored.game.session) == state_digest(session)
+    assert not list((tmp_path / "sessions").glob("*.tmp"))
+    again = game_from_json(game_to_json(session))
+    assert again.signed and state_digest(again.session) == state_digest(session)
+
+
+def test_any_printable_text_in_an_inject_is_kept_through_save_and_autosave(saved, tmp_path):
+    doc = copy.deepcopy(saved)
+    doc["actions"][2]["inject"]["description"] = '日本語 — a "quoted" blip\twith a tab\nand a line ✓'
+    loaded = game_from_json(json.dumps(resealed(doc, state=True)))
+    assert loaded.warnings == (UNSIGNED,)
+    store = SessionStore(tmp_path)
+    store.save("abcdefgh", {"source": "duel.yaml", "text": DUEL_TEXT, "levers": {}}, loaded.session)
+    restored = store.load("abcdefgh").game.session
+    assert restored.actions[2].args[0].description == doc["actions"][2]["inject"]["description"]
