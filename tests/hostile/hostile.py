@@ -55,7 +55,7 @@ import resource, subprocess, sys
 def cap():
     resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
-done = subprocess.run([sys.executable, "-m", "sim", *sys.argv[1:]], preexec_fn=cap)
+done = subprocess.run(sys.argv[1:], preexec_fn=cap)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"PEAK_RSS_KB={usage.ru_maxrss} CPU_S={usage.ru_utime + usage.ru_stime}", flush=True)
 sys.exit(done.returncode)
@@ -64,8 +64,13 @@ sys.exit(done.returncode)
 
 def measured(*args: object, timeout: float = 300) -> tuple[subprocess.CompletedProcess, float, float]:
     """Run ``flashpoint ARGS``; the finished process (stdout without the probe's line), peak RSS (MB), CPU seconds."""
+    return measured_command([sys.executable, "-m", "sim", *map(str, args)], timeout)
+
+
+def measured_command(command: list[str], timeout: float = 300) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``command`` under the probe: the finished process (stdout without the probe line), peak RSS (MB), CPU s."""
     done = subprocess.run(
-        [sys.executable, "-c", RUSAGE_PROBE, *map(str, args)],
+        [sys.executable, "-c", RUSAGE_PROBE, *command],
         capture_output=True,
         text=True,
         cwd=ROOT,

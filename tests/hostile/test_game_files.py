@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 import sys
 
 import pytest
 from game_files import DUEL_TEXT, hostile_game_files, played_duel, resealed
-from hostile import PEAK_MB, ROOT, TRACEBACK, env
+from hostile import PEAK_MB, TRACEBACK, measured_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,9 +35,9 @@ EXPECTED = {
     "a_billion_ticks": "actions[0].ticks: must be <= 100000 (got 1000000000)",
 }
 
-# Loads each file named on the command line in one child process: one line per file, then the peak RSS.
+# Loads each file named on the command line in one process: one line per file.
 LOAD_PROBE = """
-import resource, sys
+import sys
 from sim.app.gamefile import GameFileError, game_from_json
 for path in sys.argv[1:]:
     try:
@@ -46,7 +45,6 @@ for path in sys.argv[1:]:
         print(f"{path}\\tLOADED")
     except GameFileError as exc:
         print(f"{path}\\t{exc}")
-print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
 """
 
 
@@ -68,22 +66,15 @@ def test_each_hostile_game_file_is_refused_with_one_line_in_bounded_memory(tmp_p
     for name, data in files.items():
         paths.append(tmp_path / f"{name}.json")
         paths[-1].write_bytes(data)
-    # A fresh process, as the app's server would be: its peak memory is the loader's, not the test session's.
-    done = subprocess.run(
-        [sys.executable, "-c", LOAD_PROBE, *map(str, paths)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env(),
-        timeout=300,
-    )
+    # A fresh process, as the app's server would be, measured by hostile.py's probe (not by itself: a
+    # child's own peak starts at the size of the test process that forked it).
+    done, peak_mb, _ = measured_command([sys.executable, "-c", LOAD_PROBE, *map(str, paths)], timeout=900)
     assert done.returncode == 0 and TRACEBACK not in done.stderr, done.stderr[-3000:]
-    *lines, peak = done.stdout.splitlines()
-    messages = dict(line.split("\t", 1) for line in lines)
+    messages = dict(line.split("\t", 1) for line in done.stdout.splitlines())
     for name, expected in EXPECTED.items():
         message = messages[str(tmp_path / f"{name}.json")]
         assert message.startswith(expected), (name, message)
-    assert int(peak.removeprefix("PEAK_RSS_KB=")) / 1024 < PEAK_MB
+    assert peak_mb < PEAK_MB, f"peak RSS {peak_mb:.0f} MB"
 
 
 def test_a_replay_that_does_not_give_the_saved_state_is_refused_under_the_same_model(saved):
