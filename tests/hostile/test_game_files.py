@@ -12,8 +12,8 @@ import json
 import sys
 
 import pytest
-from game_files import DUEL_TEXT, hostile_game_files, played_duel, resealed
 from hostile import PEAK_MB, TRACEBACK, measured_command
+from hostile_game_files import DUEL_TEXT, hostile_game_files, played_duel, resealed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

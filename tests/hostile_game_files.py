@@ -1,5 +1,6 @@
-"""Game files for the hostile tests: a small saved game, and the files issue 24 found that crashed the loader
-or poisoned the autosave (a module of its own, as tests/scenario_builders.py explains).
+"""Game files for the hostile tests (tests/hostile, tests/app): a small saved game, and the files issue 24
+found that crashed the loader or poisoned the autosave (a module of its own, as tests/scenario_builders.py
+explains).
 """
 
 from __future__ import annotations
