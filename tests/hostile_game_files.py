@@ -63,14 +63,19 @@ def nested(depth: int, inside_actions: bool = False) -> bytes:
     return b"[" * depth
 
 
-def hostile_game_files(doc: dict[str, Any]) -> dict[str, bytes]:
-    """Issue 24's game files, built from a valid saved game ``doc``: name to bytes."""
+def hostile_game_files(doc: dict[str, Any], indent: int | None = None) -> dict[str, bytes]:
+    """Issue 24's game files, built from a valid saved game ``doc``: name to bytes.
+
+    Args:
+        doc: A valid saved game.
+        indent: Lay the edited files out on many lines (as the app saves them), so an error's line tells.
+    """
     scs_text = (SCENARIOS / "south_china_sea.yaml").read_text(encoding="utf-8")
 
     def edited(change) -> bytes:
         out = copy.deepcopy(doc)
         change(out)
-        return json.dumps(out).encode("utf-8")
+        return json.dumps(out, indent=indent).encode("utf-8")
 
     def other_scenario(out: dict) -> None:
         out["scenario"].update(text=scs_text, source="south_china_sea.yaml")

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from sim.scenario.errors import format_path, issue_from_pydantic
+from sim.scenario.errors import Path, issue_from_pydantic
 from sim.scenario.limits import MAX_FILE_BYTES, MAX_HORIZON_HOURS, MAX_OVERRIDES, MAX_TICKS
 from sim.scenario.printable import first_unsafe, printable
 from sim.scenario.schema import Autonomy, Identifier, Inject, Rung
@@ -39,7 +39,7 @@ MAX_ACTIONS = 100_000
 MAX_TEXT = 10_000
 """Longest override or lever value, characters."""
 MAX_LEVERS = 1_000
-_JSON_PLACE = re.compile(r" at line \d+ column \d+$")
+_JSON_PLACE = re.compile(r" at line (\d+) column (\d+)$")
 
 Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HORIZON_HOURS)]
@@ -158,7 +158,18 @@ class GameDocument(_Strict):
 
 
 class GameDocumentError(ValueError):
-    """A game file that is not a valid document; the message names the first problem (and counts the rest)."""
+    """A game file that is not a valid document; the message names the first problem (and counts the rest).
+
+    Attributes:
+        path: The field at fault (``("actions", 3, "hours")``); empty for the file as a whole.
+        place: The 1-based line and column the JSON parser stopped at, for a text that is not JSON.
+    """
+
+    def __init__(self, message: str, path: Path = (), place: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.place = place
 
 
 def read_document(data: bytes | str) -> GameDocument:
@@ -171,12 +182,10 @@ def read_document(data: bytes | str) -> GameDocument:
     try:
         document = GameDocument.model_validate_json(data, strict=True)
     except ValidationError as exc:
-        raise GameDocumentError(_describe(exc.errors(include_url=False))) from None
+        raise _describe(exc.errors(include_url=False)) from None
     if unsafe := _unsafe_text(document):
         path, code = unsafe
-        raise GameDocumentError(
-            printable(f"{format_path(path)}: holds the control character {code}: text must be printable")
-        )
+        raise GameDocumentError(printable(f"holds the control character {code}: text must be printable"), path)
     return document
 
 
@@ -199,20 +208,23 @@ def _unsafe_text(document: GameDocument) -> tuple[tuple[str | int, ...], str] | 
     return None
 
 
-def _describe(errors: list[dict[str, Any]]) -> str:
+def _describe(errors: list[dict[str, Any]]) -> GameDocumentError:
     first = errors[0]
+    where = _JSON_PLACE.search(first["msg"])
+    place = (max(1, int(where.group(1))), max(1, int(where.group(2)))) if where else None  # "" gives column 0
     if first["type"] == "string_unicode" or "surrogate" in first["msg"] or "end of hex escape" in first["msg"]:
-        where = _JSON_PLACE.search(first["msg"])
-        return "not valid Unicode text: a lone surrogate (\\ud800 to \\udfff)" + (where.group() if where else "")
+        return GameDocumentError("not valid Unicode text: a lone surrogate (\\ud800 to \\udfff)", (), place)
     if first["type"] == "json_invalid":
-        return f"not a JSON game file ({first['msg'].removeprefix('Invalid JSON: ')})"
+        message = _JSON_PLACE.sub("", first["msg"].removeprefix("Invalid JSON: "))
+        return GameDocumentError(f"not a JSON game file ({message})", (), place)
     if first["type"] in ("model_type", "dict_type") and not first["loc"]:
-        return f'not a Flashpoint game file (expected a JSON object with "format": "{FORMAT}")'
+        return GameDocumentError(f'not a Flashpoint game file (expected a JSON object with "format": "{FORMAT}")')
     for error in errors:
         if error["loc"] == ("format",):
-            return f'not a Flashpoint game file (expected "format": "{FORMAT}")'
+            return GameDocumentError(f'not a Flashpoint game file (expected "format": "{FORMAT}")', ("format",))
         if error["loc"] == ("version",):
-            return f"game file version {printable(repr(error.get('input')))[:40]} is not supported (expected {VERSION})"
+            shown = printable(repr(error.get("input")))[:40]
+            return GameDocumentError(f"game file version {shown} is not supported (expected {VERSION})", ("version",))
     issue = issue_from_pydantic(GameDocument, first)
     more = f" (and {len(errors) - 1:,} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return printable(f"{format_path(issue.path)}: {issue.message}{more}")
+    return GameDocumentError(printable(f"{issue.message}{more}"), issue.path)

@@ -59,10 +59,13 @@ from sim.app.game_document import (
     read_document,
 )
 from sim.app.installation import data_dir, sign, signed_by_this_installation
+from sim.app.json_place import place_of
 from sim.app.levers import lever_overrides, levers_for
 from sim.app.session import Action, GameOrigin, GameSession
 from sim.experiments.provenance import scenario_sha256
 from sim.scenario.checks import tick_count
+from sim.scenario.errors import LocatedError, format_path
+from sim.scenario.errors import Path as ScenarioPath
 from sim.scenario.printable import printable
 from sim.scenario.schema import Scenario
 from sim.vocabulary import narrate
@@ -102,10 +105,25 @@ _MODEL_SOURCES = ("engines", "kernels", "vocabulary.py", "scenario/schema.py", "
 
 
 class GameFileError(ValueError):
-    """A game file that cannot be loaded; the message says why, on one line that is safe to show."""
+    """A game file that cannot be loaded: one ``FILE:LINE:COL: path: message`` line, safe to show.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(printable(" ".join(message.split())))
+    Attributes:
+        error: The problem, located in the file (the field at fault, or where the JSON parser stopped).
+    """
+
+    def __init__(self, error: LocatedError) -> None:
+        super().__init__(error.format())
+        self.error = error
+
+
+class _RefusedError(Exception):
+    """A problem found while loading, not yet located: the field at fault (empty: the file) and what is wrong."""
+
+    def __init__(self, path: ScenarioPath, message: str, place: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.place = place
 
 
 @dataclass(frozen=True)
@@ -217,20 +235,41 @@ def game_to_json(session: GameSession) -> bytes:
 # --------------------------------------------------------------------------- loading
 
 
-def game_from_json(data: bytes | str) -> LoadedGame:
+def game_from_json(data: bytes | str, filename: str = "<game file>") -> LoadedGame:
     """Rebuild a saved game by replaying its record.
+
+    Args:
+        data: The file's bytes (or text).
+        filename: The name errors are located in (the uploaded file's name).
 
     Raises:
         GameFileError: If the file is not a valid game file; its scenario is invalid, altered or not the one
             its levers give; an action names what the scenario does not have or cannot be replayed; or the
-            replay does not give the saved state under the model that saved it.
+            replay does not give the saved state under the model that saved it. Its message is one line,
+            ``FILE:LINE:COL: path: message``, at the field at fault.
     """
+    try:
+        return _load(data)
+    except _RefusedError as refusal:
+        raise GameFileError(_located(data, filename, refusal)) from None
+
+
+def _located(data: bytes | str, filename: str, refusal: _RefusedError) -> LocatedError:
+    line, col = refusal.place or (1, 1)
+    if refusal.place is None and refusal.path:
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        line, col = place_of(text, refusal.path)
+    message = printable(" ".join(refusal.message.split()))
+    return LocatedError(printable(filename), line, col, format_path(refusal.path), message)
+
+
+def _load(data: bytes | str) -> LoadedGame:
     if len(data) > MAX_GAME_FILE_BYTES:
-        raise GameFileError(f"file is {len(data)} bytes, larger than the limit of {MAX_GAME_FILE_BYTES}")
+        raise _RefusedError((), f"file is {len(data):,} bytes, larger than the limit of {MAX_GAME_FILE_BYTES:,}")
     try:
         doc = read_document(data)
     except GameDocumentError as exc:
-        raise GameFileError(str(exc)) from None
+        raise _RefusedError(exc.path, exc.message, exc.place) from None
     origin = _origin(doc)
     scenario = _scenario(doc, origin)
     _check_against_scenario(doc, scenario)
@@ -241,7 +280,7 @@ def game_from_json(data: bytes | str) -> LoadedGame:
             session.replay(actions + undone[::-1])
         session.replay(actions)
     except Exception as exc:  # an action the game cannot carry out: the file does not describe a valid game
-        raise GameFileError(f"replaying the actions failed: {type(exc).__name__}: {exc}") from None
+        raise _RefusedError(("actions",), f"replaying the actions failed: {type(exc).__name__}: {exc}") from None
     session.undone = undone
     warnings = _compare_state(doc, state_digest(session))
     signed = signed_by_this_installation(_signed_content(json.loads(data)), doc.signature)
@@ -252,7 +291,8 @@ def _origin(doc: GameDocument) -> GameOrigin:
     part = doc.scenario
     origin = GameOrigin(part.source, part.text, tuple(part.overrides), dict(part.levers))
     if origin.text_sha256 != part.text_sha256:
-        raise GameFileError("scenario.text_sha256: the scenario text does not match its hash (the file was altered)")
+        message = "the scenario text does not match its hash (the file was altered)"
+        raise _RefusedError(("scenario", "text_sha256"), message)
     return origin
 
 
@@ -261,38 +301,39 @@ def _scenario(doc: GameDocument, origin: GameOrigin) -> Scenario:
     validation = validate_text(origin.text, origin.source, origin.overrides)
     if not validation.ok:
         first = validation.errors[0].format()
-        raise GameFileError(f"the saved scenario is not valid ({validation.count} error(s)): {first}")
+        message = f"the saved scenario is not valid ({validation.count} error(s)): {first}"
+        raise _RefusedError(("scenario", "text"), message)
     scenario = validation.scenario
     assert scenario is not None
     if scenario_sha256(scenario) != doc.scenario.scenario_sha256:
-        raise GameFileError("scenario.scenario_sha256: the scenario with its overrides does not match its hash")
+        raise _RefusedError(("scenario", "scenario_sha256"), "the scenario with its overrides does not match its hash")
     base = validate_text(origin.text, origin.source).scenario if origin.overrides or origin.levers else scenario
     assert base is not None
     known = {lever.path for lever in levers_for(base)}
     if unknown := [key for key in origin.levers if key not in known]:
-        raise GameFileError(f"scenario.levers: {unknown[0]!r} is not a lever of this scenario")
+        raise _RefusedError(("scenario", "levers", unknown[0]), "not a lever of this scenario")
     if lever_overrides(base, origin.levers) != list(origin.overrides):
-        raise GameFileError("scenario.overrides: they are not the overrides its levers give (the file was altered)")
+        message = "they are not the overrides its levers give (the file was altered)"
+        raise _RefusedError(("scenario", "overrides"), message)
     return scenario
 
 
 def _check_against_scenario(doc: GameDocument, scenario: Scenario) -> None:
     """What the document could not check alone: the player, the assets, the steps against this scenario."""
     if doc.player is not None and doc.player not in scenario.actors:
-        raise GameFileError(f"player: {doc.player!r} is not an actor of the scenario")
+        raise _RefusedError(("player",), f"{doc.player!r} is not an actor of the scenario")
     horizon = scenario.time.horizon_hours
     ticks = tick_count(horizon, scenario.time.tick_hours)
     for name, entries in (("actions", doc.actions), ("undone", doc.undone)):
         for index, entry in enumerate(entries):
-            where = f"{name}[{index}]"
             if entry.hours > horizon:
-                raise GameFileError(f"{where}.hours: {entry.hours:g} is past the horizon ({horizon:g} hours)")
+                raise _RefusedError((name, index, "hours"), f"{entry.hours:g} is past the horizon ({horizon:g} hours)")
             if isinstance(entry, TicksEntry) and entry.ticks > ticks:
-                raise GameFileError(f"{where}.ticks: {entry.ticks} is more than the scenario's {ticks} ticks")
+                raise _RefusedError((name, index, "ticks"), f"{entry.ticks} is more than the scenario's {ticks} ticks")
             if isinstance(entry, AutonomyEntry) and entry.asset not in scenario.assets:
-                raise GameFileError(f"{where}.asset: {entry.asset!r} is not an asset of the scenario")
+                raise _RefusedError((name, index, "asset"), f"{entry.asset!r} is not an asset of the scenario")
     if doc.state.hours > horizon:
-        raise GameFileError(f"state.hours: {doc.state.hours:g} is past the horizon ({horizon:g} hours)")
+        raise _RefusedError(("state", "hours"), f"{doc.state.hours:g} is past the horizon ({horizon:g} hours)")
 
 
 def _action(entry: Any) -> Action:
@@ -317,9 +358,10 @@ def _compare_state(doc: GameDocument, now: dict[str, Any]) -> tuple[str, ...]:
     if not differences:
         return ()
     if doc.model_sha256 == model_sha256():
-        raise GameFileError(
-            f"state: replaying the actions does not give the saved game ({differences}): the file was changed "
-            "after it was saved, or its parts come from different games"
+        raise _RefusedError(
+            ("state",),
+            f"replaying the actions does not give the saved game ({differences}): the file was changed "
+            "after it was saved, or its parts come from different games",
         )
     if doc.model_sha256 is None:
         return (
@@ -423,7 +465,7 @@ class SessionStore:
         stored = StoredSession(_workspace(doc.get("workspace")), raw=doc)
         if doc.get("game") is not None:
             try:
-                stored.game = game_from_json(json.dumps(doc["game"]))
+                stored.game = game_from_json(json.dumps(doc["game"]), f"the game in {path.name}")
             except (GameFileError, ValueError, RecursionError) as exc:
                 stored.problem = str(exc)
         return stored

@@ -124,10 +124,11 @@ def test_each_hostile_game_file_uploaded_is_refused_with_one_line_and_nothing_in
     in_use = (at.session_state["scenario_source"], at.session_state["scenario_text"])
     for name, data in hostile_game_files(played_duel()).items():
         with pytest.raises(GameFileError) as refused:
-            game_from_json(data)
+            game_from_json(data, f"{name}.json")
         at.file_uploader(key="game_upload").upload(f"{name}.json", data, "application/json").run()
         assert not at.exception, (name, at.exception)
-        assert [e.value for e in at.error] == [f"{name}.json: {refused.value}"]
+        assert [e.value for e in at.error] == [str(refused.value)]
+        assert at.error[0].value.startswith(f"{name}.json:")
         assert "\n" not in at.error[0].value and TRACEBACK not in at.error[0].value
         assert "game" not in at.session_state or at.session_state["game"] is None
         assert (at.session_state["scenario_source"], at.session_state["scenario_text"]) == in_use
