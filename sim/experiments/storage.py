@@ -117,10 +117,10 @@ def outcomes_to_frame(outcomes: Sequence[RunOutcome], trajectory: bool = True) -
     Columns today: ``run, seed, max_rung, first_hours_0..7, inadvertent, root_cause,
     engagements_true, engagements_false, hostile_strikes, contacts, drones_lost, ships_lost,
     satellites_lost, debris, severity, drawn_in, end_hours, end_state, flash_chains, flash_max_rungs,
-    hours_first_shot_to_rung4`` and, if ``trajectory``, ``crisis_level`` (an int8 array per row), last. The columns follow the record's fields, so a field added
-    to it appears here without a change. ``root_cause`` is categorical over ``ROOT_CAUSES`` and
-    ``end_state`` over ``END_STATES``; never-reached rungs have NaN in ``first_hours_k``, a crisis that
-    had not ended NaN in ``end_hours``.
+    hours_first_shot_to_rung4`` and, if ``trajectory``, ``crisis_level`` (an int8 array per row), last.
+    The columns follow the record's fields, so a field added to it appears here without a change.
+    ``root_cause`` is categorical over ``ROOT_CAUSES`` and ``end_state`` over ``END_STATES``;
+    never-reached rungs have NaN in ``first_hours_k``, a crisis that had not ended NaN in ``end_hours``.
 
     Args:
         outcomes: The runs.
