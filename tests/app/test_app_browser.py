@@ -37,6 +37,7 @@ from app_runs import decision_run
 from hostile_documents import BAD_ESCAPE
 
 from sim.app.comparison import verdicts
+from sim.app.gamefile import MAX_GAME_FILE_BYTES
 from sim.experiments.compare import compare
 from sim.scenario import load_scenario
 
@@ -114,7 +115,9 @@ def test_the_plain_streamlit_run_is_offline_and_local():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["browser"]["gatherUsageStats"] is False  # the page would send usage statistics
     assert config["server"]["address"] == "127.0.0.1"  # and the server would look up its external IP
-    assert config["server"]["maxUploadSize"] == 1 and config["client"]["toolbarMode"] == "minimal"
+    assert config["client"]["toolbarMode"] == "minimal"
+    # small uploads, but room for any game file the app saves (it must load back)
+    assert MAX_GAME_FILE_BYTES <= config["server"]["maxUploadSize"] * 2**20 < 2 * MAX_GAME_FILE_BYTES
 
 
 def test_first_page_and_a_monte_carlo(server, page):
