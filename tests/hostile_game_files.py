@@ -93,6 +93,11 @@ def hostile_game_files(doc: dict[str, Any], indent: int | None = None) -> dict[s
         "path_in_source": edited(lambda d: d["scenario"].update(source="../../etc/passwd")),
         "nan_hours": edited(lambda d: d["actions"][0].update(hours=float("nan"))),
         "a_billion_ticks": edited(lambda d: d["actions"][0].update(ticks=10**9)),
+        "too_many_rungs": edited(lambda d: d["state"].update(rungs={f"a{i}": 1 for i in range(2_000)})),
+        "a_repeated_key": edited(lambda d: None).replace(b'"seed": 11', b'"seed": 11, "seed": 11'),
+        "utf16": edited(lambda d: None).decode("utf-8").encode("utf-16"),
+        "latin1": edited(lambda d: d.update(player="BLU")).replace(b'"BLU"', b'"BL\xc9"', 1),
+        "a_huge_number": edited(lambda d: None).replace(b'"seed": 11', b'"seed": ' + b"9" * 100_000),
     }
 
 

@@ -266,10 +266,13 @@ def _located(data: bytes | str, filename: str, refusal: _RefusedError) -> Locate
 def _load(data: bytes | str) -> LoadedGame:
     if len(data) > MAX_GAME_FILE_BYTES:
         raise _RefusedError((), f"file is {len(data):,} bytes, larger than the limit of {MAX_GAME_FILE_BYTES:,}")
+    data = _utf8_text(data)
     try:
         doc = read_document(data)
     except GameDocumentError as exc:
         raise _RefusedError(exc.path, exc.message, exc.place) from None
+    if twice := _repeated_key(data):
+        raise _RefusedError((), f"the key {twice!r} appears twice in one object: a game file names each key once")
     origin = _origin(doc)
     scenario = _scenario(doc, origin)
     _check_against_scenario(doc, scenario)
@@ -285,6 +288,35 @@ def _load(data: bytes | str) -> LoadedGame:
     warnings = _compare_state(doc, state_digest(session))
     signed = signed_by_this_installation(_signed_content(json.loads(data)), doc.signature)
     return LoadedGame(session, warnings if signed else (*warnings, UNSIGNED), signed)
+
+
+def _utf8_text(data: bytes | str) -> str:
+    """The file as text without a byte-order mark (an editor's UTF-8 BOM is harmless); refused if not UTF-8."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _RefusedError((), "the file is UTF-16 text: a game file is UTF-8")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        message = f"not UTF-8 text (the byte 0x{data[exc.start]:02x} cannot start or continue a character)"
+        raise _RefusedError((), message, (line, col)) from None
+
+
+def _repeated_key(text: str) -> str | None:
+    """The first key that appears twice in one object (JSON readers keep the last one silently)."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        if not repeated and len({key for key, _ in items}) < len(items):
+            seen: set[str] = set()
+            repeated.append(next(key for key, _ in items if key in seen or seen.add(key)))
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)  # already read as JSON, nesting bounded: cannot fail
+    return repeated[0] if repeated else None
 
 
 def _origin(doc: GameDocument) -> GameOrigin:

@@ -338,7 +338,10 @@ def _message(kind: str, ctx: dict[str, Any], got: Any, fallback: str) -> str:
     if kind in ("too_short", "too_long"):
         word = "at least" if kind == "too_short" else "at most"
         size = ctx.get("min_length" if kind == "too_short" else "max_length")
-        return f"needs {word} {size} entries (got {ctx.get('actual_length')})"
+        actual = ctx.get("actual_length")
+        if actual is None and isinstance(got, (dict, list, tuple, str)):  # pydantic gives no length for a dict
+            actual = len(got)
+        return f"needs {word} {size} entries (got {actual if actual is not None else 'more'})"
     if kind == "finite_number":
         return f"must be a finite number (got {show(got)})"
     if kind in ("value_error", "assertion_error") and "error" in ctx:

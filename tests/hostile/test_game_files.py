@@ -39,6 +39,11 @@ EXPECTED = {
     "characters (got '../../etc/passwd')",
     "nan_hours": "actions[0].hours: must be a finite number (got nan)",
     "a_billion_ticks": "actions[0].ticks: must be <= 100000 (got 1000000000)",
+    "too_many_rungs": "state.rungs: needs at most 1000 entries (got 2000)",
+    "a_repeated_key": ": the key 'seed' appears twice in one object: a game file names each key once",
+    "utf16": ": the file is UTF-16 text: a game file is UTF-8",
+    "latin1": ": not UTF-8 text (the byte 0xc9 cannot start or continue a character)",
+    "a_huge_number": ": not a JSON game file (number out of range)",
 }
 
 # Loads each file named on the command line in one process: one line per file.
@@ -77,7 +82,13 @@ def test_each_refusal_is_located_at_the_field_at_fault_in_a_file_laid_out_on_man
         assert str(refused.value) == f"{name}.json:{error.line}:{error.col}: {error.path}: {error.message}"
         line = text.splitlines()[error.line - 1] if text else ""
         field = error.path.rsplit(".", 1)[-1].split("[")[0]
-        if name.startswith("deep"):  # where the parser gave up: past the nesting limit, within the brackets
+        if name in ("a_repeated_key", "utf16"):  # the file as a whole
+            assert (error.line, error.col) == (1, 1), (name, error)
+        elif name == "latin1":  # at the byte
+            assert line[error.col - 1] == "\ufffd", (name, error, line)
+        elif name == "a_huge_number":  # where the parser gave up, in the number
+            assert set(line[error.col - 1 : error.col + 9]) == {"9"}, (name, error)
+        elif name.startswith("deep"):  # where the parser gave up: past the nesting limit, within the brackets
             assert 100 < error.col <= len(line), (name, error)
         elif name.startswith("lone_surrogate"):  # at the escape's end, where the parser stopped
             near = line[max(0, error.col - 8) : error.col]
