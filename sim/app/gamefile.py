@@ -258,7 +258,7 @@ def _located(data: bytes | str, filename: str, refusal: _RefusedError) -> Locate
     line, col = refusal.place or (1, 1)
     if refusal.place is None and refusal.path:
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        line, col = place_of(text, refusal.path)
+        line, col = place_of(text.removeprefix("\ufeff"), refusal.path)
     message = printable(" ".join(refusal.message.split()))
     return LocatedError(printable(filename), line, col, format_path(refusal.path), message)
 
@@ -315,7 +315,10 @@ def _repeated_key(text: str) -> str | None:
             repeated.append(next(key for key, _ in items if key in seen or seen.add(key)))
         return dict(items)
 
-    json.loads(text, object_pairs_hook=pairs)  # already read as JSON, nesting bounded: cannot fail
+    try:
+        json.loads(text, object_pairs_hook=pairs)  # already read as JSON, with its nesting bounded
+    except (ValueError, RecursionError):  # pragma: no cover - what the strict parser read, this one reads
+        return None
     return repeated[0] if repeated else None
 
 

@@ -284,3 +284,13 @@ def test_any_game_saved_loads_back_as_the_same_game(seed, player, hotline, moves
         session.redo()
         again.redo()
         assert state_digest(again) == state_digest(session)
+
+
+def test_a_byte_order_mark_is_skipped_and_errors_are_located_past_it(saved):
+    data = b"\xef\xbb\xbf" + json.dumps(saved, indent=1).encode("utf-8")  # as some Windows editors save
+    assert game_from_json(data).signed
+    with pytest.raises(GameFileError) as refused:
+        game_from_json(data.replace(b'"hours": 0.0', b'"hours": NaN', 1), "bom.json")
+    error = refused.value.error
+    assert (error.path, error.message) == ("actions[0].hours", "must be a finite number (got nan)")
+    assert data.decode("utf-8").splitlines()[error.line - 1][error.col - 1 :].startswith("0.0")
