@@ -11,13 +11,18 @@ import hashlib
 import json
 from typing import Any
 
+import pytest
+from hypothesis import event
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from scenario_builders import DUEL, SCENARIOS, merge
 
 from sim.app.editing import validate_text
 from sim.app.gamefile import GameFileError, game_from_json, game_to_dict, state_digest
 from sim.app.session import GameOrigin, GameSession
 from sim.experiments.provenance import scenario_sha256
-from sim.scenario.schema import FalseAlarmInject
+from sim.scenario.printable import first_unsafe
+from sim.scenario.schema import Autonomy, FalseAlarmInject
 
 DUEL_TEXT = json.dumps(merge(DUEL, {"metadata": {"name": "hostile game"}, "time": {"horizon_hours": 48}}), indent=1)
 """The two-actor duel as scenario text (JSON is YAML): a game on it replays in milliseconds."""
@@ -103,3 +108,66 @@ def hostile_game_files(doc: dict[str, Any], indent: int | None = None) -> dict[s
 
 def _autonomy(asset: str) -> dict[str, Any]:
     return {"kind": "autonomy", "hours": 0.0, "asset": asset, "level": "in_the_loop"}
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)
+"""Any text: surrogates and control characters included."""
+
+MOVES = st.one_of(
+    st.tuples(st.just("step"), st.integers(1, 12)),
+    st.tuples(st.just("to_decision")),
+    st.tuples(st.just("to_decision")),  # twice as likely: decision points come after it
+    st.tuples(st.just("decide"), st.sampled_from([None, 1, 2, 3, 4])),
+    st.tuples(st.just("hotline")),
+    st.tuples(st.just("autonomy"), st.integers(0, 10**6), st.sampled_from([a.value for a in Autonomy])),
+    st.tuples(st.just("inject"), ANY_TEXT, st.integers(0, 60), st.integers(0, 10**6)),
+    st.tuples(st.just("undo")),
+    st.tuples(st.just("redo")),
+)
+"""One move of a facilitator, as the Wargame page's buttons make them (an asset or actor by its index)."""
+
+
+def play(session: GameSession, move: tuple) -> None:
+    """Make ``move`` (one of :data:`MOVES`) in ``session`` if the game allows it now; else nothing.
+
+    An inject whose description no game file could carry must be refused with nothing done.
+    """
+    kind, *args = move
+    open_decisions = session.game.open_decisions()
+    if kind == "step" and not session.finished:
+        session.step_hours(args[0])
+    elif kind == "to_decision" and not session.finished:
+        session.step_to_decision()
+    elif kind == "decide" and open_decisions:
+        event("a decision answered")  # the statistics show how often each kind of move is exercised
+        session.decide(open_decisions[0].id, args[0])
+    elif kind == "hotline" and open_decisions and session.hotline_available(open_decisions[0].id):
+        event("the hotline called")
+        session.call_hotline(open_decisions[0].id)
+    elif kind == "autonomy":
+        assets = sorted(session.scenario.assets)
+        session.set_autonomy(assets[args[0] % len(assets)], args[1])
+    elif kind == "inject":
+        _inject(session, *args)
+    elif kind == "undo":
+        session.undo()
+    elif kind == "redo":
+        session.redo()
+
+
+def _inject(session: GameSession, description: str, at_hours: int, which: int) -> None:
+    actors = sorted(session.scenario.actors)
+    actor, blamed = actors[which % len(actors)], actors[(which + 1) % len(actors)]
+    try:  # the inject's own schema refuses some text (a lone surrogate, in strict mode)
+        blip = FalseAlarmInject(
+            kind="false_alarm", at_hours=at_hours, actor=actor, blamed=blamed, description=description
+        )
+    except ValidationError:
+        return
+    if first_unsafe(description) or any("\ud800" <= c <= "\udfff" for c in description):  # no file could carry it
+        before = list(session.actions)
+        with pytest.raises(ValueError, match=r"^inject description: holds the character U\+"):
+            session.inject(blip)
+        assert session.actions == before
+    else:
+        session.inject(blip)

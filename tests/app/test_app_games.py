@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from app_runs import decision_run
+from hostile_game_files import MOVES, play
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.app.editing import validate_text
 from sim.app.gamefile import (
@@ -108,6 +111,27 @@ def test_save_then_load_gives_the_same_state(origin):
     again.redo()
     session.redo()
     assert state_digest(again) == state_digest(session)
+
+
+@settings(max_examples=20, deadline=None)
+@given(moves=st.lists(MOVES, max_size=10))
+def test_any_game_from_a_decision_point_saves_and_loads_back_as_the_same_game(origin, moves):
+    """Round trip from where the player decides (the hotline on): the same bytes, state, record and redo stack."""
+    session = _session(origin)
+    while session.step_to_decision().reason == "day":
+        pass
+    for move in [("hotline",), ("decide", 3), *moves]:
+        play(session, move)
+    saved = game_to_json(session)
+    loaded = game_from_json(saved, "saved.json")
+    assert loaded.signed and loaded.warnings == ()
+    again = loaded.session
+    assert game_to_json(again) == saved and state_digest(again) == state_digest(session)
+    assert again.actions == session.actions and again.undone == session.undone
+    if session.can_redo:
+        session.redo()
+        again.redo()
+        assert state_digest(again) == state_digest(session)
 
 
 def test_a_game_file_is_checked_before_it_is_trusted(origin):

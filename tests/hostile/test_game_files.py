@@ -14,16 +14,13 @@ import sys
 
 import pytest
 from hostile import PEAK_MB, TRACEBACK, measured_command
-from hostile_game_files import DUEL_TEXT, hostile_game_files, played_duel, resealed
+from hostile_game_files import ANY_TEXT, DUEL_TEXT, MOVES, hostile_game_files, play, played_duel, resealed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from sim.app.editing import validate_text
 from sim.app.gamefile import UNSIGNED, GameFileError, SessionStore, game_from_json, game_to_json, state_digest
 from sim.app.session import GameOrigin, GameSession
-from sim.scenario.printable import first_unsafe
-from sim.scenario.schema import FalseAlarmInject
 
 EXPECTED = {
     "deep_top_level": ": not a JSON game file (recursion limit exceeded)",
@@ -172,7 +169,6 @@ TEXT_FIELDS = {
     "log hash": lambda d, s: d["state"].update(log_sha256=s),
     "format": lambda d, s: d.update(format=s),
 }
-ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)  # surrogates and controls included
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS)
@@ -210,60 +206,10 @@ def test_any_printable_text_in_an_inject_is_kept_through_save_and_autosave(saved
     assert restored.actions[2].args[0].description == doc["actions"][2]["inject"]["description"]
 
 
-# One move of a facilitator, drawn by hypothesis: what the Wargame page's buttons do.
-MOVES = st.one_of(
-    st.tuples(st.just("step"), st.integers(1, 12)),
-    st.tuples(st.just("to_decision")),
-    st.tuples(st.just("decide"), st.sampled_from([None, 1, 2, 3, 4])),
-    st.tuples(st.just("hotline")),
-    st.tuples(
-        st.just("autonomy"),
-        st.sampled_from(["blu_ships", "red_swarm", "blu_ew", "red_asat"]),
-        st.sampled_from(["in_the_loop", "on_the_loop", "out_of_the_loop"]),
-    ),
-    st.tuples(st.just("inject"), ANY_TEXT, st.integers(0, 60)),
-    st.tuples(st.just("undo")),
-    st.tuples(st.just("redo")),
-)
-
-
-def _move(session: GameSession, move: tuple) -> None:
-    kind, *args = move
-    open_decisions = session.game.open_decisions()
-    if kind == "step" and not session.finished:
-        session.step_hours(args[0])
-    elif kind == "to_decision" and not session.finished:
-        session.step_to_decision()
-    elif kind == "decide" and open_decisions:
-        session.decide(open_decisions[0].id, args[0])
-    elif kind == "hotline" and open_decisions and session.hotline_available(open_decisions[0].id):
-        session.call_hotline(open_decisions[0].id)
-    elif kind == "autonomy":
-        session.set_autonomy(*args)
-    elif kind == "inject":
-        try:  # the inject's own schema refuses some text (a lone surrogate, in strict mode)
-            blip = FalseAlarmInject(
-                kind="false_alarm", at_hours=args[1], actor="BLU", blamed="RED", description=args[0]
-            )
-        except ValidationError:
-            return
-        if first_unsafe(args[0]) or any("\ud800" <= c <= "\udfff" for c in args[0]):  # no file could carry it
-            before = list(session.actions)
-            with pytest.raises(ValueError, match=r"^inject description: holds the character U\+"):
-                session.inject(blip)
-            assert session.actions == before
-        else:
-            session.inject(blip)
-    elif kind == "undo":
-        session.undo()
-    elif kind == "redo":
-        session.redo()
-
-
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     seed=st.integers(0, 2**63 - 1),
-    player=st.sampled_from([None, "BLU", "RED"]),
+    player=st.sampled_from([None, "BLU", "RED", "BLU"]),
     hotline=st.booleans(),
     moves=st.lists(MOVES, max_size=12),
 )
@@ -272,7 +218,7 @@ def test_any_game_saved_loads_back_as_the_same_game(seed, player, hotline, moves
     origin = GameOrigin("duel.yaml", DUEL_TEXT.replace('"enabled": false', f'"enabled": {str(hotline).lower()}'))
     session = GameSession(validate_text(origin.text, origin.source).scenario, seed, 0, player, origin)
     for move in moves:
-        _move(session, move)
+        play(session, move)
     saved = game_to_json(session)
     loaded = game_from_json(saved, "saved.json")
     assert loaded.signed and loaded.warnings == ()
