@@ -4,7 +4,8 @@ Widget state is dropped by Streamlit when a page that owns the widget is not sho
 other pages need lives under plain session-state keys (``scenario_text``, ``levers``, ...).
 
 Each browser session has an id in the URL (``?session=...``). The scenario in use and the game are
-written to ``FLASHPOINT_SESSIONS_DIR`` (default ``out/sessions``) after every change, and the results
+written to ``FLASHPOINT_SESSIONS_DIR`` (default: ``sessions/`` in the installation's data directory,
+:class:`~sim.app.gamefile.SessionStore`) after every change — not for a mere visit — and the results
 of long jobs are kept in memory by the server under that id, so a refresh or a reconnect restores them.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -28,9 +28,6 @@ from sim.scenario.schema import Scenario
 DEFAULT_SCENARIO = "taiwan_strait.yaml"
 INLINE_ENV = "FLASHPOINT_APP_INLINE_JOBS"
 """Set to 1 to run background jobs synchronously (tests)."""
-SESSIONS_ENV = "FLASHPOINT_SESSIONS_DIR"
-"""Where sessions are autosaved (default ``out/sessions`` beside the app)."""
-ROOT = Path(__file__).resolve().parents[1]
 MAX_KEPT_SESSIONS = 32
 """Sessions whose results the server keeps in memory for a refresh (least recently used dropped first)."""
 
@@ -60,7 +57,7 @@ class Active:
 
 def store() -> SessionStore:
     """The autosave store."""
-    return SessionStore(os.environ.get(SESSIONS_ENV) or ROOT / "out" / "sessions")
+    return SessionStore.default()
 
 
 @st.cache_resource(show_spinner=False)
@@ -75,7 +72,8 @@ def init_state() -> None:
     if "session_id" not in state:
         wanted = st.query_params.get("session")
         stored = store().load(wanted) if valid_session_id(wanted) else None
-        state["session_id"] = wanted if stored is not None else new_session_id()
+        # a session saved nothing until something changed: its id still finds the results the server keeps
+        state["session_id"] = wanted if stored is not None or wanted in _results() else new_session_id()
         if stored is not None:
             _restore(stored.workspace, stored.game, stored.problem)
         for key, value in _results().get(state["session_id"], {}).items():
@@ -83,6 +81,7 @@ def init_state() -> None:
     if "scenario_text" not in state:
         path = shipped_scenarios()[DEFAULT_SCENARIO]
         load_text(path.read_text(encoding="utf-8"), path.name)
+        state["_saved_workspace"] = _meaning()  # the default needs no file: a visit writes none
     if st.query_params.get("session") != state["session_id"]:
         st.query_params["session"] = state["session_id"]
 
@@ -124,17 +123,23 @@ def autosave() -> None:
     space = workspace()
     game: GameSession | None = state.get("game")
     store().save(state["session_id"], space, game)
-    state["_saved_workspace"] = _digest(space)
+    state["_saved_workspace"] = _meaning()
 
 
 def autosave_workspace_if_changed() -> None:
-    """Autosave when the scenario text or the levers changed since the last save."""
-    if st.session_state.get("_saved_workspace") != _digest(workspace()):
+    """Autosave when the scenario in use changed since the last save: its text, or the overrides its levers make.
+
+    Levers that only take the scenario's own values (the panel fills them in on a first visit) change nothing.
+    """
+    if st.session_state.get("_saved_workspace") != _meaning():
         autosave()
 
 
-def _digest(space: dict[str, Any]) -> str:
-    return hashlib.sha256(repr(sorted(space.items())).encode("utf-8", "surrogatepass")).hexdigest()
+def _meaning() -> str:
+    """A digest of what the scenario in use is: its source, its text and the overrides of its levers."""
+    current = active()
+    key = repr((current.source, current.text, current.overrides))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --------------------------------------------------------------------------- the scenario in use
@@ -178,7 +183,7 @@ def require_scenario() -> Active | None:
     current = active()
     if current.scenario is None:
         st.warning(
-            f"The scenario has {len(current.validation.errors)} error(s); fix it on the Scenario page first.",
+            f"The scenario has {current.validation.count} error(s); fix it on the Scenario page first.",
             icon=":material/error:",
         )
         st.page_link("app_pages/scenario.py", label="Go to the Scenario page", icon=":material/edit:")
@@ -193,9 +198,9 @@ def sidebar_status() -> None:
         if current.scenario is not None:
             st.markdown(f"**{current.scenario.metadata.name}**  \n`{current.source}` — valid")
         elif not current.base.ok:
-            st.markdown(f"`{current.source}` — **invalid** ({len(current.base.errors)} error(s))")
+            st.markdown(f"`{current.source}` — **invalid** ({current.base.count} error(s))")
         else:
-            st.markdown(f"`{current.source}` — **invalid with the levers** ({len(current.validation.errors)} error(s))")
+            st.markdown(f"`{current.source}` — **invalid with the levers** ({current.validation.count} error(s))")
         n = len(current.overrides)
         st.caption(f"{n} override{'s' if n != 1 else ''} from the levers" if n else "No overrides from the levers")
 

@@ -88,12 +88,12 @@ def load_game_box() -> None:
     if file is not None and st.session_state.get("_game_upload_id") != file.file_id:
         st.session_state["_game_upload_id"] = file.file_id
         try:
-            adopt_game(game_from_json(file.getvalue()))
+            adopt_game(game_from_json(file.getvalue(), file.name))
             forget("odds_job")
             st.session_state["step_note"] = (game().state_key, "loaded", f"Loaded {file.name}: {game().clock()}.")
             st.rerun()
         except GameFileError as exc:
-            st.session_state["_game_upload_error"] = f"{file.name}: {exc}"
+            st.session_state["_game_upload_error"] = str(exc)
     if st.session_state.get("_game_upload_error"):
         st.error(st.session_state["_game_upload_error"], icon=":material/block:")
 

@@ -15,8 +15,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from sim.cli.experiment_options import fail, print_json, say
+from sim.cli.experiment_options import check_counts, fail, print_json, say
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, report
+from sim.cli.usage import scheduler_address
 
 HISTORY_FILE = "history.db"
 POSTERIOR_FILE = "posterior.json"
@@ -34,8 +35,12 @@ def configure_calibrate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", type=int, default=200, help="particles per generation (default 200)")
     parser.add_argument("--generations", type=int, default=8, help="most generations in all (default 8)")
     parser.add_argument("--min-epsilon", type=float, help="stop at this tolerance (default sqrt(number of targets))")
-    parser.add_argument("--workers", type=int, default=1, help="processes evaluating in parallel (default 1)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="evaluate on a Dask cluster (tcp://host:port)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes evaluating in parallel (default 1; at most the CPU cores)"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", type=scheduler_address, help="evaluate on a Dask cluster"
+    )
     parser.add_argument("--draws", type=int, default=1000, help="equally weighted draws in the posterior file")
     parser.add_argument(
         "--check", type=int, default=100, help="posterior draws simulated for the predictive check (0: none)"
@@ -45,10 +50,11 @@ def configure_calibrate(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_counts(args: argparse.Namespace) -> bool:
+    if not check_counts(argparse.Namespace(workers=args.workers, scheduler=args.scheduler)):
+        return False  # --workers: 1 to the CPU cores here, as for run and sweep
     counts = {
         "--population": (args.population, 2, MAX_POPULATION),
         "--generations": (args.generations, 1, MAX_GENERATIONS),
-        "--workers": (args.workers, 1, 1024),
         "--draws": (args.draws, 1, MAX_DRAWS),
         "--check": (args.check, 0, 10_000),
     }

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.cli.scenario_commands import add_set_option, located, report
 from sim.cli.terminal import raw_stderr
+from sim.cli.usage import scheduler_address
 
 if TYPE_CHECKING:
     from sim.experiments.posterior import Posterior
@@ -33,8 +34,6 @@ DESIGN_KINDS = ("grid", "lhs", "sobol")
 """As ``sim.experiments.designs.DESIGN_KINDS``."""
 
 MAX_SEED = 2**63 - 1
-MAX_WORKERS_OPTION = 256
-"""Argument bound of ``--workers``; the real bound is the CPU cores available (checked by the library)."""
 
 
 def add_param_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -70,6 +69,7 @@ def add_execution_options(parser: argparse.ArgumentParser, runs_help: str) -> No
     parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
+        type=scheduler_address,
         help="run the chunks on an existing Dask cluster instead of local processes",
     )
     parser.add_argument("--chunk-size", type=int, help="runs per unit of work")
@@ -131,12 +131,23 @@ def add_out_option(parser: argparse.ArgumentParser, files: str) -> None:
 
 
 def check_counts(args: argparse.Namespace, **extra: tuple[int | None, int, int]) -> bool:
-    """Check counts; report ``--NAME:1:1: name: message`` and return False if one is out of range."""
+    """Check counts; report ``--NAME:1:1: name: message`` and return False if one is out of range.
+
+    ``--workers`` is checked as the library checks it (1 to the CPU cores this process may use), with its
+    message; with ``--scheduler`` the cluster's workers are used and ``--workers`` is not read.
+    """
+    from sim.experiments.limits import LimitError, check_workers
     from sim.scenario.limits import MAX_RUNS
 
+    workers = getattr(args, "workers", None)
+    if workers is not None and getattr(args, "scheduler", None) is None:
+        try:
+            check_workers(workers)
+        except LimitError as exc:
+            fail(exc.option, exc.message)
+            return False
     checks = {
         "runs": (getattr(args, "runs", None), 1, MAX_RUNS),
-        "workers": (getattr(args, "workers", None), 1, MAX_WORKERS_OPTION),
         "chunk-size": (getattr(args, "chunk_size", None), 1, MAX_RUNS),
         "seed": (getattr(args, "seed", None), 0, MAX_SEED),
         **extra,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.cli.experiment_options import PROBABILITY_METRICS, check_counts, fail, json_text, print_json, progress_bar, say
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK
+from sim.cli.usage import scheduler_address
 
 if TYPE_CHECKING:
     from sim.experiments.posterior import Posterior
@@ -41,7 +42,9 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--batch", type=int, default=1000, help="batch size with --precision (default 1000)")
     group.add_argument("--max-runs", type=int, default=1_000_000, help="cap on runs with --precision (default 1e6)")
-    group.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="with --precision: run on a Dask cluster")
+    group.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", type=scheduler_address, help="with --precision: run on a Dask cluster"
+    )
 
 
 def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None = None) -> int:

@@ -144,10 +144,13 @@ def _table(points, names: list[str], meta: dict) -> str:
     ]
     if meta.get("posterior"):
         lines.append(parameter_note(meta["posterior"]))
-    head = "".join(f"{n[-24:]:>26}" for n in names) + "".join(f"{metric_label(m):>26}" for m in TABLE_COLUMNS)
+    # a parameter's column is as wide as its whole name: a path cut short ("licy.hotline.reliability") misleads
+    widths = [max(26, len(n) + 2) for n in names]
+    head = "".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
+    head += "".join(f"{metric_label(m):>26}" for m in TABLE_COLUMNS)
     lines.append(f"{'point':>6}{head}")
     for record in points.to_dict(orient="records"):
-        cells = "".join(f"{_fmt(record[n]):>26}" for n in names)
+        cells = "".join(f"{_fmt(record[n]):>{w}}" for n, w in zip(names, widths, strict=True))
         for m in TABLE_COLUMNS:
             p, lo, hi = record[m], record[f"{m}_lo"], record[f"{m}_hi"]
             cells += f"{f'{p:.3f} [{lo:.3f}, {hi:.3f}]':>26}"

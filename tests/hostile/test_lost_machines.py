@@ -157,13 +157,20 @@ def test_ctrl_c_during_a_monte_carlo_exits_130_and_writes_nothing(tmp_path):
     args = ["run", str(scenario), "--runs", "2000000", "--engine", "reference", "--workers", "2", "--out", str(out)]
     proc = _start_sweep(args, start_new_session=True)
     deadline = time.monotonic() + DEADLINE
-    while len(psutil.Process(proc.pid).children(recursive=True)) < 2:  # the workers are running
+    while not _computing(proc.pid, workers=2):  # the workers are running the Monte Carlo, not starting up
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == EXIT_INTERRUPTED, stderr
     assert TRACEBACK not in stderr and "KeyboardInterrupt" not in stderr
     assert stderr.splitlines()[0] == "flashpoint: interrupted (Ctrl-C)"
     assert not out.exists()
+
+
+def _computing(pid: int, workers: int) -> bool:
+    """Whether ``workers`` processes under ``pid`` have each spent a second of CPU time (they compute)."""
+    try:
+        return sum(c.cpu_times().user >= 1.0 for c in psutil.Process(pid).children(recursive=True)) >= workers
+    except psutil.NoSuchProcess:
+        return False
