@@ -1,4 +1,7 @@
-"""``flashpoint run --precision H``: run batches until a probability's 95% half-width is at most H.
+"""``flashpoint run --precision H``: run batches until a probability's 95% interval lies within ± H of it.
+
+The interval is judged on its far side, ``max(p̂ − lo, hi − p̂)``: near 0 a binomial interval is lopsided
+([0, 0.037] after 0 of 100 runs), and half its width would understate how little is known.
 
 The options are added to ``flashpoint run`` by :func:`add_precision_options`; :func:`run_precision`
 runs when ``--precision`` is given and prints the usual Monte Carlo table plus how many runs it took.
@@ -31,7 +34,8 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
         "--precision",
         type=float,
         metavar="HALF_WIDTH",
-        help="instead of --runs, run batches until the 95%% half-width of --metric is at most this, e.g. 0.005",
+        help="instead of --runs, run batches until the 95%% interval of --metric lies within ± this of the "
+        "estimate (on its far side), e.g. 0.005",
     )
     group.add_argument(
         "--metric",
@@ -44,7 +48,12 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="with --precision: run on a Dask cluster")
 
 
-def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None = None) -> int:
+def run_precision(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    seed: int,
+    posterior: Posterior | None = None,
+) -> int:
     """Run to the asked precision; print the summary and the number of runs it took; write the outputs."""
     from sim.experiments.metrics import metric_label
     from sim.experiments.precision import run_to_precision
@@ -70,6 +79,7 @@ def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int, poste
             engine=getattr(args, "engine", "compiled"),
             progress=progress,
             posterior=posterior,
+            interval=getattr(args, "interval", "wilson"),
         )
     elapsed = time.perf_counter() - started
     label = metric_label(args.metric)
@@ -86,7 +96,7 @@ def run_precision(args: argparse.Namespace, scenario: Scenario, seed: int, poste
     else:
         e = result.estimate
         print(f"{scenario.metadata.name} — precision on demand, seed {seed}: {verdict}")
-        print(f"{label} = {e.p:.4f} [{e.lo:.4f}, {e.hi:.4f}] (half-width {result.half_width:.4f})")
+        print(f"{label} = {e.p:.4f} [{e.lo:.4f}, {e.hi:.4f}] (within ±{result.half_width:.4f}, {result.interval})")
         print(summary_table(result.summary))
     say(f"{verdict} in {elapsed:.1f} s")
     return EXIT_OK
@@ -106,7 +116,7 @@ def _write(
     extra = {
         "precision.json": json_text(result.to_dict(), indent=1) + "\n",
         "convergence.png": convergence_figure(
-            convergence(result.values), label, args.precision, scenario.metadata.name
+            convergence(result.values, interval=result.interval), label, args.precision, scenario.metadata.name
         ),
     }
     return write_run_outputs(Path(args.out), result.outcomes, result.summary, scenario, meta, extra)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sim.cli.experiment_options import (
     MAX_SEED,
     add_engine_option,
+    add_interval_option,
     add_out_option,
     add_posterior_option,
     add_workers_option,
@@ -61,6 +62,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
         "--log", type=int, metavar="RUN", help="print the event log of run RUN instead of a Monte Carlo"
     )
     add_engine_option(parser)
+    add_interval_option(parser, "every probability (and of --precision)")
     add_posterior_option(parser)
     add_precision_options(parser)
 
@@ -107,6 +109,7 @@ def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int, poster
             progress=progress,
             engine=args.engine,
             posterior=posterior,
+            interval=args.interval,
         )
     elapsed = time.perf_counter() - started
     meta = provenance(scenario, seed, runs, args.engine, args.overrides)

@@ -11,7 +11,8 @@ same scenario, seed and run they give the same outcome and the same event log. E
 
 - :func:`run_one` and :func:`run_many`: replications to the horizon, on either engine;
 - :class:`EscalationModel` and :class:`Wargame`: a reference model to step, inspect or play;
-- :func:`snapshot` and :func:`continue_from`: fork a paused reference model into compiled futures.
+- :func:`snapshot` and :func:`continue_from`: fork a paused reference model into compiled futures;
+- :class:`Pacer` and :func:`paced`: batches of runs sized by time (:mod:`sim.engines.pacing`).
 
 Importing this module loads neither engine (no Mesa, simpy or numba import): each is imported when
 first used.
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.engines.pacing import PACE_SECONDS, Pacer, paced
 from sim.vocabulary import LogEntry, RunOutcome
 
 if TYPE_CHECKING:
@@ -35,16 +37,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENGINES",
+    "PACE_SECONDS",
     "BatchOutcomes",
     "CompiledScenario",
     "EngineRun",
     "EscalationModel",
     "ModelState",
+    "Pacer",
     "Wargame",
     "check_engine",
     "compile_scenario",
     "continue_from",
     "outcome_of",
+    "paced",
     "render_future_log",
     "run_future",
     "run_many",
@@ -140,13 +145,21 @@ def run_many(
             another).
         threads: numba threads for the compiled engine (default: numba's setting).
 
+    The compiled engine runs them in batches of about half a second each (:mod:`sim.engines.pacing`):
+    compiled code cannot be interrupted, so Ctrl-C (``KeyboardInterrupt``) takes effect between batches.
+
     Returns:
-        One outcome per run, identical for either engine and any number of threads.
+        One outcome per run, identical for either engine, any number of threads and any batching.
     """
     if check_engine(engine) == "compiled":
+        from sim.engines.compiled.api import as_compiled
         from sim.engines.compiled.api import run_many as run_compiled_batch
 
-        return run_compiled_batch(scenario, seed, list(runs), threads=threads).outcomes()
+        compiled = as_compiled(scenario)
+        outcomes: list[RunOutcome] = []
+        for batch in paced(list(runs)):
+            outcomes.extend(run_compiled_batch(compiled, seed, batch, threads=threads).outcomes())
+        return outcomes
     return [run_one(scenario, seed, run, engine="reference").outcome for run in runs]
 
 

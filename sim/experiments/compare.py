@@ -41,9 +41,9 @@ from sim.experiments.limits import MAX_COMPARE_RUNS, check_arms, check_runs
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
 from sim.experiments.paired_proportions import paired_proportion_difference
 from sim.experiments.posterior import DrawError, Posterior, PosteriorRuns, as_posterior, override_paths
-from sim.experiments.precision import DEFAULT_MAX_RUNS, grow_runs
+from sim.experiments.precision import DEFAULT_MAX_RUNS, far_side, grow_runs
 from sim.experiments.provenance import scenario_sha256
-from sim.experiments.stats import PairedDifference, paired_difference
+from sim.experiments.stats import PairedDifference, check_interval, paired_difference
 from sim.experiments.summary import MeanEstimate, Proportion
 from sim.scenario.errors import LocatedError, ScenarioError, format_path
 from sim.scenario.loader import load_scenario, load_scenario_data
@@ -298,9 +298,11 @@ def paired_estimate(arm: np.ndarray, baseline: np.ndarray, metric: str) -> Paire
     return paired_difference(arm, baseline)
 
 
-def _estimate(rows: pa.Table, metric: str) -> Proportion | MeanEstimate:
+def _estimate(rows: pa.Table, metric: str, interval: str = "wilson") -> Proportion | MeanEstimate:
     x = metric_values(rows, metric)
-    return Proportion.of(int(x.sum()), int(x.size)) if is_probability(metric) else MeanEstimate.of(x)
+    if is_probability(metric):
+        return Proportion.of(int(x.sum()), int(x.size), interval=interval)
+    return MeanEstimate.of(x)
 
 
 def compare(
@@ -322,6 +324,7 @@ def compare(
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
     posterior: Posterior | str | os.PathLike[str] | None = None,
+    interval: str = "wilson",
 ) -> ComparisonResult:
     """Run every arm on common random numbers and estimate each difference against the first arm.
 
@@ -332,8 +335,8 @@ def compare(
         seed: Master seed (default: the scenario's).
         overrides: Overrides applied to every arm before its own.
         metrics: Metrics to compare.
-        precision: If given, run batches until every paired half-width of ``precision_metric`` is at
-            most this.
+        precision: If given, run batches until every paired interval of ``precision_metric`` lies within
+            ``± precision`` of its difference (judged on the interval's far side).
         precision_metric: Metric watched by ``precision``.
         batch: Batch granularity with ``precision``.
         max_runs: Cap on runs per arm with ``precision``.
@@ -346,6 +349,8 @@ def compare(
         posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file): run i of every arm
             uses the parameter set drawn for run index i, applied on top of the scenario and
             ``overrides``; each arm's overrides are applied on top of it.
+        interval: Binomial interval of each arm's own probabilities: ``wilson`` (default), ``jeffreys``
+            or ``clopper-pearson``. The differences keep their paired score intervals.
 
     Returns:
         The :class:`ComparisonResult`.
@@ -367,6 +372,7 @@ def compare(
         check_runs(max_runs, len(parsed), "arms", MAX_COMPARE_RUNS, "--max-runs")
     for m in (*metrics, precision_metric):
         check_metric(m)
+    check_interval(interval)
     document = scenario.model_dump(mode="json")
     scenarios = [arm_scenario(document, arm, overrides) for arm in parsed]
     seed = scenario.monte_carlo.seed if seed is None else int(seed)
@@ -403,7 +409,8 @@ def compare(
         widths = []
         for i in range(1, len(parsed)):
             other = np.concatenate([metric_values(t, precision_metric) for t in tables[i]])
-            widths.append(paired_estimate(other, base, precision_metric).width / 2)
+            d = paired_estimate(other, base, precision_metric)
+            widths.append(far_side(d.diff, d.lo, d.hi))
         return max(widths)
 
     info = None
@@ -427,7 +434,7 @@ def compare(
             ex.close()
 
     rows = [pa.concat_tables(t) for t in tables]
-    estimates = {arm.name: {m: _estimate(rows[i], m) for m in metrics} for i, arm in enumerate(parsed)}
+    estimates = {arm.name: {m: _estimate(rows[i], m, interval) for m in metrics} for i, arm in enumerate(parsed)}
     differences = []
     for i in range(1, len(parsed)):
         for m in metrics:
@@ -442,6 +449,7 @@ def compare(
         "engine": engine,
         "seed": seed,
         "runs": n,
+        "interval": interval,
         "overrides": [o if isinstance(o, str) else f"{format_path(tuple(o[0]))}={o[1]!r}" for o in overrides],
         "arms": [a.to_dict() for a in parsed],
     }
@@ -464,6 +472,8 @@ def comparison_table(result: ComparisonResult) -> str:
     lines = [f"Paired comparison: {result.runs} runs per arm, seed {result.seed}, common random numbers"]
     if result.metadata.get("posterior"):
         lines.append(parameter_note(result.metadata["posterior"]))
+    if result.metadata.get("interval", "wilson") != "wilson":
+        lines.append(f"each arm's probabilities with the {result.metadata['interval']} 95% interval")
     metrics = list(next(iter(result.estimates.values())))
     width = max(len(metric_label(m)) for m in metrics) + 2
     lines.append(f"  {'':<{width}}" + "".join(f"{a.name:>26}" for a in result.arms))
