@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from sim.cli.engine_notice import start_engine
 from sim.cli.experiment_options import (
     PROBABILITY_METRICS,
     add_execution_options,
@@ -76,10 +77,12 @@ def run_compare(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if not check_outputs(("--out", args.out, COMPARE_FILES)):
         return EXIT_BAD_INPUT
+    engine = start_engine(args.engine if args.scheduler is None else "remote")  # compiles while the inputs load
     scenario = load_or_report(args.scenario, args.overrides)
     if scenario is None:
         return EXIT_BAD_INPUT
     posterior = read_posterior(args)  # drawn on top of the scenario and --set, under each arm's values
+    engine.ready()
     started = time.perf_counter()
     try:
         with progress_bar() as progress:

@@ -20,6 +20,7 @@ from sim.cli.experiment_options import PROBABILITY_METRICS, check_counts, fail, 
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK
 
 if TYPE_CHECKING:
+    from sim.cli.engine_notice import EngineStart
     from sim.experiments.posterior import Posterior
     from sim.scenario.schema import Scenario
 
@@ -53,8 +54,13 @@ def run_precision(
     scenario: Scenario,
     seed: int,
     posterior: Posterior | None = None,
+    engine: EngineStart | None = None,
 ) -> int:
-    """Run to the asked precision; print the summary and the number of runs it took; write the outputs."""
+    """Run to the asked precision; print the summary and the number of runs it took; write the outputs.
+
+    ``engine`` is the engine being made ready (:func:`sim.cli.engine_notice.start_engine`): waited for
+    before the runs are timed.
+    """
     from sim.experiments.metrics import metric_label
     from sim.experiments.precision import run_to_precision
     from sim.experiments.summary import summary_table
@@ -65,6 +71,8 @@ def run_precision(
         return EXIT_BAD_INPUT
     if not check_counts(args, batch=(args.batch, 1, MAX_RUNS), **{"max-runs": (args.max_runs, 1, MAX_RUNS)}):
         return EXIT_BAD_INPUT
+    if engine is not None:
+        engine.ready()
     started = time.perf_counter()
     with progress_bar() as progress:
         result = run_to_precision(
@@ -98,7 +106,8 @@ def run_precision(
         print(f"{scenario.metadata.name} — precision on demand, seed {seed}: {verdict}")
         print(f"{label} = {e.p:.4f} [{e.lo:.4f}, {e.hi:.4f}] (within ±{result.half_width:.4f}, {result.interval})")
         print(summary_table(result.summary))
-    say(f"{verdict} in {elapsed:.1f} s")
+    left_out = engine.not_counted() if engine is not None else ""
+    say(f"{verdict} in {elapsed:.1f} s" + (f" ({left_out})" if left_out else ""))
     return EXIT_OK
 
 

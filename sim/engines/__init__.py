@@ -12,6 +12,8 @@ same scenario, seed and run they give the same outcome and the same event log. E
 - :func:`run_one` and :func:`run_many`: replications to the horizon, on either engine;
 - :class:`EscalationModel` and :class:`Wargame`: a reference model to step, inspect or play;
 - :func:`snapshot` and :func:`continue_from`: fork a paused reference model into compiled futures;
+- :func:`warm_up`, :class:`EnginePreparation` and :func:`engine_ready`: compile (first use on a machine)
+  or load the compiled engine ahead of the runs, in the background (:mod:`sim.engines.warmup`);
 - :class:`Pacer` and :func:`paced`: batches of runs sized by time (:mod:`sim.engines.pacing`).
 
 Importing this module loads neither engine (no Mesa, simpy or numba import): each is imported when
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sim.engines.pacing import PACE_SECONDS, Pacer, paced
+from sim.engines.warmup import EnginePreparation, WarmUp, cache_directory, compile_notice, engine_ready, warm_up
 from sim.vocabulary import LogEntry, RunOutcome
 
 if TYPE_CHECKING:
@@ -40,14 +43,19 @@ __all__ = [
     "PACE_SECONDS",
     "BatchOutcomes",
     "CompiledScenario",
+    "EnginePreparation",
     "EngineRun",
     "EscalationModel",
     "ModelState",
     "Pacer",
     "Wargame",
+    "WarmUp",
+    "cache_directory",
     "check_engine",
+    "compile_notice",
     "compile_scenario",
     "continue_from",
+    "engine_ready",
     "outcome_of",
     "paced",
     "render_future_log",
@@ -55,6 +63,7 @@ __all__ = [
     "run_many",
     "run_one",
     "snapshot",
+    "warm_up",
 ]
 
 ENGINES = ("compiled", "reference")
