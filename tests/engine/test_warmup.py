@@ -70,7 +70,7 @@ def test_a_sibling_cache_tells_how_long_a_compile_takes(tmp_path, monkeypatch):
 
 
 def test_the_notice_says_first_use_and_about_how_long():
-    assert warmup.compile_notice(150) == "compiling the engine for this machine (first use only, about 2 min)"
+    assert warmup.compile_notice(180) == "compiling the engine for this machine (first use only, about 3 min)"
     assert warmup.about_seconds(42) == "about 40 s" and warmup.about_seconds(3) == "about 10 s"
 
 
