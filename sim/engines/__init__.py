@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sim.engines.pacing import PACE_SECONDS, Pacer, paced
+from sim.engines.pacing import FIRST_RUNS, PACE_SECONDS, Pacer, paced
 from sim.engines.warmup import EnginePreparation, WarmUp, cache_directory, compile_notice, engine_ready, warm_up
 from sim.vocabulary import LogEntry, RunOutcome
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENGINES",
+    "FIRST_RUNS",
     "PACE_SECONDS",
     "BatchOutcomes",
     "CompiledScenario",

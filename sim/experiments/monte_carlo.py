@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -173,9 +174,9 @@ def run_monte_carlo(
         seed: Master seed; defaults to ``scenario.monte_carlo.seed``.
         workers: Worker processes (1 runs in this process).
         first_run: Index of the first replication (for extending a Monte Carlo).
-        chunk_size: Runs per unit of work; by default, in this process, chunks of about half a second
-            each (:class:`sim.engines.Pacer`: progress is reported and Ctrl-C honoured between them), and
-            with worker processes about four chunks per worker.
+        chunk_size: Runs per unit of work; by default chunks of about half a second each, sized from
+            the time the previous ones took (:class:`sim.engines.Pacer`): progress is reported, the app's
+            Cancel and Ctrl-C honoured, between them.
         progress: Optional callback (done, total).
         engine: "compiled" (the Numba twin, default) or "reference" (the Mesa + simpy model); both
             give equal outcomes.
@@ -204,18 +205,21 @@ def run_monte_carlo(
     plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
     if plan is not None:
         plan.draws(range(first_run, first_run + runs))
+    indices = range(first_run, first_run + runs)
     if workers == 1:
-        outcomes = _run_serial(scenario, seed, range(first_run, first_run + runs), plan, progress, engine, chunk_size)
+        outcomes = _run_serial(scenario, seed, indices, plan, progress, engine, chunk_size)
     else:
-        largest = 250 if engine == "reference" else 20_000
-        chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
-        chunks = chunk_runs(first_run, runs, chunk_size)
-        outcomes = _run_pool(scenario, seed, chunks, plan, runs, workers, progress, engine)
+        outcomes = _run_pool(scenario, seed, indices, plan, workers, progress, engine, chunk_size)
     outcomes.sort(key=lambda o: o.run)
     about = posterior.describe() if posterior is not None else None
     horizon, tick = scenario.time.horizon_hours, scenario.time.tick_hours
     summary = summarize(outcomes, horizon, tick, scenario.metadata.name, about, interval)
     return MonteCarloResult(scenario, seed, tuple(outcomes), summary, posterior)
+
+
+def _first_runs(engine: str) -> int:
+    """Runs in the first chunk, before any is timed: a few milliseconds of work on either engine."""
+    return engines.FIRST_RUNS if engine == "compiled" else 2
 
 
 def _run_serial(
@@ -234,7 +238,10 @@ def _run_serial(
     outcomes: list[RunOutcome] = []
     if engine == "compiled" and plan is None:
         scenario = engines.compile_scenario(scenario)
-    chunks = chunk_runs(runs.start, len(runs), chunk_size) if chunk_size else engines.paced(runs)
+    if chunk_size:
+        chunks = chunk_runs(runs.start, len(runs), chunk_size)
+    else:
+        chunks = engines.paced(runs, first=_first_runs(engine))
     for chunk in chunks:
         draws = plan.draws(chunk) if plan is not None else None
         outcomes.extend(run_chunk(scenario, seed, chunk, engine, draws=draws))
@@ -243,16 +250,47 @@ def _run_serial(
     return outcomes
 
 
-def _run_pool(scenario, seed, chunks, plan, total, workers, progress, engine) -> list[RunOutcome]:
-    """Chunks on local worker processes (one numba thread each); on Ctrl-C or a Cancel the workers are stopped."""
+def timed_chunk(
+    scenario: Scenario, seed: int, runs: Sequence[int], engine: str, threads: int | None, draws: Any
+) -> tuple[list[RunOutcome], float]:
+    """:func:`run_chunk` in a worker, with the seconds it took there (what sizes the next chunks)."""
+    started = time.perf_counter()
+    outcomes = run_chunk(scenario, seed, runs, engine, threads, draws)
+    return outcomes, time.perf_counter() - started
+
+
+def _run_pool(
+    scenario: Scenario,
+    seed: int,
+    runs: range,
+    plan: PosteriorRuns | None,
+    workers: int,
+    progress: ProgressCallback | None,
+    engine: str,
+    chunk_size: int | None,
+) -> list[RunOutcome]:
+    """Chunks on local worker processes (one numba thread each); on Ctrl-C or a Cancel the workers are stopped.
+
+    Unless ``chunk_size`` is given, each chunk is sized, when it is handed out, to about half a second of
+    work from the time the workers took for the chunks already back (:class:`sim.engines.Pacer`), so
+    progress (and the app's Cancel) comes about twice a second per worker whatever a run costs.
+    """
     outcomes: list[RunOutcome] = []
-    tasks = (
-        (c, (scenario, seed, chunk, engine, 1, plan.draws(chunk) if plan is not None else None))
-        for c, chunk in enumerate(chunks)
-    )
-    with ProcessExecutor(min(workers, len(chunks))) as pool:
-        for _, chunk_outcomes in pool.run(run_chunk, tasks):
+    pacer = None if chunk_size else engines.Pacer(first=_first_runs(engine))
+
+    def tasks():
+        start, c = runs.start, 0
+        while start < runs.stop:
+            n = chunk_size or pacer.size(runs.stop - start)  # type: ignore[union-attr]
+            chunk = range(start, min(start + n, runs.stop))
+            yield c, (scenario, seed, chunk, engine, 1, plan.draws(chunk) if plan is not None else None)
+            start, c = chunk.stop, c + 1
+
+    with ProcessExecutor(min(workers, len(runs))) as pool:
+        for _, (chunk_outcomes, seconds) in pool.run(timed_chunk, tasks()):
+            if pacer is not None:
+                pacer.record(len(chunk_outcomes), seconds)
             outcomes.extend(chunk_outcomes)
             if progress:
-                progress(len(outcomes), total)
+                progress(len(outcomes), len(runs))
     return outcomes
