@@ -96,7 +96,11 @@ class EngineStart:
                 done = min(prep.compiled, total)
                 if done > bar.n:
                     bar.update(done - bar.n)
-            bar.update(max(0, total - bar.n))
+            if result.compiled:  # the real count, however far the estimate was
+                bar.total, bar.n = result.compiled, result.compiled
+            else:
+                bar.set_description_str("loaded from the cache")
+            bar.refresh()
         return result
 
     def not_counted(self) -> str:
