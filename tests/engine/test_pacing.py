@@ -24,11 +24,11 @@ def test_a_slow_first_batch_gives_small_batches_that_grow_back():
     pacer.record(64, 60.0)  # the first batch compiled the engine
     assert pacer.size(10**6) == 1
     sizes = []
-    for _ in range(4):
+    for _ in range(5):
         n = pacer.size(10**6)
         sizes.append(n)
         pacer.record(n, n * 1e-4)  # 0.1 ms per run from now on
-    assert sizes == [1, GROWTH, GROWTH**2, 5000]
+    assert sizes == [1, GROWTH, GROWTH**2, GROWTH**3, 5000]
 
 
 def test_batches_cover_every_run_once_in_order():
@@ -51,6 +51,4 @@ def test_paced_compiled_batches_equal_one_batch(shipped):
     paced = engines.run_many(scenario, 5, runs, engine="compiled")
     whole = one_batch(scenario, 5, runs).outcomes()
     assert [o.run for o in paced] == runs
-    for a, b in zip(paced, whole, strict=True):
-        assert a.max_rung == b.max_rung and a.first_hours == b.first_hours and a.severity == b.severity
-        assert (a.crisis_level == b.crisis_level).all()
+    assert paced == whole

@@ -176,6 +176,7 @@ def test_to_dict_is_json_and_stable(summary: MonteCarloSummary) -> None:
         "tick_hours",
         "n_ticks",
         "confidence",
+        "interval",
         "rung_names",
         "max_rung",
         "inadvertent",
