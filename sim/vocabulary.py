@@ -77,6 +77,10 @@ class RunOutcome:
         end_hours: When the crisis first ended, hours (NaN if it had not by the horizon).
         end_state: How it ended: one of :data:`END_STATES`.
         crisis_level: Crisis level at the end of each tick, int8 array of length n_ticks.
+        flash_chains: Machine-speed chains (autonomous assets answering attacks, and the answers answered).
+        flash_max_rungs: The largest rise of the crisis level inside one chain, rungs (0 without chains).
+        hours_first_shot_to_rung4: Hours from the run's first shot (an engagement or a strike) to the crisis
+            level's first reaching rung 4 (NaN if it never did, or did before any shot).
     """
 
     run: int
@@ -98,6 +102,9 @@ class RunOutcome:
     end_hours: float
     end_state: str
     crisis_level: np.ndarray = field(repr=False)
+    flash_chains: int = 0
+    flash_max_rungs: int = 0
+    hours_first_shot_to_rung4: float = math.nan
 
     @property
     def kinetic_incidents(self) -> int:
@@ -130,6 +137,13 @@ def _finite_or_none(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
+def shot_to_rung4(first_shot_hours: float, rung4_hours: float) -> float:
+    """Hours from a run's first shot to its crisis level's first reaching rung 4 (NaN if not after a shot)."""
+    if math.isnan(first_shot_hours) or math.isnan(rung4_hours) or rung4_hours < first_shot_hours:
+        return math.nan
+    return rung4_hours - first_shot_hours
+
+
 # Column layout of a batch of outcomes as the compiled engine writes them: int64 columns ``OI_*``
 # and float64 columns ``OF_*`` (first hours at rungs 0..7, then the severity score).
 OI_MAX_RUNG = 0
@@ -149,12 +163,15 @@ OI_CONTACTS = 11
 OI_DRAWN_IN = 12
 OI_END_STATE = 13
 """Index into :data:`END_STATES`."""
-N_OI = 14
+OI_FLASH_CHAINS = 14
+OI_FLASH_MAX_RUNGS = 15
+N_OI = 16
 OF_FIRST_HOURS = 0
 """First of the eight first-hours columns (rung k is column ``OF_FIRST_HOURS + k``)."""
 OF_SEVERITY = 8
 OF_END_HOURS = 9
-N_OF = 10
+OF_SHOT_TO_RUNG4 = 10
+N_OF = 11
 
 # --------------------------------------------------------------------------- the event log
 

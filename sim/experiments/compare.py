@@ -232,6 +232,12 @@ class ComparisonResult:
         """The difference of ``arm`` against the baseline for ``metric``."""
         return next(d for d in self.differences if d.arm == arm and d.metric == metric)
 
+    def values(self, arm: str, metric: str) -> np.ndarray:
+        """Per-run values of ``metric`` in ``arm``, in run order (the same runs in every arm: differences of
+        paired differences are paired too)."""
+        index = next(i for i, a in enumerate(self.arms) if a.name == arm)
+        return metric_values(self.rows[index], metric)
+
     def frame(self) -> pd.DataFrame:
         """Differences as a frame (one row per arm and metric)."""
         return pd.DataFrame([d.to_dict() for d in self.differences])

@@ -4,8 +4,10 @@
 inadvertent step to rung >= 3, ``p_drawn_in`` the indicator that some actor rose to rung >= 3 before
 it had attacked; their means are the probabilities the brief asks for. ``severity``,
 ``engagements_false``, ``hostile_strikes`` and ``drawn_in`` (actors drawn in) are per-run means, and so
-are the losses ``drones_lost``, ``ships_lost`` and ``satellites_lost`` (known metrics, not in a
-comparison's default report).
+are the losses ``drones_lost``, ``ships_lost`` and ``satellites_lost`` and the machine-speed measures
+``flash_chains`` (chains per run) and ``flash_max_rungs`` (the largest rise inside one chain), with
+``p_flash_rise`` the indicator that a chain raised the crisis level (known metrics, not in a comparison's
+default report).
 Values come from per-run rows (an Arrow table or a frame with the columns of
 :mod:`sim.experiments.storage`).
 """
@@ -33,7 +35,7 @@ __all__ = [
 ]
 
 PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, N_RUNGS)), "p_inadvertent", "p_drawn_in")
-"""Indicator metrics (their mean is a probability with a Wilson interval)."""
+"""Indicator metrics a comparison reports (their mean is a probability with a Wilson interval)."""
 
 COMPARE_METRICS = (*PROBABILITY_METRICS, "severity", "engagements_false", "hostile_strikes", "drawn_in")
 """Metrics a comparison reports, in order."""
@@ -41,7 +43,10 @@ COMPARE_METRICS = (*PROBABILITY_METRICS, "severity", "engagements_false", "hosti
 LOSS_METRICS = ("drones_lost", "ships_lost", "satellites_lost")
 """Losses per run, all actors: metrics a comparison or an analysis can be asked for."""
 
-KNOWN_METRICS = (*COMPARE_METRICS, *LOSS_METRICS)
+SPEED_METRICS = ("flash_chains", "flash_max_rungs", "p_flash_rise")
+"""Machine-speed chains (docs/model.md §12.7): metrics a comparison or an analysis can be asked for."""
+
+KNOWN_METRICS = (*COMPARE_METRICS, *LOSS_METRICS, *SPEED_METRICS)
 """Every metric name the experiments accept."""
 
 _GE = re.compile(r"^p_ge_([0-9])$")
@@ -60,7 +65,7 @@ def check_metric(name: str) -> str:
 
 def is_probability(name: str) -> bool:
     """Whether the metric is an indicator whose mean is a probability."""
-    return name in PROBABILITY_METRICS
+    return name in PROBABILITY_METRICS or name == "p_flash_rise"
 
 
 def metric_label(name: str) -> str:
@@ -78,6 +83,9 @@ def metric_label(name: str) -> str:
         "drones_lost": "drones lost per run",
         "ships_lost": "ships lost per run",
         "satellites_lost": "satellites lost per run",
+        "flash_chains": "machine-speed chains per run",
+        "flash_max_rungs": "largest rise inside a chain, rungs",
+        "p_flash_rise": "P(a chain raised the crisis level)",
     }.get(name, name)
 
 
@@ -99,4 +107,6 @@ def metric_values(rows: Any, name: str) -> np.ndarray:
         return _column(rows, "inadvertent").astype(bool).astype(float)
     if name == "p_drawn_in":
         return (_column(rows, "drawn_in").astype(np.int64) > 0).astype(float)
+    if name == "p_flash_rise":
+        return (_column(rows, "flash_max_rungs").astype(np.int64) > 0).astype(float)
     return _column(rows, name).astype(float)

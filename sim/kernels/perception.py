@@ -14,12 +14,15 @@ from numba import njit
 __all__ = [
     "HUMAN_MIN_D_PRIME",
     "HUMAN_PRIOR_CAP",
+    "automation_bias",
     "effective_d_prime",
     "hostile_share",
     "human_criterion",
     "human_d_prime",
+    "hurried_error",
     "misattribution_probability",
     "norm_cdf",
+    "norm_ppf",
     "p_detect",
     "p_false_alarm",
     "p_human_approves",
@@ -46,6 +49,108 @@ def norm_cdf(x):
         Phi(x) in [0, 1].
     """
     return 0.5 * math.erfc(-x / _SQRT2)
+
+
+_PPF_A = (
+    -3.969683028665376e01,
+    2.209460984245205e02,
+    -2.759285104469687e02,
+    1.383577518672690e02,
+    -3.066479806614716e01,
+    2.506628277459239e00,
+)
+_PPF_B = (
+    -5.447609879822406e01,
+    1.615858368580409e02,
+    -1.556989798598866e02,
+    6.680131188771972e01,
+    -1.328068155288572e01,
+)
+_PPF_C = (
+    -7.784894002430293e-03,
+    -3.223964580411365e-01,
+    -2.400758277161838e00,
+    -2.549732539343734e00,
+    4.374664141464968e00,
+    2.938163982698783e00,
+)
+_PPF_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+
+@njit(cache=True)
+def norm_ppf(p):
+    """Inverse of the standard normal CDF, Phi^-1(p), to double precision.
+
+    Acklam's rational approximation (relative error 1.15e-9) refined by one Halley step on
+    :func:`norm_cdf`, which brings it to machine precision; -inf at 0 and +inf at 1.
+
+    Args:
+        p: Probability in [0, 1].
+
+    Returns:
+        The standard normal quantile.
+    """
+    if p <= 0.0:
+        return -math.inf
+    if p >= 1.0:
+        return math.inf
+    a, b, c, d = _PPF_A, _PPF_B, _PPF_C, _PPF_D
+    low = 0.02425
+    if p < low:
+        q = math.sqrt(-2.0 * math.log(p))
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+            (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0
+        )
+    elif p <= 1.0 - low:
+        q = p - 0.5
+        r = q * q
+        x = (
+            (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+            * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+        )
+    else:
+        q = math.sqrt(-2.0 * math.log(1.0 - p))
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+            (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0
+        )
+    # Halley's step on the tail that p's complement keeps exact (1 - p is exact for p >= 1/2)
+    e = norm_cdf(x) - p if p <= 0.5 else (1.0 - p) - norm_cdf(-x)
+    u = e * _SQRT_2PI * math.exp(0.5 * x * x)
+    return x - u / (1.0 + 0.5 * x * u)
+
+
+@njit(cache=True)
+def hurried_error(unhurried, d_prime_full, hours, time_constant):
+    """The error rate of a judgement made in ``hours`` by a judge whose unhurried error rate is ``unhurried``.
+
+    The judge is an equal-variance observer whose sensitivity grows with time as the operator's does (§8):
+    d'(t) = d'_full t / (t + tau). Its criterion is fixed (set by training, as an operator's); an error is
+    evidence falling on the wrong side of it, so with z = Phi^-1(unhurried)
+
+    ``error(t) = Phi(z + (d'_full / 2) tau / (t + tau))``
+
+    which is ``unhurried`` with unlimited time and ``Phi(z + d'_full / 2)`` with none.
+
+    Args:
+        unhurried: Error rate with unlimited time, in [0, 1].
+        d_prime_full: The judge's d' with unlimited time (noise SD).
+        hours: Time the judge has, hours (0 or less: no time at all).
+        time_constant: tau, hours (at t = tau the judge has half its full d').
+
+    Returns:
+        The error rate in [unhurried, 1].
+    """
+    if unhurried <= 0.0:
+        return 0.0
+    if unhurried >= 1.0:
+        return 1.0
+    t = hours
+    if t < 0.0:
+        t = 0.0
+    lost = 0.5 * d_prime_full * time_constant / (t + time_constant)
+    return norm_cdf(norm_ppf(unhurried) + lost)
 
 
 @njit(cache=True)
@@ -170,11 +275,32 @@ def human_d_prime(d_prime_full, seconds, time_constant):
 
 
 @njit(cache=True)
-def human_criterion(d_prime, d_prime_full, posterior, bias, automation_bias, load):
+def automation_bias(per_alert, most, load):
+    """How far load lowers an operator's criterion: ``A(L) = A_max (1 - exp(-beta L / A_max))``.
+
+    Linear at light load (slope beta per alert per operator) and saturating at A_max: complacency grows
+    with workload (Parasuraman & Manzey 2010) but no load makes an operator approve without looking.
+
+    Args:
+        per_alert: beta, drop per alert in hand or waiting per operator at light load (noise SD).
+        most: A_max, the most it can drop (noise SD).
+        load: Alerts in hand or waiting per operator.
+
+    Returns:
+        The drop, in [0, A_max].
+    """
+    if load <= 0.0 or per_alert <= 0.0 or most <= 0.0:
+        return 0.0
+    return most * -math.expm1(-per_alert * load / most)
+
+
+@njit(cache=True)
+def human_criterion(d_prime, d_prime_full, posterior, bias, per_alert, most, load):
     """An operator's criterion: Bayes with the machine's call, a doctrine bias, and automation bias.
 
     ``lambda_h = d'/2 + bias + clamp(ln((1 - q) / q) / max(d'_full, HUMAN_MIN_D_PRIME), +-HUMAN_PRIOR_CAP)
-    - automation_bias * load``, where q = P(hostile | the machine flagged it). The third term is the
+    - A(load)``, where q = P(hostile | the machine flagged it) and A the saturating automation bias of
+    :func:`automation_bias`. The third term is the
     Bayes-optimal shift of an equal-variance observer whose prior is q, set for the operator's full
     sensitivity (training sets the criterion; time pressure blunts the evidence, not the criterion).
     With no time at all the operator's evidence is noise and it approves at random, Phi(-lambda_h).
@@ -184,7 +310,8 @@ def human_criterion(d_prime, d_prime_full, posterior, bias, automation_bias, loa
         d_prime_full: The operator's d' with unlimited time.
         posterior: q, P(hostile | flag) of the machine's call, in [0, 1].
         bias: Doctrine offset (noise SD); positive holds fire more.
-        automation_bias: Criterion drop per alert in hand or waiting per operator (noise SD).
+        per_alert: Automation bias at light load: criterion drop per alert in hand or waiting per operator.
+        most: The most automation bias can lower the criterion (noise SD).
         load: Alerts in hand or waiting per operator.
 
     Returns:
@@ -203,9 +330,7 @@ def human_criterion(d_prime, d_prime_full, posterior, bias, automation_bias, loa
         shift = HUMAN_PRIOR_CAP
     if shift < -HUMAN_PRIOR_CAP:
         shift = -HUMAN_PRIOR_CAP
-    if load < 0.0:
-        load = 0.0
-    return 0.5 * d_prime + bias + shift - automation_bias * load
+    return 0.5 * d_prime + bias + shift - automation_bias(per_alert, most, load)
 
 
 @njit(cache=True)

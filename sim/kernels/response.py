@@ -11,10 +11,12 @@ import math
 from numba import njit
 
 __all__ = [
+    "BELOW_FIREBREAK",
     "DOCTRINE_ESCALATE_TO_DOMINATE",
     "DOCTRINE_PROPORTIONAL",
     "DOCTRINE_RESTRAINED",
     "MAX_RUNG",
+    "crossing_probability",
     "de_escalation_hazard_per_day",
     "ending_hazard_per_day",
     "escalation_hazard_per_day",
@@ -22,6 +24,9 @@ __all__ = [
     "response_rung",
     "severity_of_step",
     "severity_weight",
+    "signal_base",
+    "stakes_multiplier",
+    "step_base",
 ]
 
 DOCTRINE_RESTRAINED = 0
@@ -29,6 +34,103 @@ DOCTRINE_PROPORTIONAL = 1
 DOCTRINE_ESCALATE_TO_DOMINATE = 2
 
 MAX_RUNG = 7
+
+BELOW_FIREBREAK = 4
+"""The highest rung below the firebreak: machines and the ordinary hazards reach it; each step above it (5
+strategic non-nuclear, 6 nuclear signalling, 7 nuclear use) is a leadership decision of its own."""
+
+SIGNAL_FROM = 3
+"""Nuclear signalling (rung 6) is open from a limited kinetic incident on, without strategic strikes first
+(the alerts of 1962 and 1973 came in crises that never reached rung 5)."""
+SIGNALING = 6
+
+
+@njit(cache=True)
+def signal_base(own_posture, signaling):
+    """Base hazard of a jump to nuclear signalling (rung 6) from ``own_posture`` (per day): open at rungs 3-4.
+
+    Args:
+        own_posture: The actor's posture.
+        signaling: h_6, the signalling hazard.
+
+    Returns:
+        ``signaling`` at rungs ``SIGNAL_FROM``..``BELOW_FIREBREAK``, else 0 (at 5 the ordinary step is the one to 6).
+    """
+    if SIGNAL_FROM <= own_posture <= BELOW_FIREBREAK:
+        return signaling
+    return 0.0
+
+
+@njit(cache=True)
+def step_base(own_posture, base, strategic, signaling, use):
+    """Base hazard of a deliberate one-rung step up from ``own_posture`` (per day).
+
+    Below the firebreak (a step to rung 4 or less) the crisis hazard ``base``; the steps to 5, 6 and 7 have
+    hazards of their own.
+
+    Args:
+        own_posture: The actor's posture before the step.
+        base: h_e, base hazard of a step to rung 4 or less.
+        strategic: h_5, base hazard of the step from 4 to 5.
+        signaling: h_6, base hazard of the step from 5 to 6.
+        use: h_7, base hazard of the step from 6 to 7.
+
+    Returns:
+        The base hazard per day (0 at rung 7: there is no step above it).
+    """
+    if own_posture < BELOW_FIREBREAK:
+        return base
+    if own_posture == BELOW_FIREBREAK:
+        return strategic
+    if own_posture == BELOW_FIREBREAK + 1:
+        return signaling
+    if own_posture == BELOW_FIREBREAK + 2:
+        return use
+    return 0.0
+
+
+@njit(cache=True)
+def stakes_multiplier(factor, stakes):
+    """What an actor has at stake multiplies its threshold hazards and crossings: ``factor ** stakes``.
+
+    Args:
+        factor: sigma, the multiplier per stake (>= 1).
+        stakes: S, the number of stakes the actor has lost (0-3).
+
+    Returns:
+        The multiplier, >= 1.
+    """
+    return factor**stakes
+
+
+@njit(cache=True)
+def crossing_probability(rung, strategic, signaling, use, factor, stakes):
+    """Probability a leadership whose response calls for ``rung`` above the firebreak takes it.
+
+    ``min(1, q_rung * factor ** stakes)`` with q_5, q_6, q_7 the crossings with nothing at stake; 1 at or
+    below the firebreak (no threshold to cross).
+
+    Args:
+        rung: The rung considered.
+        strategic, signaling, use: q_5, q_6, q_7.
+        factor: sigma, the multiplier per stake.
+        stakes: S, the stakes the actor has lost.
+
+    Returns:
+        Probability in [0, 1].
+    """
+    if rung <= BELOW_FIREBREAK:
+        return 1.0
+    if rung == BELOW_FIREBREAK + 1:
+        q = strategic
+    elif rung == BELOW_FIREBREAK + 2:
+        q = signaling
+    else:
+        q = use
+    q *= stakes_multiplier(factor, stakes)
+    if q > 1.0:
+        q = 1.0
+    return q
 
 
 @njit(cache=True)
@@ -132,6 +234,8 @@ def de_escalation_hazard_per_day(base, resolve, own_posture, other_posture, hotl
 @njit(cache=True)
 def ending_hazard_per_day(base, level_decay, incident_gain, crisis_level, incidents, hotline_bonus):
     """Hazard that the crisis ends (per day): ``base * exp(-decay * (L - 1)) * (1 + gain * K) * (1 + bonus)``.
+
+    (``hotline_bonus`` is the hotline's assumed de-escalation bonus, ``policy.hotline.deescalation_bonus``.)
 
     Zero when the crisis level L is 0 (there is no crisis to end).
 

@@ -58,6 +58,11 @@ def _unknown(kind: str, value: str, known: dict) -> str:
 
 def _reference_problems(scn: Scenario) -> Iterator[Problem]:
     for zone_id, zone in scn.zones.items():
+        if zone.homeland is not None:
+            if zone.homeland not in scn.actors:
+                yield ("zones", zone_id, "homeland"), _unknown("actor", zone.homeland, scn.actors)
+            elif zone.kind != "theater":
+                yield ("zones", zone_id, "homeland"), "only a theater zone is a homeland"
         for i, other in enumerate(zone.adjacent):
             if other not in scn.zones:
                 yield ("zones", zone_id, "adjacent", i), _unknown("zone", other, scn.zones)
@@ -110,8 +115,30 @@ def _reference_problems(scn: Scenario) -> Iterator[Problem]:
             ("technology", "proliferation", "source_actor"),
             _unknown("actor", prolif.source_actor, scn.actors),
         )
+    yield from _dyad_problems(scn)
     for i, inject in enumerate(scn.injects):
         yield from _inject_problems(i, inject, scn)
+
+
+def _dyad_problems(scn: Scenario) -> Iterator[Problem]:
+    """A crisis dyad is two distinct adversaries, named once."""
+    seen: set[frozenset[str]] = set()
+    for i, pair in enumerate(scn.crisis_dyads):
+        unknown = False
+        for j, actor_id in enumerate(pair):
+            if actor_id not in scn.actors:
+                unknown = True
+                yield ("crisis_dyads", i, j), _unknown("actor", actor_id, scn.actors)
+        if unknown:
+            continue
+        a, b = pair
+        if a == b:
+            yield ("crisis_dyads", i, 1), "a crisis dyad is two different actors"
+        elif b not in scn.actors[a].adversaries and a not in scn.actors[b].adversaries:
+            yield ("crisis_dyads", i), f"'{a}' and '{b}' are not adversaries (name one in the other's adversaries)"
+        elif frozenset(pair) in seen:
+            yield ("crisis_dyads", i), f"the dyad {a}-{b} is named twice"
+        seen.add(frozenset(pair))
 
 
 def _zone_kind_problem(asset_id: str, asset, scn: Scenario) -> Iterator[Problem]:

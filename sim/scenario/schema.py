@@ -94,6 +94,18 @@ class ReviewTimeout(StrEnum):
     ENGAGE = "engage"
 
 
+class SelfDefense(StrEnum):
+    """What an actor's autonomous assets do, at machine speed, when they or their zone-mates are attacked."""
+
+    HOLD = "hold"
+    RETURN_FIRE = "return_fire"
+    DEFEND_ZONE = "defend_zone"
+
+
+SELF_DEFENSE_ORDER = (SelfDefense.HOLD, SelfDefense.RETURN_FIRE, SelfDefense.DEFEND_ZONE)
+"""Codes of the self-defence rules in the compiled engine (``SD_*``)."""
+
+
 class ActorKind(StrEnum):
     STATE = "state"
     THIRD_PARTY_STATE = "third_party_state"
@@ -170,6 +182,11 @@ class Zone(Strict):
     maritime: bool = Field(
         default=True,
         description="Theater zones: at sea (incidents-at-sea rules apply). Ignored for orbit zones.",
+    )
+    homeland: Identifier | None = Field(
+        default=None,
+        description="Theater zones: id of the actor whose homeland this zone is. An attack on that actor's assets "
+        "here strikes its homeland, which raises its stakes at the nuclear threshold (docs/model.md §13.3).",
     )
     position: tuple[FiniteFloat, FiniteFloat] | None = Field(
         default=None,
@@ -279,6 +296,12 @@ class Actor(Strict):
         description="Authority to act on a contact classified as hostile, by the actor's posture (rung) toward the "
         "contact's owner: shadow, warn, fire_at_identified_hostile or fire_at_threatening (a partial map keeps "
         "the other defaults).",
+    )
+    self_defense: SelfDefense = Field(
+        default=SelfDefense.DEFEND_ZONE,
+        description="Self-defence rule of engagement of the actor's autonomous assets (out of the loop, or on the "
+        "loop after the veto window): hold (no machine-speed answer), return_fire (an attacked asset answers its "
+        "attacker) or defend_zone (the attacked asset and its zone-mates answer the attacker).",
     )
     review_timeout: ReviewTimeout = Field(
         default=ReviewTimeout.HOLD,
@@ -491,6 +514,13 @@ class Hotline(Strict):
     reliability: Probability = Field(
         default=0.3, description="Probability a clarification is answered and believed (US-PRC: about 0.3)."
     )
+    deescalation_bonus: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=10.0,
+        description="Assumed relative rise of the de-escalation and crisis-ending hazards between two actors the "
+        "hotline links (talks help the sides climb down); 0 leaves the hotline only its race against responses.",
+    )
 
 
 class IncidentsAtSea(Strict):
@@ -656,7 +686,7 @@ class EncounterParameters(Strict):
         default=0.25, ge=0.0, le=5.0, description="Relative rise of the encounter rate per rung of the owner."
     )
     hostile_share_base: Probability = Field(
-        default=0.0005,
+        default=0.0002,
         description="Share of contacts that are truly hostile acts when the other side's posture toward the "
         "contact's target is rung 0.",
     )
@@ -721,8 +751,14 @@ class CommandParameters(Strict):
         default=0.3,
         ge=0.0,
         le=10.0,
-        description="Automation bias: the operator's criterion drops by this (noise SD) per alert waiting per "
-        "operator, so a loaded operator defers to the machine.",
+        description="Automation bias: at light load the operator's criterion drops by this (noise SD) per alert "
+        "in hand or waiting per operator, so a loaded operator defers to the machine.",
+    )
+    automation_bias_max: float = Field(
+        default=1.5,
+        ge=0.0,
+        le=10.0,
+        description="Automation bias saturates: no load lowers the operator's criterion by more than this (noise SD).",
     )
     response_latency_factor: dict[Autonomy, NonNegativeRate] = Field(
         default_factory=lambda: dict(DEFAULT_LATENCY_FACTOR),
@@ -876,11 +912,11 @@ class ResponseParameters(Strict):
         "posture toward it, is answered: the other reads the step as a provocation at that rung (8: never).",
     )
     crisis_onset_per_day: float = Field(
-        default=0.00012,
+        default=0.00024,
         ge=0.0,
         le=10.0,
-        description="Hazard that an actor at rung 0 toward an adversary also at rung 0 opens a crisis (rung 1), "
-        "per day.",
+        description="Hazard that a crisis dyad (crisis_dyads) at peace, both postures 0, opens a crisis, per day "
+        "and dyad (each side opens it at half this rate); pairs that are not crisis dyads never open one.",
     )
     deliberate_escalation_per_day: float = Field(
         default=0.01, ge=0.0, le=10.0, description="Base hazard of a deliberate one-rung escalation, per day."
@@ -902,6 +938,75 @@ class ResponseParameters(Strict):
     )
 
 
+class LeadershipParameters(Strict):
+    d_prime: float = Field(
+        default=3.0,
+        ge=0.0,
+        le=8.0,
+        description="Sensitivity d' of a leadership's reading of a provocation (its rung, whom to blame) with "
+        "unlimited time, noise SD.",
+    )
+    time_constant_hours: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=720.0,
+        description="Time pressure: a leadership with t hours to decide reads with d' x t / (t + this), hours.",
+    )
+    over_reading: Probability = Field(
+        default=0.02,
+        description="Share of provocations a leadership with unlimited time reads one rung higher than they are "
+        "(a worst-case reading); less time makes it larger.",
+    )
+
+
+class FlashParameters(Strict):
+    theater_exchanges: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description="Machine-speed chains: after this many exchanges with losses a chain is a battle, and its "
+        "further exchanges read as theater strikes (rung 4).",
+    )
+
+
+class FirebreakParameters(Strict):
+    strategic_per_day: float = Field(
+        default=0.00005,
+        ge=0.0,
+        le=10.0,
+        description="Base hazard of a deliberate step from rung 4 to 5 (strategic non-nuclear strikes), per day.",
+    )
+    signaling_per_day: float = Field(
+        default=0.0001,
+        ge=0.0,
+        le=10.0,
+        description="Base hazard of a deliberate move to rung 6 (nuclear signalling), per day: from rung 5, or "
+        "straight from rungs 3-4 (signalling needs no strategic strikes first).",
+    )
+    use_per_day: float = Field(
+        default=0.00001, ge=0.0, le=10.0, description="Base hazard of a deliberate step from 6 to 7 (nuclear use)."
+    )
+    cross_strategic: Probability = Field(
+        default=0.01,
+        description="Probability a leadership whose response calls for rung 5 takes it (else it considers a "
+        "rung less), with nothing at stake.",
+    )
+    cross_signaling: Probability = Field(
+        default=0.05, description="Same, for a response that calls for rung 6 (nuclear signalling)."
+    )
+    cross_use: Probability = Field(default=0.002, description="Same, for a response that calls for rung 7.")
+    stakes_factor: float = Field(
+        default=2.0,
+        ge=1.0,
+        le=100.0,
+        description="Multiplier of the threshold hazards and crossing probabilities per stake an actor has lost "
+        "(a strategic satellite lost or an alarm believed, its homeland struck, half its fleet lost).",
+    )
+    losing_share: Fraction = Field(
+        default=0.5, description="Share of its ships lost from which an actor counts as losing at sea (a stake)."
+    )
+
+
 class Parameters(Strict):
     encounters: EncounterParameters = Field(default_factory=EncounterParameters, description="Encounter process.")
     command: CommandParameters = Field(default_factory=CommandParameters, description="Command and control.")
@@ -910,6 +1015,13 @@ class Parameters(Strict):
     warning: WarningParameters = Field(default_factory=WarningParameters, description="Early-warning false alarms.")
     response: ResponseParameters = Field(default_factory=ResponseParameters, description="Responses and hazards.")
     ending: EndingParameters = Field(default_factory=EndingParameters, description="How crises end.")
+    leadership: LeadershipParameters = Field(
+        default_factory=LeadershipParameters, description="Leaderships' reading of provocations under time pressure."
+    )
+    flash: FlashParameters = Field(default_factory=FlashParameters, description="Machine-speed chains.")
+    firebreak: FirebreakParameters = Field(
+        default_factory=FirebreakParameters, description="The nuclear firebreak: the steps to rungs 5, 6 and 7."
+    )
 
 
 class MonteCarlo(Strict):
@@ -936,6 +1048,12 @@ class Scenario(Strict):
     assets: dict[Identifier, Asset] = Field(default_factory=dict, description="Assets by id.")
     technology: Technology = Field(default_factory=Technology, description="The technology layer.")
     policy: Policy = Field(default_factory=Policy, description="Policy levers.")
+    crisis_dyads: list[tuple[Identifier, Identifier]] = Field(
+        default_factory=list,
+        max_length=limits.MAX_ACTORS * limits.MAX_ACTORS,
+        description="Pairs of adversaries whose peace can break into a crisis at the onset hazard "
+        "(parameters.response.crisis_onset_per_day), e.g. [[USA, PRC]]; other pairs at peace stay at peace.",
+    )
     injects: list[Inject] = Field(default_factory=list, description="Scheduled events.")
     parameters: Parameters = Field(default_factory=Parameters, description="Model parameters (see docs/model.md).")
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo, description="Monte Carlo defaults.")

@@ -130,6 +130,49 @@ VARIANTS = {
         },
         "injects": [{"kind": "asat_test", "at_hours": 6, "actor": "BLU", "zone": "geo", "debris": 500}],
     },
+    "chains": {
+        "actors": {
+            "BLU": {"autonomy": "out_of_the_loop", "self_defense": "defend_zone", "decision_latency_hours": 2.0},
+            "RED": {"autonomy": "on_the_loop", "self_defense": "defend_zone", "operators": 2},
+        },
+        "assets": {
+            "blu_swarm": {"size": 200},
+            "blu_second": {"kind": "naval_group", "owner": "BLU", "zone": "sea", "ships": 3},
+            "red_second": {"kind": "drone_swarm", "owner": "RED", "zone": "sea", "size": 120},
+        },
+        "policy": {"hotline": {"latency_hours": 0.1, "reliability": 0.9}},
+        "parameters": {
+            "command": {"machine_latency_seconds": 600.0, "veto_window_seconds": 1800.0, "error_discovery_hours": 0.2},
+            "flash": {"theater_exchanges": 2},
+            "leadership": {"over_reading": 0.2, "time_constant_hours": 4.0},
+        },
+    },
+    "firebreak": {
+        "zones": {"sea": {"homeland": "BLU"}},
+        "actors": {
+            "BLU": {"initial_rung": 0, "doctrine": "escalate_to_dominate", "resolve": 0.9, "risk_tolerance": 0.9},
+            "RED": {"initial_rung": 0, "autonomy": "out_of_the_loop"},
+        },
+        "crisis_dyads": [["BLU", "RED"]],
+        "parameters": {
+            "response": {"crisis_onset_per_day": 2.0},
+            "firebreak": {
+                "strategic_per_day": 0.2,
+                "signaling_per_day": 0.2,
+                "use_per_day": 0.1,
+                "cross_strategic": 0.3,
+                "cross_signaling": 0.3,
+                "cross_use": 0.2,
+                "stakes_factor": 1.5,
+                "losing_share": 0.2,
+            },
+            "leadership": {"over_reading": 0.1, "d_prime": 1.0},
+        },
+        "injects": [
+            {"kind": "attack", "at_hours": 30, "attacker": "red_asat", "target": "blu_ew"},
+            {"kind": "false_alarm", "at_hours": 40, "actor": "RED", "blamed": "BLU"},
+        ],
+    },
 }
 """Small scenarios, each stressing one part of the model (the 'busy' duel with changes deep-merged)."""
 

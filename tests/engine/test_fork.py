@@ -65,3 +65,34 @@ def test_futures_differ_and_do_not_depend_on_threads(shipped):
     two = continue_from(state, 300, seed=99, threads=2)
     assert one.outcomes() == two.outcomes()
     assert len({o.max_rung for o in one.outcomes()}) > 1
+
+
+def _answers_in_flight(model) -> int:
+    """Machine-speed answers suspended in simpy's queue (waiting out machine latency or a veto window)."""
+    count = 0
+    for _, _, _, event in model.env._queue:
+        for callback in event.callbacks or ():
+            generator = getattr(getattr(callback, "__self__", None), "_generator", None)
+            count += generator is not None and generator.gi_code.co_name == "_answer"
+    return count
+
+
+def test_fork_in_the_middle_of_a_machine_speed_chain():
+    """Answers waiting out a ten-minute machine latency or a half-hour veto window at a tick's end: the fork
+    carries the chain (who has answered, its cause, its level) and its pending answers, and the original's
+    future reproduces the run."""
+    scenario = variant("chains")
+    forks = 0
+    for run in range(60):
+        model = EscalationModel(scenario, seed=SEED, run=run)
+        for tick in range(1, 72):
+            model.step()
+            if _answers_in_flight(model):
+                state = snapshot(model)
+                future = continue_from(state, 3, first_run=run - 1).outcome(1)
+                assert future == run_once(scenario, SEED, run), (run, tick)
+                forks += 1
+                break
+        if forks >= 4:
+            break
+    assert forks >= 2, "some fork should catch a chain in flight"

@@ -39,6 +39,8 @@ def golden_summary(name: str) -> dict:
         "satellites_lost": sum(o.satellites_lost for o in outcomes),
         "debris": sum(o.debris for o in outcomes),
         "severity": sum(o.severity for o in outcomes),
+        "flash_chains": sum(o.flash_chains for o in outcomes),
+        "flash_max_rungs": [o.flash_max_rungs for o in outcomes],
         "p_max_rung_at_least": [round(p.p, 12) for p in result.summary.max_rung_at_least],
     }
 

@@ -15,6 +15,7 @@ CHECK = settings(deadline=None, max_examples=300)
 UNIT = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
 P01 = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 RUNG = st.integers(min_value=0, max_value=7)
+RATE = st.floats(min_value=0.0, max_value=10.0, allow_nan=False)
 DOCTRINE = st.sampled_from([rk.DOCTRINE_RESTRAINED, rk.DOCTRINE_PROPORTIONAL, rk.DOCTRINE_ESCALATE_TO_DOMINATE])
 
 
@@ -187,3 +188,40 @@ def test_severity_up_then_down(a, b):
     assert down == -2.0 * (hi - lo)
     assert up + down >= 0.0  # climbing always weighs more than coming back down
     assert (up + down == 0.0) == (lo == hi)
+
+
+# --------------------------------------------------------------------------- the firebreak
+
+
+@given(st.integers(0, 7), RATE, RATE, RATE, RATE)
+def test_each_step_above_the_firebreak_has_a_hazard_of_its_own(own, base, h5, h6, h7):
+    got = rk.step_base(own, base, h5, h6, h7)
+    assert got == (base if own < 4 else h5 if own == 4 else h6 if own == 5 else h7 if own == 6 else 0.0)
+
+
+@given(st.integers(0, 7), RATE)
+def test_nuclear_signalling_is_open_from_a_limited_kinetic_incident_without_strategic_strikes(own, h6):
+    """The alerts of 1962 and 1973 came in crises that never reached rung 5: the jump to 6 is open at 3-4."""
+    assert rk.signal_base(own, h6) == (h6 if 3 <= own <= 4 else 0.0)
+
+
+@given(
+    st.integers(5, 7),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(1.0, 10.0),
+    st.integers(0, 3),
+)
+def test_crossing_probability_grows_with_the_stakes_and_is_a_probability(rung, q5, q6, q7, factor, stakes):
+    got = rk.crossing_probability(rung, q5, q6, q7, factor, stakes)
+    q = {5: q5, 6: q6, 7: q7}[rung]
+    assert got == pytest.approx(min(1.0, q * factor**stakes), rel=1e-12)
+    assert 0.0 <= got <= 1.0
+    assert rk.crossing_probability(rung, q5, q6, q7, factor, stakes + 1) >= got
+
+
+def test_below_the_firebreak_there_is_no_threshold_to_cross():
+    for rung in range(0, 5):
+        assert rk.crossing_probability(rung, 0.0, 0.0, 0.0, 3.0, 0) == 1.0
+    assert rk.stakes_multiplier(3.0, 0) == 1.0 and rk.stakes_multiplier(3.0, 2) == 9.0

@@ -104,6 +104,10 @@ def test_attack_on_early_warning_satellites_raises_strategic_escalation(shipped)
     )
     attack = AttackInject(kind="attack", at_hours=24, attacker=asat, target=target)
     attacked = changed(base, lambda s: s.injects.append(attack))
-    p5_base = np.mean([o.max_rung >= 5 for o in outcomes(base)])
-    p5_attacked = np.mean([o.max_rung >= 5 for o in outcomes(attacked)])
-    assert p5_attacked > p5_base + 0.1, (p5_base, p5_attacked)
+    # read as strategic (entanglement): the victim's leadership answers a rung-5 provocation; the firebreak
+    # holds most answers at theater strikes (§13.3), so P(>= 4) jumps and P(>= 5) rises
+    base_runs, attacked_runs = outcomes(base), outcomes(attacked)
+    p4_base, p4_attacked = (np.mean([o.max_rung >= 4 for o in runs]) for runs in (base_runs, attacked_runs))
+    p5_base, p5_attacked = (np.mean([o.max_rung >= 5 for o in runs]) for runs in (base_runs, attacked_runs))
+    assert p4_attacked > p4_base + 0.1, (p4_base, p4_attacked)
+    assert p5_attacked > p5_base, (p5_base, p5_attacked)

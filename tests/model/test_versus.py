@@ -23,6 +23,8 @@ SHADOW = {str(k): "shadow" for k in range(8)}
 WARN = {str(k): "warn" for k in range(8)}
 SHARP_OPERATORS = {"operator_d_prime": 8.0, "operator_time_constant_seconds": 0.01, "automation_bias_per_alert": 0.0}
 """Operators who, given any time at all, see almost exactly what a contact is."""
+OPEN_FIREBREAK = {"cross_strategic": 1.0, "cross_signaling": 1.0, "cross_use": 1.0}
+"""Leaderships that always take the rung their response calls for (the firebreak out of the way, §13.3)."""
 ENDURING = {"red_swarm": {"size": 10000}, "blu_ships": {"ships": 100, "air_defense": 0}}
 """Forces too large to be used up in a test: every flagged contact can still be engaged."""
 
@@ -284,7 +286,7 @@ def test_attack_on_early_warning_satellite_is_read_as_strategic():
     scn = duel(
         assets={"red_asat": {"kill_probability": 1.0}},
         injects=[{"kind": "attack", "at_hours": 5, "attacker": "red_asat", "target": "blu_ew"}],
-        parameters={"encounters": NO_CONTACTS},
+        parameters={"encounters": NO_CONTACTS, "firebreak": OPEN_FIREBREAK},
     )
     model = run(scn)
     assert model.assets["blu_ew"].operational is False
@@ -327,7 +329,11 @@ def test_a_false_alarm_goes_down_the_warning_chain(warning, outcome):
     scn = duel(
         actors={"BLU": {"initial_rung": 0}},
         injects=[{"kind": "false_alarm", "at_hours": 2, "actor": "BLU", "blamed": "RED"}],
-        parameters={"encounters": NO_CONTACTS, "warning": {**warning, "false_alarms_per_year": 0.0}},
+        parameters={
+            "encounters": NO_CONTACTS,
+            "warning": {**warning, "false_alarms_per_year": 0.0},
+            "firebreak": OPEN_FIREBREAK,
+        },
     )
     model = run(scn)
     assert len(kinds(model, "false_alarm")) == 1

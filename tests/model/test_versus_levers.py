@@ -148,6 +148,7 @@ def _counterspace(compliance: float | None, debris: int = 500):
             "encounters": NO_CONTACTS,
             "space": {"counterspace_rung": 2, "fragment_hit_per_day": 0.0},
             "response": {"deliberate_escalation_per_day": 10.0},
+            "firebreak": {"cross_strategic": 1.0, "cross_signaling": 1.0, "cross_use": 1.0},
         },
         technology={"balance_gain": 0.0},
         time={"horizon_hours": 24, "tick_hours": 1},

@@ -29,6 +29,7 @@ from sim.vocabulary import (
     END_STATES,
     OF_END_HOURS,
     OF_SEVERITY,
+    OF_SHOT_TO_RUNG4,
     OI_CONTACTS,
     OI_DEBRIS,
     OI_DRAWN_IN,
@@ -36,6 +37,8 @@ from sim.vocabulary import (
     OI_END_STATE,
     OI_ENG_FALSE,
     OI_ENG_TRUE,
+    OI_FLASH_CHAINS,
+    OI_FLASH_MAX_RUNGS,
     OI_INADVERTENT,
     OI_MAX_RUNG,
     OI_ROOT,
@@ -111,6 +114,9 @@ class BatchOutcomes:
             end_hours=float(f[OF_END_HOURS]),
             end_state=END_STATES[int(r[OI_END_STATE])],
             crisis_level=self.trajectories[i].copy(),
+            flash_chains=int(r[OI_FLASH_CHAINS]),
+            flash_max_rungs=int(r[OI_FLASH_MAX_RUNGS]),
+            hours_first_shot_to_rung4=float(f[OF_SHOT_TO_RUNG4]),
         )
 
     def outcomes(self) -> list[RunOutcome]:

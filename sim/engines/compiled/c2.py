@@ -12,7 +12,7 @@ from numba import njit
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import asset_entity, chain1, draw, operational, overflow, record, schedule, spawn
 from sim.engines.compiled.engagement import engage
-from sim.engines.compiled.workspace import FS_NOW, IS_BLIND, IS_CONTACTS
+from sim.engines.compiled.workspace import CI_EXCHANGES, FS_NOW, IS_BLIND, IS_CONTACTS
 from sim.kernels import combat, command, perception
 from sim.kernels.rng import bernoulli, choice_index, exponential, triangular
 
@@ -125,7 +125,7 @@ def resume_strike(ta, w, slot):
     if row[ly.PI_C] != 0 or not (operational(ta, w, asset) and operational(ta, w, other)):
         return
     log_id = record(w, ly.L_STRIKE, -1, asset, other, 0, 0, 0, 0)
-    engage(ta, w, other, asset, True, log_id, ly.HOW_STRIKE, False, True)
+    engage(ta, w, other, asset, True, log_id, ly.HOW_STRIKE, False, True, -1)
 
 
 @njit(cache=True, _nrt=False)
@@ -167,7 +167,7 @@ def _judgement(ta, w, owner, hostile, posterior, seconds, bias):
     p = ta.params[0]
     d_prime = perception.human_d_prime(p.operator_d_prime, seconds, p.operator_tau)
     lam = perception.human_criterion(
-        d_prime, p.operator_d_prime, posterior, bias, p.automation_bias, _load(ta, w, owner)
+        d_prime, p.operator_d_prime, posterior, bias, p.automation_bias, p.automation_max, _load(ta, w, owner)
     )
     return perception.p_human_approves(hostile, d_prime, lam)
 
@@ -207,6 +207,52 @@ def _release(w, actor, slot):
     schedule(w, 0.0, ly.NORMAL, ly.EV_RELEASE, actor)
 
 
+@njit(cache=True, _nrt=False, inline="always")
+def _veto_start(ta, w, slot, owner, entity, hostile, posterior):
+    """``CommandPipeline.veto_window`` up to its wait: take a free operator and judge (flags: 1 vetoed, 2 free)."""
+    p = ta.params[0]
+    row = w.proc_i[slot]
+    free = w.users[owner] < ta.actors[owner].operators and w.qlen[owner] == 0
+    vetoed = False
+    if free:
+        w.users[owner] += 1
+        w.busy_tracks[owner] += row[ly.PI_TRACKS]
+        p_go = _judgement(ta, w, owner, hostile, posterior, p.veto_seconds, p.operator_bias_on)
+        vetoed = not bernoulli(draw(w, entity, ly.P_VETO), p_go)
+    row[ly.PI_E] = (1 if vetoed else 0) + (2 if free else 0)
+    row[ly.PI_STATE] = ly.ST_VETO
+    schedule(w, p.veto_seconds / 3600.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
+
+
+@njit(cache=True, _nrt=False)
+def resume_answer(ta, w, slot):
+    """``MachineSpeed._answer``: machine latency out of the loop, else the veto window; then the engagement."""
+    row = w.proc_i[slot]
+    asset, attacker, chain = row[ly.PI_A], row[ly.PI_B], row[ly.PI_C]
+    owner = ta.assets[asset].owner
+    state = row[ly.PI_STATE]
+    if state == ly.ST_START:
+        if w.autonomy[asset] == ly.AUT_OUT:
+            row[ly.PI_STATE] = ly.ST_MACHINE
+            schedule(w, ta.params[0].machine_seconds / 3600.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
+        else:
+            _veto_start(ta, w, slot, owner, asset_entity(ta, asset), True, ly.SELF_DEFENSE_PRIOR)
+        return
+    row[ly.PI_STATE] = ly.ST_DONE
+    how = ly.HOW_ANSWER_MACHINE
+    if state == ly.ST_VETO:
+        flags = row[ly.PI_E]
+        if flags & 2:
+            _release(w, owner, slot)
+        if flags & 1:
+            record(w, ly.L_ANSWER_VETOED, -1, asset, attacker, chain, 0, 0, 0)
+            return
+        how = ly.HOW_ANSWER_NO_VETO if flags & 2 else ly.HOW_ANSWER_NO_FREE
+    if operational(ta, w, asset) and operational(ta, w, attacker):
+        w.chain_i[chain, CI_EXCHANGES] += 1
+        engage(ta, w, asset, attacker, True, row[ly.PI_D], how, False, False, chain)
+
+
 @njit(cache=True, _nrt=False)
 def resume_decision(ta, w, slot):
     """``CommandPipeline._engagement_decision`` (with ``_veto_window`` and ``_operator_review``)."""
@@ -222,16 +268,7 @@ def resume_decision(ta, w, slot):
             row[ly.PI_STATE] = ly.ST_MACHINE
             schedule(w, p.machine_seconds / 3600.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
         elif autonomy == ly.AUT_ON:
-            free = w.users[owner] < ta.actors[owner].operators and w.qlen[owner] == 0
-            vetoed = False
-            if free:
-                w.users[owner] += 1
-                w.busy_tracks[owner] += row[ly.PI_TRACKS]
-                p_go = _judgement(ta, w, owner, hostile, w.proc_f[slot, ly.PF_Z], p.veto_seconds, p.operator_bias_on)
-                vetoed = not bernoulli(draw(w, entity, ly.P_VETO), p_go)
-            row[ly.PI_E] = (1 if vetoed else 0) + (2 if free else 0)
-            row[ly.PI_STATE] = ly.ST_VETO
-            schedule(w, p.veto_seconds / 3600.0, ly.NORMAL, ly.EV_TIMEOUT, slot)
+            _veto_start(ta, w, slot, owner, entity, hostile, w.proc_f[slot, ly.PF_Z])
         else:
             row[ly.PI_STATE] = ly.ST_QUEUED
             row[ly.PI_F] = ly.REQ_WAITING
@@ -320,4 +357,4 @@ def _decided(ta, w, slot, approved, how):
         strike = row[ly.PI_H]
         if strike >= 0:
             w.proc_i[strike, ly.PI_C] |= ly.STRIKE_ENGAGED
-        engage(ta, w, asset, other, hostile, log_id, how, False, False)
+        engage(ta, w, asset, other, hostile, log_id, how, False, False, -1)

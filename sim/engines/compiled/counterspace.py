@@ -51,6 +51,8 @@ def breach(ta, w, actor, cause_id):
                 -1,
                 math.nan,
                 -1,
+                math.nan,
+                -1,
             )
 
 
@@ -97,6 +99,18 @@ def direct_ascent_strike(ta, w, actor, target_actor, root, node):
         clarifier = -1
         discovery = math.nan
     schedule_response(
-        ta, w, victim, actor, provocation, why_root, why_node, w.autonomy[target], clarifier, discovery, -1
+        ta,
+        w,
+        victim,
+        actor,
+        provocation,
+        why_root,
+        why_node,
+        w.autonomy[target],
+        clarifier,
+        discovery,
+        -1,
+        math.nan,
+        -1,
     )
     call_allies(ta, w, victim, actor, provocation, why_root, why_node)

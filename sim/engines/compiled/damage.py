@@ -8,7 +8,7 @@ from numba import njit
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import draw
-from sim.engines.compiled.workspace import IS_DEBRIS
+from sim.engines.compiled.workspace import HIT_STRATEGIC, IS_DEBRIS
 from sim.kernels.rng import exponential
 
 
@@ -24,6 +24,8 @@ def disable_satellite(ta, w, target):
     w.disabled[target] = 1
     owner = ta.assets[target].owner
     w.losses[owner, 2] += 1
+    if ta.assets[target].strategic != 0:
+        w.hit[owner, HIT_STRATEGIC] = 1
     if ta.assets[target].role == ly.ROLE_ISR:
         w.isr_lost[owner] += 1
 

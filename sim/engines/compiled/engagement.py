@@ -10,27 +10,50 @@ from numba import njit
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import asset_entity, chain1, chain2, draw, extend, record
 from sim.engines.compiled.damage import add_fragments, disable_satellite, discovery_hours
-from sim.engines.compiled.responses import attribute, call_allies, schedule_response
-from sim.engines.compiled.workspace import IS_ENG_FALSE, IS_ENG_TRUE, IS_STRIKES
+from sim.engines.compiled.flash import after_attack, exchange_made
+from sim.engines.compiled.responses import attribute, call_allies, response_latency, schedule_response
+from sim.engines.compiled.workspace import (
+    CI_KINETIC,
+    CI_NODE,
+    CI_ROOT,
+    FS_FIRST_SHOT,
+    FS_NOW,
+    HIT_HOMELAND,
+    IS_ENG_FALSE,
+    IS_ENG_TRUE,
+    IS_STRIKES,
+)
 from sim.kernels import combat, space
+from sim.kernels.response import BELOW_FIREBREAK
 
 
 @njit(cache=True, _nrt=False)
-def engage(ta, w, asset, other, hostile, cause_id, how, ordered, strike):
-    """Resolve an attack by ``asset`` on ``other`` and start the victim's response (``Engagements.engage``)."""
+def engage(ta, w, asset, other, hostile, cause_id, how, ordered, strike, chain):
+    """Resolve an attack by ``asset`` on ``other``, start the victim's response and its machine-speed answers
+    (``Engagements.engage``; ``chain`` is the chain the attack is an exchange of, -1 for none)."""
     if strike:
         w.iscal[IS_STRIKES] += 1
     elif hostile:
         w.iscal[IS_ENG_TRUE] += 1
     else:
         w.iscal[IS_ENG_FALSE] += 1
+    if math.isnan(w.fscal[FS_FIRST_SHOT]):
+        w.fscal[FS_FIRST_SHOT] = w.fscal[FS_NOW]
     attacker = ta.assets[asset].owner
     victim = ta.assets[other].owner
     w.attacked[attacker] = 1
+    if ta.zones[ta.assets[other].zone].homeland == victim:
+        w.hit[victim, HIT_HOMELAND] = 1
     losses = _resolve(ta, w, asset, other)
     provocation = _provocation(ta, other, losses)
+    if chain >= 0:
+        if losses > 0:
+            w.chain_i[chain, CI_KINETIC] += 1
+        if w.chain_i[chain, CI_KINETIC] >= ta.params[0].theater_exchanges:
+            provocation = max(provocation, BELOW_FIREBREAK)
     log_id = record(w, ly.L_ENGAGE, chain1(w, cause_id), asset, other, how, losses, 0, 0)
-    blamed, misattributed = attribute(ta, w, asset, victim)
+    latency = response_latency(ta, w, victim, w.autonomy[other])
+    blamed, misattributed = attribute(ta, w, asset, victim, latency)
     intended = max(w.posture[attacker, victim], ly.PROVOCATION_KINETIC)
     if not hostile:
         root, node = ly.ROOT_MISIDENTIFICATION, chain2(w, cause_id, log_id)
@@ -48,6 +71,10 @@ def engage(ta, w, asset, other, hostile, cause_id, how, ordered, strike):
         root, node = ly.ROOT_DELIBERATE, chain2(w, cause_id, log_id)
         clarifier = -1
         discovery = math.nan
+    elif chain >= 0:
+        root, node = w.chain_i[chain, CI_ROOT], extend(w, w.chain_i[chain, CI_NODE], log_id)
+        clarifier = -1
+        discovery = math.nan
     else:
         hostile_side, target_side = (attacker, victim) if strike else (victim, attacker)
         root = w.last_root[hostile_side, target_side]
@@ -59,8 +86,13 @@ def engage(ta, w, asset, other, hostile, cause_id, how, ordered, strike):
         discovery = math.nan
     if misattributed:
         record(w, ly.L_ATTRIBUTION, chain1(w, log_id), victim, blamed, 0, 0, 0, 0)
-    schedule_response(ta, w, victim, blamed, provocation, root, node, w.autonomy[other], clarifier, discovery, -1)
+    pending = schedule_response(
+        ta, w, victim, blamed, provocation, root, node, w.autonomy[other], clarifier, discovery, -1, latency, chain
+    )
     call_allies(ta, w, victim, blamed, provocation, root, node)
+    if chain >= 0:
+        exchange_made(ta, w, asset, other, chain, provocation, log_id)
+    after_attack(ta, w, asset, other, chain, root, node, losses, log_id, pending)
 
 
 @njit(cache=True, _nrt=False)

@@ -30,16 +30,28 @@ from sim.engines.compiled.heap import heap_push
 from sim.engines.compiled.loop import initial_crisis_level, outcome_arrays, run_ticks, write_outcome
 from sim.engines.compiled.tables import CompiledScenario
 from sim.engines.compiled.workspace import (
+    CAP_CHAINS,
     CAP_HEAP,
     CAP_LOG,
     CAP_NODES,
     CAP_PROCS,
     CAP_QUEUE,
     CAP_RESPONSES,
+    CF_START,
+    CF_TOP,
+    CI_EXCHANGES,
+    CI_KINETIC,
+    CI_LEVEL0,
+    CI_NODE,
+    CI_ROOT,
+    CI_TOP,
     DEFAULT_CAPS,
     FS_END,
+    FS_FIRST_SHOT,
     FS_NOW,
     FS_SEVERITY,
+    HIT_HOMELAND,
+    HIT_STRATEGIC,
     IS_BLIND,
     IS_BROKEN,
     IS_COLLISIONS,
@@ -49,8 +61,10 @@ from sim.engines.compiled.workspace import (
     IS_END_STATE,
     IS_ENG_FALSE,
     IS_ENG_TRUE,
+    IS_FLASH_MAX,
     IS_INADVERTENT,
     IS_LOG,
+    IS_NCHAIN,
     IS_NLOG,
     IS_NNODE,
     IS_NPROC,
@@ -58,9 +72,12 @@ from sim.engines.compiled.workspace import (
     IS_STATUS,
     IS_STRIKES,
     IS_TICK,
+    RF_DUE,
+    RF_LATENCY,
     RI_ACTOR,
     RI_BLAMED,
     RI_CANCELLED,
+    RI_CHAIN,
     RI_NODE,
     RI_OBLIGATION,
     RI_PENDING,
@@ -151,7 +168,9 @@ class _Builder:
         w.resp_i[r, RI_CANCELLED] = int(pending.cancelled)
         w.resp_i[r, RI_PENDING] = int(pending.id in self.model.pending.responses)
         w.resp_i[r, RI_OBLIGATION] = -1 if pending.obligation is None else pending.obligation
-        w.resp_f[r] = pending.due_hours
+        w.resp_i[r, RI_CHAIN] = pending.chain
+        w.resp_f[r, RF_DUE] = pending.due_hours
+        w.resp_f[r, RF_LATENCY] = pending.latency_hours
         self.responses[id(pending)] = r
         return r
 
@@ -213,6 +232,12 @@ class _Builder:
                 row[ly.PI_H] = int(f["delivered"])
                 w.proc_f[slot, ly.PF_X] = f["latency"]
                 w.proc_f[slot, ly.PF_Y] = f["message"].sent_hours
+        elif name == "_answer":
+            row[ly.PI_KIND] = ly.PROC_ANSWER
+            row[ly.PI_A], row[ly.PI_B] = self.asset[f["asset"].key], self.asset[f["attacker"].key]
+            row[ly.PI_C], row[ly.PI_D] = f["chain"].id, f["log_id"]
+            row[ly.PI_TRACKS] = 1
+            self._veto_state(row, gen, started)
         elif name == "_engagement_decision":
             contact = f["contact"]
             row[ly.PI_KIND] = ly.PROC_DECISION
@@ -223,15 +248,8 @@ class _Builder:
             w.proc_f[slot, ly.PF_Z] = f["posterior"]
             row[ly.PI_TRACKS] = f["tracks"]
             sub = gen.gi_yieldfrom
-            if not started:
-                pass
-            elif sub is None:
-                row[ly.PI_STATE] = ly.ST_MACHINE
-            elif sub.gi_code.co_name == "_veto_window":
-                g = sub.gi_frame.f_locals
-                row[ly.PI_STATE] = ly.ST_VETO
-                free = "request" in g
-                row[ly.PI_E] = int(free and bool(g["vetoed"])) + 2 * int(free)
+            if not started or sub is None or sub.gi_code.co_name == "veto_window":
+                self._veto_state(row, gen, started)
             else:
                 g = sub.gi_frame.f_locals
                 request = g["request"]
@@ -249,6 +267,20 @@ class _Builder:
         else:
             raise NotImplementedError(f"cannot fork a model with a pending {name} process")
         return slot
+
+    @staticmethod
+    def _veto_state(row, gen, started: bool) -> None:
+        """The state of a process that waits out machine latency or a veto window (decision or answer)."""
+        sub = gen.gi_yieldfrom
+        if not started:
+            return
+        if sub is None:
+            row[ly.PI_STATE] = ly.ST_MACHINE
+            return
+        g = sub.gi_frame.f_locals
+        row[ly.PI_STATE] = ly.ST_VETO
+        free = "request" in g
+        row[ly.PI_E] = int(free and bool(g["vetoed"])) + 2 * int(free)
 
     def push(self, time: float, priority: int, kind: int, slot: int) -> None:
         w = self.w
@@ -291,7 +323,7 @@ def snapshot(model, caps: tuple[int, ...] | None = None) -> ModelState:
     from simpy.resources.resource import Release, Request
 
     cs = as_compiled(model.spec)
-    need = (len(model.env._queue) + 64, 0, 0, 0, 2 * len(model.log) + 64, 0)
+    need = (len(model.env._queue) + 64, 0, 0, 0, 2 * len(model.log) + 64, 0, len(model.flash.chains) + 16)
     base = np.maximum(np.asarray(caps or DEFAULT_CAPS, np.int64), np.asarray(need, np.int64))
     while True:
         try:
@@ -332,6 +364,7 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
     w.fscal[FS_NOW] = model.env.now
     w.fscal[FS_SEVERITY] = model.severity
     w.fscal[FS_END] = model.end_hours
+    w.fscal[FS_FIRST_SHOT] = model.first_shot_hours
     for (entity, purpose), counter in model.draws.counters.items():
         w.counters[entity, purpose] = counter
     for i, key in enumerate(cs.actor_keys):
@@ -344,6 +377,7 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         w.isr_lost[i] = a.isr_lost
         w.violated[i] = int(a.violation_detected)
         w.losses[i] = (a.losses["drones"], a.losses["ships"], a.losses["satellites"])
+        w.hit[i, HIT_STRATEGIC], w.hit[i, HIT_HOMELAND] = int(a.strategic_hit), int(a.homeland_hit)
         for j in range(len(cs.actor_keys)):
             w.posture[i, j] = model.posture[i][j]
             cause = model.last_cause[i][j]
@@ -375,6 +409,7 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         if change.crisis_after > change.crisis_before and change.crisis_after >= 3 and change.cause.inadvertent:
             w.iscal[IS_INADVERTENT] = 1
     w.history[: len(model.crisis_level_history)] = model.crisis_level_history
+    _fill_chains(b)
     # pending strikes by contact, so a decision can mark its contact's strike
     for _, _, _, event in model.env._queue:
         proc = _process_of(event)
@@ -388,7 +423,7 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
             b.push(time, ly.URGENT, ly.EV_INIT, b.process(_process_of(event)))
         elif isinstance(event, Request):
             sub = event.proc._generator.gi_yieldfrom
-            if sub is not None and sub.gi_code.co_name == "_veto_window":
+            if sub is not None and sub.gi_code.co_name == "veto_window":
                 continue  # an on-the-loop operator taken at once: nothing waits on the event
             b.push(time, ly.NORMAL, ly.EV_REQUEST, b.process(event.proc))
         elif isinstance(event, Release):
@@ -424,6 +459,24 @@ def _fill(b: _Builder, Condition, Initialize, Process, Timeout, Release, Request
         w.proc_i[slot, ly.PI_STATE] = ly.ST_WAIT
         w.proc_i[slot, ly.PI_A] = b.response(point.pending)
         b.push(model.env.now, ly.NORMAL, ly.EV_TIMEOUT, slot)
+
+
+def _fill_chains(b: _Builder) -> None:
+    """The machine-speed chains so far: their causes, levels, exchanges and who has answered."""
+    model, w = b.model, b.w
+    chains = model.flash.chains
+    if len(chains) >= w.chain_i.shape[0] - 1:
+        raise OverflowError
+    w.iscal[IS_NCHAIN] = len(chains)
+    w.iscal[IS_FLASH_MAX] = model.flash.max_rise
+    for c, chain in enumerate(chains):
+        w.chain_i[c, CI_ROOT] = ROOT_CAUSES.index(chain.cause.root)
+        w.chain_i[c, CI_NODE] = b.chain(chain.cause.chain)
+        w.chain_i[c, CI_LEVEL0], w.chain_i[c, CI_TOP] = chain.level_before, chain.top_level
+        w.chain_i[c, CI_EXCHANGES], w.chain_i[c, CI_KINETIC] = chain.exchanges, chain.kinetic
+        w.chain_f[c, CF_START], w.chain_f[c, CF_TOP] = chain.start_hours, chain.top_hours
+        for key in chain.answered:
+            w.answered[c, b.asset[key]] = 1
 
 
 def _actor_of(model, resource) -> str:
@@ -484,7 +537,7 @@ def _copy(dst, src):
     _copy2(dst.proc_i, src.proc_i)
     _copy2(dst.proc_f, src.proc_f)
     _copy2(dst.resp_i, src.resp_i)
-    _copy1(dst.resp_f, src.resp_f)
+    _copy2(dst.resp_f, src.resp_f)
     _copy1(dst.log_code, src.log_code)
     _copy1(dst.log_time, src.log_time)
     _copy2(dst.log_args, src.log_args)
@@ -492,6 +545,10 @@ def _copy(dst, src):
     _copy1(dst.node_parent, src.node_parent)
     _copy1(dst.node_id, src.node_id)
     _copy1(dst.history, src.history)
+    _copy2(dst.hit, src.hit)
+    _copy2(dst.chain_i, src.chain_i)
+    _copy2(dst.chain_f, src.chain_f)
+    _copy2(dst.answered, src.answered)
 
 
 @njit(cache=True, _nrt=False)
@@ -620,6 +677,9 @@ _GROWS = {
     "log_chain": (CAP_LOG, 0),
     "node_parent": (CAP_NODES, 0),
     "node_id": (CAP_NODES, 0),
+    "chain_i": (CAP_CHAINS, 0),
+    "chain_f": (CAP_CHAINS, 0),
+    "answered": (CAP_CHAINS, 0),
 }
 
 

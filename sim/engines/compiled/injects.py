@@ -41,7 +41,7 @@ def resume_inject(ta, w, slot):
         attacker, target = inject.first, inject.second
         if operational(ta, w, attacker) and operational(ta, w, target):
             log_id = record(w, ly.L_INJECT_ATTACK, -1, attacker, target, index, 0, 0, 0)
-            engage(ta, w, attacker, target, True, log_id, ly.HOW_ORDER, True, False)
+            engage(ta, w, attacker, target, True, log_id, ly.HOW_ORDER, True, False, -1)
     elif kind == ly.INJ_AUTONOMY_CHANGE:
         for asset in range(ta.assets.shape[0]):
             if ta.assets[asset].owner == inject.actor:
@@ -78,6 +78,8 @@ def _asat_test(ta, w, index):
             -1,
             math.nan,
             -1,
+            math.nan,
+            -1,
         )
 
 
@@ -104,5 +106,7 @@ def _collision_at_sea(ta, w, index):
             w.autonomy[victim],
             other_owner,
             discovery,
+            -1,
+            math.nan,
             -1,
         )

@@ -17,6 +17,7 @@ from sim.engines.shared.provocations import (  # noqa: F401 (re-exported for the
     PROVOCATION_KINETIC,
     PROVOCATION_SPACE,
     PROVOCATION_STRATEGIC,
+    SELF_DEFENSE_PRIOR,
 )
 from sim.engines.shared.purposes import Purpose
 from sim.vocabulary import N_RUNGS, ROOT_CAUSES  # noqa: F401 (N_RUNGS re-exported)
@@ -56,6 +57,8 @@ PROC_CLARIFY = 5
 PROC_STRIKE = 6
 PROC_WARNING = 7
 PROC_BLIND_SPOTS = 8
+PROC_ANSWER = 9
+"""A machine-speed self-defence answer (:mod:`sim.engines.reference.flash`)."""
 
 # process states (where a process is suspended)
 ST_START = 0
@@ -79,17 +82,19 @@ ST_DONE = 7
 PI_KIND = 0
 PI_STATE = 1
 PI_A = 2
-"""Asset (encounters, decision, strike), actor (false alarms, warning chain), inject index, response slot
+"""Asset (encounters, decision, strike, answer), actor (false alarms, warning chain), inject index, response slot
 (respond, clarify)."""
 PI_B = 3
-"""Decision, strike: the other asset. Clarify: sender actor. Warning chain: blamed actor."""
+"""Decision, strike: the other asset. Answer: the attacker it answers. Clarify: sender actor. Warning chain: blamed
+actor."""
 PI_C = 4
-"""Decision: hostile (0/1). Clarify: receiver actor. Strike: flags (1 engaged, 2 deterred). Warning
+"""Decision: hostile (0/1). Answer: its chain. Clarify: receiver actor. Strike: flags (1 engaged, 2 deterred). Warning
 chain: autonomy of the warning system."""
 PI_D = 5
-"""Decision: log id of the classification. Warning chain: inject index (-1: none)."""
+"""Decision: log id of the classification. Answer: log id of the engagement it answers. Warning chain: inject index
+(-1: none)."""
 PI_E = 6
-"""Decision: flags (veto: vetoed, free; review: 1 rejected, 2 not cleared in time). Warning chain: log id of
+"""Decision and answer: flags (veto: vetoed, free; review: 1 rejected, 2 not cleared in time). Warning chain: log id of
 the alarm."""
 PI_F = 7
 """Decision, in the loop: request state (0 waiting, 1 granted, 2 cancelled). Warning chain: log id of the
@@ -160,6 +165,8 @@ P_DEBRIS_HIT = int(Purpose.DEBRIS_HIT)
 P_ASAT_STRIKE = int(Purpose.ASAT_STRIKE)
 P_BLIND_SPOT_WAIT = int(Purpose.BLIND_SPOT_WAIT)
 P_BLIND_SPOT_LENGTH = int(Purpose.BLIND_SPOT_LENGTH)
+P_READING = int(Purpose.READING)
+P_THRESHOLD = int(Purpose.THRESHOLD)
 N_PURPOSES = 48
 """Columns of the per-(entity, purpose) counter table (purpose codes, with room to spare)."""
 assert max(Purpose) < N_PURPOSES
@@ -187,6 +194,11 @@ INJ_ASAT_TEST = 1
 INJ_COLLISION_AT_SEA = 2
 INJ_ATTACK = 3
 INJ_AUTONOMY_CHANGE = 4
+
+SD_HOLD = 0
+SD_RETURN_FIRE = 1
+SD_DEFEND_ZONE = 2
+"""Self-defence rules of engagement (``SELF_DEFENSE_ORDER``)."""
 
 AUTH_SHADOW = 0
 AUTH_WARN = 1
@@ -225,6 +237,9 @@ HOW_DEFAULT = 8
 HOW_STRIKE = 9
 HOW_UNCLEARED = 10
 HOW_UNCLEARED_DEFAULT = 11
+HOW_ANSWER_MACHINE = 12
+HOW_ANSWER_NO_VETO = 13
+HOW_ANSWER_NO_FREE = 14
 
 HOW_TEXT = (
     "no human in the loop",
@@ -239,6 +254,9 @@ HOW_TEXT = (
     "hostile strike",
     "not cleared within the engagement window",
     "not cleared within the engagement window: engaged by default",
+    "machine-speed self-defence",
+    "machine-speed self-defence, not vetoed",
+    "machine-speed self-defence, no operator free to veto",
 )
 
 # --------------------------------------------------------------------------- log records (code + up to 6 ints)
@@ -282,6 +300,9 @@ L_MORATORIUM_BREACH = 35  # actor
 L_DA_STRIKE = 36  # actor, target asset, disabled
 L_BLIND_ON = 37
 L_BLIND_OFF = 38
+L_ANSWER_VETOED = 39  # asset, attacker, chain
+L_STAND_DOWN_INCIDENT = 40  # receiver, sender, count, chain
+L_FIREBREAK_HOLD = 41  # actor, toward, target rung, floor, stakes
 N_LOG_ARGS = 6
 
 WHY_ESCALATION = 0
@@ -291,6 +312,8 @@ WHY_OBLIGATION = 3
 WHY_SETTLEMENT = 4
 WHY_COMPETITION = 5
 """The crisis ended (settlement / return to competition)."""
+WHY_MACHINE = 6
+"""A machine-speed self-defence answer (the chain's number in the record's last argument)."""
 
 # --------------------------------------------------------------------------- status of a replication
 
@@ -330,6 +353,8 @@ ACTOR_DTYPE = np.dtype(
         ("ew_start", np.int64),
         ("ew_end", np.int64),
         ("asat_suspect", np.int64),
+        ("self_defense", np.int64),
+        ("ships_fielded", np.int64),
     ],
     align=True,
 )
@@ -368,6 +393,7 @@ ZONE_DTYPE = np.dtype(
         ("tracked", np.int64),
         ("sat_start", np.int64),
         ("sat_end", np.int64),
+        ("homeland", np.int64),
     ],
     align=True,
 )
@@ -461,6 +487,20 @@ PARAM_DTYPE = np.dtype(
         ("norm_enabled", np.int64),
         ("moratorium_enabled", np.int64),
         ("proliferation_source", np.int64),
+        ("automation_max", np.float64),
+        ("hotline_bonus", np.float64),
+        ("leader_d_prime", np.float64),
+        ("leader_tau", np.float64),
+        ("over_reading", np.float64),
+        ("theater_exchanges", np.int64),
+        ("fb_strategic", np.float64),
+        ("fb_signaling", np.float64),
+        ("fb_use", np.float64),
+        ("fb_cross_strategic", np.float64),
+        ("fb_cross_signaling", np.float64),
+        ("fb_cross_use", np.float64),
+        ("stakes_factor", np.float64),
+        ("losing_share", np.float64),
     ],
     align=True,
 )

@@ -49,6 +49,9 @@ _KIND = {
     ly.L_DA_STRIKE: "engagement",
     ly.L_BLIND_ON: "blind_spot",
     ly.L_BLIND_OFF: "blind_spot",
+    ly.L_ANSWER_VETOED: "c2",
+    ly.L_STAND_DOWN_INCIDENT: "hotline",
+    ly.L_FIREBREAK_HOLD: "firebreak",
 }
 
 
@@ -106,14 +109,15 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
     if code == ly.L_RUNG_CHANGE:
         toward, old, new, why = actor[a[1]], a[2], a[3], a[4]
         verb = "escalates" if new > old else "de-escalates"
-        reason = (
+        reasons = (
             "deliberate escalation",
             "deliberate de-escalation",
             f"response against {toward}",
             f"obligation against {toward}",
             "the crisis ends (settlement)",
             "the crisis ends (competition)",
-        )[why]
+        )
+        reason = reasons[why] if why < ly.WHY_MACHINE else f"machine-speed self-defence (chain {why - ly.WHY_MACHINE})"
         root = ROOT_CAUSES[a[5]]
         return f"{actor[a[0]]} {verb} against {toward} to rung {new} ({RUNG_NAMES[new]}): {reason} [root: {root}]"
     if code == ly.L_DECIDE_ESCALATE:
@@ -159,7 +163,19 @@ def _text(cs: CompiledScenario, code: int, a: list[int]) -> str:
         state = END_STATES[a[0]]
         return f"the crisis ends ({state}): every side stands down to competition"
     if code == ly.L_RESPONSE:
-        return f"{actor[a[0]]} leadership decides its response to {actor[a[1]]} (provocation read as rung {a[2]})"
+        misread = f", over-read under time pressure: it was rung {a[3]}" if a[2] != a[3] else ""
+        return (
+            f"{actor[a[0]]} leadership decides its response to {actor[a[1]]} (provocation read as rung {a[2]}{misread})"
+        )
+    if code == ly.L_ANSWER_VETOED:
+        return f"{asset[a[0]]}: self-defence answer to {asset[a[1]]} vetoed (chain {a[2]})"
+    if code == ly.L_STAND_DOWN_INCIDENT:
+        return f"{actor[a[0]]} and {actor[a[1]]} stand down {a[2]} more responses to the same incident (chain {a[3]})"
+    if code == ly.L_FIREBREAK_HOLD:
+        return (
+            f"{actor[a[0]]} leadership stops short of rung {a[2]} ({RUNG_NAMES[a[2]]}) against {actor[a[1]]}: "
+            f"it holds at rung {a[3]} (stakes {a[4]})"
+        )
     if code == ly.L_HOTLINE_CALL:
         return f"{actor[a[0]]} calls {actor[a[1]]} on the hotline to clarify"
     if code == ly.L_HOTLINE_UNANSWERED:

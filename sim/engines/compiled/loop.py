@@ -20,6 +20,7 @@ from sim.engines.compiled import layout as ly
 from sim.engines.compiled.c2 import (
     condition_check,
     condition_processed,
+    resume_answer,
     resume_blind_spots,
     resume_decision,
     resume_encounters,
@@ -37,6 +38,7 @@ from sim.engines.compiled.verification import norm_verify
 from sim.engines.compiled.warning import resume_false_alarms, resume_warning
 from sim.engines.compiled.workspace import (
     FS_END,
+    FS_FIRST_SHOT,
     FS_NOW,
     FS_SEVERITY,
     IS_CONTACTS,
@@ -45,8 +47,10 @@ from sim.engines.compiled.workspace import (
     IS_END_STATE,
     IS_ENG_FALSE,
     IS_ENG_TRUE,
+    IS_FLASH_MAX,
     IS_INADVERTENT,
     IS_LOG,
+    IS_NCHAIN,
     IS_STATUS,
     IS_STRIKES,
     IS_TICK,
@@ -57,6 +61,7 @@ from sim.vocabulary import (
     N_OI,
     OF_END_HOURS,
     OF_SEVERITY,
+    OF_SHOT_TO_RUNG4,
     OI_CONTACTS,
     OI_DEBRIS,
     OI_DRAWN_IN,
@@ -64,6 +69,8 @@ from sim.vocabulary import (
     OI_END_STATE,
     OI_ENG_FALSE,
     OI_ENG_TRUE,
+    OI_FLASH_CHAINS,
+    OI_FLASH_MAX_RUNGS,
     OI_INADVERTENT,
     OI_MAX_RUNG,
     OI_ROOT,
@@ -82,6 +89,7 @@ def reset(ta, w, seed, run, log_on):
     w.iscal[IS_LOG] = 1 if log_on else 0
     w.fscal[:] = 0.0
     w.fscal[FS_END] = math.nan
+    w.fscal[FS_FIRST_SHOT] = math.nan
     w.counters[:, :] = 0
     w.h_meta[:] = 0
     n = ta.actors.shape[0]
@@ -100,6 +108,8 @@ def reset(ta, w, seed, run, log_on):
         w.users[i] = 0
         w.busy_tracks[i] = 0
         w.qlen[i] = 0
+        w.hit[i, 0] = 0
+        w.hit[i, 1] = 0
     w.losses[:, :] = 0
     for i in range(ta.assets.shape[0]):
         w.drones[i] = ta.assets[i].drones
@@ -158,6 +168,8 @@ def resume(ta, w, slot):
         resume_blind_spots(ta, w, slot)
     elif kind == ly.PROC_FALSE_ALARMS:
         resume_false_alarms(ta, w, slot)
+    elif kind == ly.PROC_ANSWER:
+        resume_answer(ta, w, slot)
     else:
         resume_inject(ta, w, slot)
 
@@ -230,6 +242,8 @@ def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
         out_f[row, k] = w.first_hours[k]
     out_f[row, OF_SEVERITY] = w.fscal[FS_SEVERITY]
     out_f[row, OF_END_HOURS] = w.fscal[FS_END]
+    shot, rung4 = w.fscal[FS_FIRST_SHOT], w.first_hours[4]
+    out_f[row, OF_SHOT_TO_RUNG4] = math.nan if math.isnan(shot) or math.isnan(rung4) or rung4 < shot else rung4 - shot
     out_i[row, OI_MAX_RUNG] = max_rung
     out_i[row, OI_INADVERTENT] = w.iscal[IS_INADVERTENT]
     out_i[row, OI_ROOT] = w.root_first[max_rung] if max_rung > initial_level else ly.ROOT_NONE
@@ -251,6 +265,8 @@ def write_outcome(ta, w, initial_level, out_i, out_f, out_traj, row):
     out_i[row, OI_CONTACTS] = w.iscal[IS_CONTACTS]
     out_i[row, OI_DRAWN_IN] = w.iscal[IS_DRAWN_IN]
     out_i[row, OI_END_STATE] = w.iscal[IS_END_STATE]
+    out_i[row, OI_FLASH_CHAINS] = w.iscal[IS_NCHAIN]
+    out_i[row, OI_FLASH_MAX_RUNGS] = w.iscal[IS_FLASH_MAX]
     if out_traj.shape[1] > 0:
         for k in range(ta.params[0].n_ticks):
             out_traj[row, k] = w.history[k]

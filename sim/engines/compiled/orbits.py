@@ -128,4 +128,6 @@ def _collision_loss(ta, w, satellite, zone, by_fragments):
             suspect,
             discovery,
             -1,
+            math.nan,
+            -1,
         )

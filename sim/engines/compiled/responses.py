@@ -12,9 +12,12 @@ from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import draw, hotline_links, new_response, spawn
 from sim.engines.compiled.workspace import (
     FS_NOW,
+    RF_DUE,
+    RF_LATENCY,
     RI_ACTOR,
     RI_BLAMED,
     RI_CANCELLED,
+    RI_CHAIN,
     RI_NODE,
     RI_OBLIGATION,
     RI_PENDING,
@@ -40,16 +43,31 @@ def reliability(ta, w, a, b):
     return ta.params[0].hotline_reliability * hotline_factor(ta, w, a) * hotline_factor(ta, w, b)
 
 
+@njit(cache=True, _nrt=False, inline="always")
+def talks_bonus(ta, w, a, b):
+    """``Escalation.talks_bonus``: the hotline's assumed de-escalation bonus between two linked actors."""
+    return ta.params[0].hotline_bonus * hotline_factor(ta, w, a) * hotline_factor(ta, w, b)
+
+
 @njit(cache=True, _nrt=False)
-def attribute(ta, w, attacker, victim):
-    """Who the victim blames for an attack by asset ``attacker``, and whether that is a misattribution."""
+def response_latency(ta, w, victim, autonomy):
+    """``Escalation.response_latency``: the time the victim's leadership takes to decide, hours."""
+    factor = ta.params[0].latency_factor[autonomy]
+    return exponential(draw(w, victim, ly.P_RESPONSE_LATENCY), ta.actors[victim].decision_latency * factor)
+
+
+@njit(cache=True, _nrt=False)
+def attribute(ta, w, attacker, victim, hours):
+    """Who the victim blames for an attack by asset ``attacker`` when it has ``hours`` to decide, and whether
+    that is a misattribution."""
     p = ta.params[0]
     owner = ta.assets[attacker].owner
     source = p.proliferation_source
     recipient = ta.actors[owner].recipient != 0 and source >= 0 and source != owner and source != victim
-    p_mis = perception.misattribution_probability(
+    unhurried = perception.misattribution_probability(
         p.misattribution_base, p.misattribution_per_proliferation, p.proliferation_level, recipient
     )
+    p_mis = perception.hurried_error(unhurried, p.leader_d_prime, hours, p.leader_tau)
     if not bernoulli(draw(w, victim, ly.P_ATTRIBUTION), p_mis):
         return owner, False
     if recipient:
@@ -71,15 +89,18 @@ def attribute(ta, w, attacker, victim):
 
 
 @njit(cache=True, _nrt=False)
-def schedule_response(ta, w, victim, blamed, provocation, root, node, autonomy, clarifier, discovery, obligation):
+def schedule_response(
+    ta, w, victim, blamed, provocation, root, node, autonomy, clarifier, discovery, obligation, latency, chain
+):
     """Start the victim's response decision, and a hotline clarification racing it where one can.
 
     ``clarifier`` is -1 and ``discovery`` NaN where the reference passes ``None``; ``obligation`` is -1
-    for the victim's own response, else the rung an ally rises to.
+    for the victim's own response, else the rung an ally rises to; ``latency`` NaN draws the decision time
+    (else it was drawn already); ``chain`` is the machine-speed chain of the provoking exchange (-1: none).
+    Returns the pending response's slot.
     """
-    factor = ta.params[0].latency_factor[autonomy]
-    u = draw(w, victim, ly.P_RESPONSE_LATENCY)
-    latency = exponential(u, ta.actors[victim].decision_latency * factor)
+    if math.isnan(latency):
+        latency = response_latency(ta, w, victim, autonomy)
     r = new_response(w)
     w.resp_i[r, RI_ACTOR] = victim
     w.resp_i[r, RI_BLAMED] = blamed
@@ -89,12 +110,15 @@ def schedule_response(ta, w, victim, blamed, provocation, root, node, autonomy, 
     w.resp_i[r, RI_CANCELLED] = 0
     w.resp_i[r, RI_PENDING] = 1
     w.resp_i[r, RI_OBLIGATION] = obligation
-    w.resp_f[r] = w.fscal[FS_NOW] + latency
+    w.resp_i[r, RI_CHAIN] = chain
+    w.resp_f[r, RF_DUE] = w.fscal[FS_NOW] + latency
+    w.resp_f[r, RF_LATENCY] = latency
     slot = spawn(w, ly.PROC_RESPOND, r, 0, 0, 0)
     w.proc_f[slot, ly.PF_X] = latency
     if clarifier >= 0 and not math.isnan(discovery) and hotline_links(ta, clarifier, victim):
         slot = spawn(w, ly.PROC_CLARIFY, r, clarifier, victim, 0)
         w.proc_f[slot, ly.PF_X] = discovery
+    return r
 
 
 @njit(cache=True, _nrt=False)
@@ -108,4 +132,6 @@ def call_allies(ta, w, victim, blamed, provocation, root, node):
         a = ta.actors[ally]
         for k in range(a.ob_start, a.ob_end):
             if ta.ob_partner[k] == victim:
-                schedule_response(ta, w, ally, blamed, provocation, root, node, a.autonomy, -1, math.nan, ta.ob_rung[k])
+                schedule_response(
+                    ta, w, ally, blamed, provocation, root, node, a.autonomy, -1, math.nan, ta.ob_rung[k], math.nan, -1
+                )

@@ -3,11 +3,14 @@ a threat conference, then leaders). Mirrors :mod:`sim.engines.reference.warning`
 
 from __future__ import annotations
 
+import math
+
 from numba import njit
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.core import chain1, chain2, draw, operational, record, schedule, spawn
 from sim.engines.compiled.responses import schedule_response
+from sim.engines.compiled.workspace import HIT_STRATEGIC
 from sim.kernels import warning
 from sim.kernels.rng import bernoulli, choice_index, exponential
 
@@ -79,6 +82,7 @@ def resume_warning(ta, w, slot):
     if not bernoulli(draw(w, actor, ly.P_LEADERS_ACT), p_act):
         record(w, ly.L_LEADERS_WAIT, chain1(w, conference), actor, blamed, 0, 0, 0, 0)
         return
+    w.hit[actor, HIT_STRATEGIC] = 1  # its leaders believe a strategic attack is under way: a stake (§13.3)
     schedule_response(
         ta,
         w,
@@ -90,5 +94,7 @@ def resume_warning(ta, w, slot):
         autonomy,
         blamed,
         0.0,
+        -1,
+        math.nan,
         -1,
     )

@@ -66,6 +66,10 @@ Workspace = namedtuple(
         "node_parent",
         "node_id",
         "history",
+        "hit",
+        "chain_i",
+        "chain_f",
+        "answered",
     ],
 )
 
@@ -95,6 +99,10 @@ IS_BROKEN = 19
 """1 once the ASAT moratorium has been breached."""
 IS_KEY = 20
 """The replication's stream key, ``stream_key(seed, run)`` (uint64 bits in an int64)."""
+IS_NCHAIN = 21
+"""Machine-speed chains so far (the next chain's number)."""
+IS_FLASH_MAX = 22
+"""The largest rise of the crisis level inside one chain so far."""
 N_IS = 24
 
 # fscal indices
@@ -102,6 +110,8 @@ FS_NOW = 0
 FS_SEVERITY = 1
 FS_END = 2
 """When the crisis first ended (NaN until it has)."""
+FS_FIRST_SHOT = 3
+"""When the run's first shot was fired (NaN before)."""
 N_FS = 8
 """(Padded to a cache line: parallel workspaces are stacked, and these are written on every event.)"""
 
@@ -116,7 +126,32 @@ RI_PENDING = 6
 """Still in ``model.pending.responses`` (not yet decided nor stood down)."""
 RI_OBLIGATION = 7
 """An ally's obligation: the rung it rises to (-1: the victim's own response, by doctrine)."""
-N_RI = 8
+RI_CHAIN = 8
+"""The machine-speed chain whose exchange provoked the response (-1: none)."""
+N_RI = 9
+
+# resp_f columns
+RF_DUE = 0
+RF_LATENCY = 1
+"""The time the leadership takes to decide (it reads the provocation worse with less)."""
+N_RF = 2
+
+# chain_i columns (machine-speed chains) and chain_f columns
+CI_ROOT = 0
+CI_NODE = 1
+"""The cause chain of the chain's first shot (-1 when not logging)."""
+CI_LEVEL0 = 2
+CI_TOP = 3
+CI_EXCHANGES = 4
+CI_KINETIC = 5
+N_CI = 6
+CF_START = 0
+CF_TOP = 1
+N_CF = 2
+
+# hit columns (stakes at the nuclear threshold)
+HIT_STRATEGIC = 0
+HIT_HOMELAND = 1
 
 # capacity indices
 CAP_HEAP = 0
@@ -125,9 +160,10 @@ CAP_RESPONSES = 2
 CAP_QUEUE = 3
 CAP_LOG = 4
 CAP_NODES = 5
-N_CAPS = 6
+CAP_CHAINS = 6
+N_CAPS = 7
 
-DEFAULT_CAPS = (256, 512, 256, 64, 512, 1024)
+DEFAULT_CAPS = (256, 512, 256, 64, 512, 1024, 32)
 """Default capacities; doubled (for the replications that need it) on overflow."""
 
 
@@ -183,7 +219,7 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros((caps[CAP_PROCS] + 1, N_PI), np.int64),
         np.zeros((caps[CAP_PROCS] + 1, N_PF), np.float64),
         np.zeros((caps[CAP_RESPONSES] + 1, N_RI), np.int64),
-        np.zeros(caps[CAP_RESPONSES] + 1, np.float64),
+        np.zeros((caps[CAP_RESPONSES] + 1, N_RF), np.float64),
         np.zeros(logs, np.int64),
         np.zeros(logs, np.float64),
         np.zeros((logs, N_LOG_ARGS), np.int64),
@@ -191,6 +227,10 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
         np.zeros(caps[CAP_NODES] + 1, np.int64),
         np.zeros(caps[CAP_NODES] + 1, np.int64),
         np.zeros(max(n_ticks, 1), np.int64),
+        np.zeros((n_actors, 2), np.int64),
+        np.zeros((caps[CAP_CHAINS] + 1, N_CI), np.int64),
+        np.zeros((caps[CAP_CHAINS] + 1, N_CF), np.float64),
+        np.zeros((caps[CAP_CHAINS] + 1, n_assets), np.int64),
     )
 
 
@@ -259,4 +299,8 @@ def slice_of(stack, s):
         stack.node_parent[s],
         stack.node_id[s],
         stack.history[s],
+        stack.hit[s],
+        stack.chain_i[s],
+        stack.chain_f[s],
+        stack.answered[s],
     )

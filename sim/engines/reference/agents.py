@@ -62,6 +62,11 @@ class ActorAgent(mesa.Agent):
         self.isr_total = 0
         self.isr_lost = 0
         self.has_attacked = False
+        self.strategic_hit = False
+        """A strategic satellite of its lost, or an early-warning alarm its leaders acted on (a stake, §13.3)."""
+        self.homeland_hit = False
+        """One of its assets attacked in its homeland (a stake, §13.3)."""
+        self.ships_fielded = 0
         self.engages_on_timeout = spec.review_timeout == ReviewTimeout.ENGAGE
         self.losses = {"drones": 0, "ships": 0, "satellites": 0}
 

@@ -213,7 +213,7 @@ class CommandPipeline:
             yield self.env.timeout(self.params.command.machine_latency_seconds / 3600.0)
             approved, how = True, "no human in the loop"
         elif asset.autonomy == Autonomy.ON_THE_LOOP:
-            approved, how = yield from self._veto_window(asset, hostile, posterior, tracks)
+            approved, how = yield from self.veto_window(asset, hostile, posterior, tracks)
         else:
             approved, how = yield from self._operator_review(asset, other, hostile, posterior, tracks)
         if not approved:
@@ -234,11 +234,17 @@ class CommandPipeline:
         cmd = self.params.command
         d_prime = perception.human_d_prime(cmd.operator_d_prime, seconds, cmd.operator_time_constant_seconds)
         lam = perception.human_criterion(
-            d_prime, cmd.operator_d_prime, posterior, bias, cmd.automation_bias_per_alert, self._load(asset.owner)
+            d_prime,
+            cmd.operator_d_prime,
+            posterior,
+            bias,
+            cmd.automation_bias_per_alert,
+            cmd.automation_bias_max,
+            self._load(asset.owner),
         )
         return perception.p_human_approves(hostile, d_prime, lam)
 
-    def _veto_window(self, asset: AssetAgent, hostile: bool, posterior: float, tracks: int):
+    def veto_window(self, asset: AssetAgent, hostile: bool, posterior: float, tracks: int):
         """On the loop: the machine engages unless the supervising operator, if one is free, vetoes in time.
 
         The veto takes the operator for the whole window; with no operator free (or alerts already waiting

@@ -3,11 +3,12 @@ it blames, and the response (and allies' obligations) it starts."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from sim.engines.reference.agents import AssetAgent, DroneSwarmAgent, NavalGroupAgent, SpaceAssetAgent
 from sim.engines.reference.draws import Purpose
-from sim.engines.reference.records import Cause
+from sim.engines.reference.records import Cause, Chain
 from sim.engines.shared.provocations import (
     PROVOCATION_HARASSMENT,
     PROVOCATION_KINETIC,
@@ -15,6 +16,7 @@ from sim.engines.shared.provocations import (
     PROVOCATION_STRATEGIC,
 )
 from sim.kernels import combat, space
+from sim.kernels.response import BELOW_FIREBREAK
 from sim.kernels.rng import exponential
 from sim.scenario.schema import SpaceRole
 
@@ -39,8 +41,9 @@ class Engagements:
         how: str,
         ordered: bool = False,
         strike: bool = False,
+        chain: Chain | None = None,
     ) -> None:
-        """Resolve an attack by ``asset`` on ``other`` and start the victim's response.
+        """Resolve an attack by ``asset`` on ``other``, start the victim's response and its machine-speed answers.
 
         Args:
             asset: The attacking asset.
@@ -51,45 +54,93 @@ class Engagements:
             how: The autonomy path (or "hostile strike", "deliberate order"), for the log.
             ordered: A deliberate attack ordered by an inject (its root is deliberate).
             strike: A hostile contact striking the asset it approached (counted as a hostile strike).
+            chain: The machine-speed chain this attack is an exchange of (an autonomous answer), if any.
         """
         model = self.model
         counter = "hostile_strikes" if strike else "engagements_true" if hostile else "engagements_false"
         model.counts[counter] += 1
+        if math.isnan(model.first_shot_hours):
+            model.first_shot_hours = model.now
         attacker, victim = asset.owner, other.owner
         attacker.has_attacked = True
+        if model.homeland.get(other.zone) is victim:
+            victim.homeland_hit = True
         losses = self._resolve(asset, other)
         provocation = self._provocation(other, losses)
+        if chain is not None:
+            chain.kinetic += 1 if losses > 0 else 0
+            if chain.kinetic >= self.params.flash.theater_exchanges:
+                provocation = max(provocation, BELOW_FIREBREAK)
         log_id = model.record(
             "engagement",
             f"{asset.describe()} engages {other.describe()} ({how}): {self._describe_losses(other, losses)}",
             (cause_id,),
         )
         escalation = model.escalation
-        blamed, misattributed = escalation.attribute(asset, victim)
-        intended = max(model.posture_of(attacker, victim), PROVOCATION_KINETIC)
-        if not hostile:
-            cause = Cause("misidentification", (cause_id, log_id))
-            clarifier, discovery = attacker, self.discovery(attacker)
-        elif misattributed:
-            cause = Cause("misattribution", (log_id,))
-            clarifier, discovery = blamed, self.discovery(blamed)
-        elif isinstance(other, SpaceAssetAgent) and other.strategic and provocation > intended:
-            # Entanglement (Acton): an attack on early-warning or nuclear C3 satellites read as strategic.
-            cause = Cause("entanglement", (log_id,))
-            clarifier, discovery = attacker, self.discovery(attacker)
-        elif ordered:
-            cause = Cause("deliberate", (cause_id, log_id))
-            clarifier, discovery = None, None
-        else:
-            # A hostile act inherits whatever drove its side's posture toward the other.
-            hostile_side, target_side = (attacker, victim) if strike else (victim, attacker)
-            root = model.last_cause[hostile_side.index][target_side.index]
-            cause = root.extended(log_id) if root is not None else Cause("deliberate", (log_id,))
-            clarifier, discovery = None, None
+        latency = escalation.response_latency(victim, other.autonomy)
+        blamed, misattributed = escalation.attribute(asset, victim, latency)
+        cause, clarifier, discovery = self._cause(
+            asset,
+            other,
+            hostile,
+            (blamed if misattributed else None),
+            provocation,
+            ordered,
+            strike,
+            chain,
+            cause_id,
+            log_id,
+        )
         if misattributed:
             model.record("attribution", f"{victim.key} attributes the attack to {blamed.key}", (log_id,))
-        escalation.schedule_response(victim, blamed, provocation, cause, other.autonomy, clarifier, discovery)
+        pending = escalation.schedule_response(
+            victim,
+            blamed,
+            provocation,
+            cause,
+            other.autonomy,
+            clarifier,
+            discovery,
+            latency=latency,
+            chain=-1 if chain is None else chain.id,
+        )
         escalation.call_allies(victim, blamed, provocation, cause)
+        if chain is not None:
+            model.flash.exchange_made(asset, other, chain, provocation, chain.cause.extended(log_id))
+        model.flash.after_attack(asset, other, chain, cause, losses, log_id, pending)
+
+    def _cause(
+        self,
+        asset: AssetAgent,
+        other: AssetAgent,
+        hostile: bool,
+        wrongly_blamed: ActorAgent | None,
+        provocation: int,
+        ordered: bool,
+        strike: bool,
+        chain: Chain | None,
+        cause_id: int,
+        log_id: int,
+    ) -> tuple[Cause, ActorAgent | None, float | None]:
+        """Why the victim responds (§12.1), who may clarify on the hotline, and after how long."""
+        model = self.model
+        attacker, victim = asset.owner, other.owner
+        intended = max(model.posture_of(attacker, victim), PROVOCATION_KINETIC)
+        if not hostile:
+            return Cause("misidentification", (cause_id, log_id)), attacker, self.discovery(attacker)
+        if wrongly_blamed is not None:
+            return Cause("misattribution", (log_id,)), wrongly_blamed, self.discovery(wrongly_blamed)
+        if isinstance(other, SpaceAssetAgent) and other.strategic and provocation > intended:
+            # Entanglement (Acton): an attack on early-warning or nuclear C3 satellites read as strategic.
+            return Cause("entanglement", (log_id,)), attacker, self.discovery(attacker)
+        if ordered:
+            return Cause("deliberate", (cause_id, log_id)), None, None
+        if chain is not None:
+            return chain.cause.extended(log_id), None, None
+        # A hostile act inherits whatever drove its side's posture toward the other.
+        hostile_side, target_side = (attacker, victim) if strike else (victim, attacker)
+        root = model.last_cause[hostile_side.index][target_side.index]
+        return (root.extended(log_id) if root is not None else Cause("deliberate", (log_id,))), None, None
 
     def discovery(self, actor: ActorAgent) -> float:
         """Time for a side to learn its act was a mistake (or that it was blamed), hours."""
@@ -158,9 +209,12 @@ class Engagements:
         return 1
 
     def disable_satellite(self, target: SpaceAssetAgent) -> None:
-        """Take a satellite out of action (an ISR satellite lost blinds its owner's classifiers, §7)."""
+        """Take a satellite out of action (an ISR satellite lost blinds its owner's classifiers, §7; a strategic
+        one lost is a stake at the nuclear threshold, §13.3)."""
         target.disabled = True
         target.owner.losses["satellites"] += 1
+        if target.strategic:
+            target.owner.strategic_hit = True
         if target.spec.role == SpaceRole.ISR:
             target.owner.isr_lost += 1
 

@@ -45,8 +45,14 @@ class Escalation:
 
     # ------------------------------------------------------------------ posture changes
 
-    def change_posture(self, actor: ActorAgent, toward: ActorAgent, new: int, cause: Cause, why: str) -> None:
-        """Move an actor's posture toward another to ``new``; record the step, its severity and crisis-level firsts."""
+    def change_posture(
+        self, actor: ActorAgent, toward: ActorAgent, new: int, cause: Cause, why: str, machine: bool = False
+    ) -> None:
+        """Move an actor's posture toward another to ``new``; record the step, its severity and crisis-level firsts.
+
+        ``machine``: the step is its forces' machine-speed answer (§12.7), not a leadership decision: it fires
+        no direct-ascent weapon, and the other side answers the attack itself, not the step.
+        """
         model = self.model
         old = model.posture[actor.index][toward.index]
         if new == old:
@@ -74,9 +80,10 @@ class Escalation:
         if new <= old:
             return
         step = cause.extended(log_id)
-        if actor.spec.direct_ascent_asat is not None and old < self.params.space.counterspace_rung <= new:
+        leaders = not machine
+        if leaders and actor.spec.direct_ascent_asat is not None and old < self.params.space.counterspace_rung <= new:
             model.counterspace.strike(actor, toward, step)
-        if new >= self.params.response.answer_from_rung and new > model.posture_of(toward, actor):
+        if leaders and new >= self.params.response.answer_from_rung and new > model.posture_of(toward, actor):
             # The other side sees the step and answers it: a posture aimed at it is a provocation.
             self.schedule_response(toward, actor, new, step, toward.spec.autonomy, None, None)
         if actor.rung > old_rung and model.norms.bound(actor):
@@ -90,41 +97,56 @@ class Escalation:
             self._pair_step(actor, other)
 
     def _pair_step(self, actor: ActorAgent, other: ActorAgent) -> None:
-        model, p = self.model, self.params.response
+        model, p, fb = self.model, self.params.response, self.params.firebreak
         own, theirs = model.posture_of(actor, other), model.posture_of(other, actor)
-        up_rate = response.escalation_hazard_per_day(
-            p.deliberate_escalation_per_day, p.crisis_onset_per_day, actor.spec.resolve, own, theirs, p.spiral_gain
-        )
-        bonus = self.reliability(actor, other) if self._hotline_links(actor, other) else 0.0
-        up_rate *= self._tilt(actor, other)
-        down_rate = response.de_escalation_hazard_per_day(
-            p.de_escalation_per_day, actor.spec.resolve, own, theirs, bonus
-        )
+        onset = 0.5 * p.crisis_onset_per_day if model.crisis_dyad(actor, other) else 0.0
+        resolve, tilt = actor.spec.resolve, self._tilt(actor, other)
+        up_rate = response.escalation_hazard_per_day(self._step_base(own), onset, resolve, own, theirs, p.spiral_gain)
+        up_rate *= tilt * model.firebreak.hazard_factor(actor, own)
+        jump_base = response.signal_base(own, fb.signaling_per_day)
+        jump_rate = response.escalation_hazard_per_day(jump_base, 0.0, resolve, own, theirs, p.spiral_gain)
+        jump_rate *= tilt * model.firebreak.multiplier(actor)
+        bonus = self.talks_bonus(actor, other) if self._hotline_links(actor, other) else 0.0
+        down_rate = response.de_escalation_hazard_per_day(p.de_escalation_per_day, resolve, own, theirs, bonus)
         p_up = response.hazard_probability(up_rate, model.tick_hours)
+        p_jump = response.hazard_probability(jump_rate, model.tick_hours)
         p_down = response.hazard_probability(down_rate, model.tick_hours)
-        if p_up + p_down <= 0.0:
+        if p_up + p_jump + p_down <= 0.0:
             return
         u = model.draws.u(actor.index, Purpose.HAZARD)
         if u < p_up:
-            cause = self._escalation_cause(actor, other, up_rate)
+            base = self._step_base(own) * (0.5 + resolve) * tilt * model.firebreak.hazard_factor(actor, own)
+            cause = self._escalation_cause(actor, other, up_rate, base)
             self.change_posture(actor, other, own + 1, cause, "deliberate escalation")
-        elif u < p_up + p_down:
+        elif u < p_up + p_jump:
+            base = jump_base * (0.5 + resolve) * tilt * model.firebreak.multiplier(actor)
+            cause = self._escalation_cause(actor, other, jump_rate, base)
+            self.change_posture(actor, other, response.SIGNALING, cause, "deliberate escalation")
+        elif u < p_up + p_jump + p_down:
             log_id = model.record("decision", f"{actor.key} leadership chooses to de-escalate toward {other.key}")
             self.change_posture(actor, other, own - 1, Cause("deliberate", (log_id,)), "deliberate de-escalation")
+
+    def _step_base(self, own: int) -> float:
+        """Base hazard of a deliberate step up from ``own``: the crisis hazard below the firebreak, then its own."""
+        p, fb = self.params.response, self.params.firebreak
+        return float(
+            response.step_base(
+                own, p.deliberate_escalation_per_day, fb.strategic_per_day, fb.signaling_per_day, fb.use_per_day
+            )
+        )
 
     def _tilt(self, actor: ActorAgent, other: ActorAgent) -> float:
         """What multiplies the deliberate escalation hazard: the capability balance (window of opportunity,
         §13.1) and the posture pressure on a detected violator of the human-control norm (§8.6)."""
         return self.model.balance_factor(actor, other) * self.model.norms.pressure(other)
 
-    def _escalation_cause(self, actor: ActorAgent, other: ActorAgent, up_rate: float) -> Cause:
+    def _escalation_cause(self, actor: ActorAgent, other: ActorAgent, rate: float, base_rate: float) -> Cause:
         """Competing risks: the base hazard is deliberate; the spiral share inherits the other's root toward it."""
-        model, p = self.model, self.params.response
+        model = self.model
         own, theirs = model.posture_of(actor, other), model.posture_of(other, actor)
-        base_rate = p.deliberate_escalation_per_day * (0.5 + actor.spec.resolve) * self._tilt(actor, other)
         threat = model.last_cause[other.index][actor.index]
         u = model.draws.u(actor.index, Purpose.HAZARD_COMPONENT)
-        if theirs <= own or threat is None or u * up_rate < base_rate:
+        if theirs <= own or threat is None or u * rate < base_rate:
             log_id = model.record("decision", f"{actor.key} leadership chooses to escalate against {other.key}")
             return Cause("deliberate", (log_id,))
         log_id = model.record(
@@ -142,7 +164,7 @@ class Escalation:
             return
         top = next(actor for actor in model.actor_list if actor.rung == level)
         other = next(b for b in model.actor_list if b is not top and model.posture_of(top, b) == level)
-        bonus = self.reliability(top, other) if self._hotline_links(top, other) else 0.0
+        bonus = self.talks_bonus(top, other) if self._hotline_links(top, other) else 0.0
         rate = response.ending_hazard_per_day(
             p.end_per_day, p.level_decay, p.incident_gain, level, model.kinetic_incidents, bonus
         )
@@ -162,15 +184,23 @@ class Escalation:
 
     # ------------------------------------------------------------------ attacks and responses
 
-    def attribute(self, attacker: AssetAgent, victim: ActorAgent) -> tuple[ActorAgent, bool]:
-        """Who the victim blames for an attack by ``attacker``, and whether that is a misattribution."""
-        model, p = self.model, self.params.response
+    def response_latency(self, victim: ActorAgent, autonomy: Autonomy) -> float:
+        """Time the victim's leadership takes to decide a response, hours (§12.3)."""
+        factor = self.params.command.response_latency_factor[autonomy]
+        u = self.model.draws.u(victim.index, Purpose.RESPONSE_LATENCY)
+        return float(exponential(u, victim.spec.decision_latency_hours * factor))
+
+    def attribute(self, attacker: AssetAgent, victim: ActorAgent, hours: float) -> tuple[ActorAgent, bool]:
+        """Who the victim blames for an attack by ``attacker`` when it has ``hours`` to decide, and whether that
+        is a misattribution (less time, more misattributions: §11)."""
+        model, p, lead = self.model, self.params.response, self.params.leadership
         owner = attacker.owner
         prolif = model.spec.technology.proliferation
         recipient = owner.key in prolif.recipients and prolif.source_actor not in (None, owner.key, victim.key)
-        p_mis = perception.misattribution_probability(
+        unhurried = perception.misattribution_probability(
             p.misattribution_base, p.misattribution_per_proliferation, prolif.level, recipient
         )
+        p_mis = perception.hurried_error(unhurried, lead.d_prime, hours, lead.time_constant_hours)
         if not bernoulli(model.draws.u(victim.index, Purpose.ATTRIBUTION), p_mis):
             return owner, False
         if recipient:
@@ -190,12 +220,17 @@ class Escalation:
         clarifier: ActorAgent | None,
         discovery_hours: float | None,
         obligation: int | None = None,
+        latency: float | None = None,
+        chain: int = -1,
     ) -> PendingResponse:
-        """Start the victim's response decision; start a hotline clarification racing it where one can."""
+        """Start the victim's response decision; start a hotline clarification racing it where one can.
+
+        ``latency`` is the decision time when already drawn (an attack's victim reads whom to blame with it);
+        ``chain`` the machine-speed chain whose exchange provoked the response (-1: none).
+        """
         model = self.model
-        factor = self.params.command.response_latency_factor[autonomy]
-        u = model.draws.u(victim.index, Purpose.RESPONSE_LATENCY)
-        latency = exponential(u, victim.spec.decision_latency_hours * factor)
+        if latency is None:
+            latency = self.response_latency(victim, autonomy)
         pending = PendingResponse(
             id=model.new_record_id(),
             actor=victim.key,
@@ -205,6 +240,8 @@ class Escalation:
             due_hours=model.now + latency,
             clarifiable_by=clarifier.key if clarifier is not None else None,
             obligation=obligation,
+            latency_hours=latency,
+            chain=chain,
         )
         model.pending.responses[pending.id] = pending
         model.env.process(self._respond(pending, latency))
@@ -287,7 +324,11 @@ class Escalation:
         return text
 
     def decide_response(self, pending: PendingResponse) -> None:
-        """The victim's leadership picks its posture toward the blamed actor (doctrine draw, or an obligation)."""
+        """The victim's leadership picks its posture toward the blamed actor (doctrine draw, or an obligation).
+
+        The leadership reads the provocation with the time it took (one rung too high, more often the less time
+        it had, §12.3), and a posture above the firebreak is a threshold decision of its own (§13.3).
+        """
         model = self.model
         actor, blamed = model.actors[pending.actor], model.actors[pending.blamed]
         current = model.posture_of(actor, blamed)
@@ -300,26 +341,31 @@ class Escalation:
             )
             why = f"obligation against {pending.blamed}"
         else:
+            read = self.read_rung(actor, pending)
             u = model.draws.u(actor.index, Purpose.RESPONSE_RUNG)
             target = int(
-                response.response_rung(
-                    pending.provocation_rung,
-                    current,
-                    actor.doctrine,
-                    actor.spec.resolve,
-                    actor.spec.risk_tolerance,
-                    u,
-                )
+                response.response_rung(read, current, actor.doctrine, actor.spec.resolve, actor.spec.risk_tolerance, u)
             )
+            misread = f", over-read under time pressure: it was rung {pending.provocation_rung}"
             log_id = model.record(
                 "response",
                 f"{actor.key} leadership decides its response to {pending.blamed} "
-                f"(provocation read as rung {pending.provocation_rung})",
+                f"(provocation read as rung {read}{misread if read != pending.provocation_rung else ''})",
                 pending.cause.chain,
             )
             why = f"response against {pending.blamed}"
+        target = model.firebreak.gate(actor, blamed, current, target, log_id)
         if target > current:
             self.change_posture(actor, blamed, target, pending.cause.extended(log_id), why)
+
+    def read_rung(self, actor: ActorAgent, pending: PendingResponse) -> int:
+        """The rung a leadership reads a provocation as: one too high with the hurried over-reading rate (§12.3)."""
+        lead = self.params.leadership
+        p_over = perception.hurried_error(
+            lead.over_reading, lead.d_prime, pending.latency_hours, lead.time_constant_hours
+        )
+        over = bernoulli(self.model.draws.u(actor.index, Purpose.READING), p_over)
+        return min(pending.provocation_rung + 1, 7) if over else pending.provocation_rung
 
     def _clarify(self, sender: ActorAgent, receiver: ActorAgent, pending: PendingResponse, discovery_hours: float):
         model, hotline = self.model, self.policy.hotline
@@ -336,14 +382,44 @@ class Escalation:
         if not delivered:
             model.record("hotline", f"{sender.key}'s clarification to {receiver.key} goes unanswered or unbelieved")
         elif pending.id in model.pending.responses:
-            pending.cancelled = True
-            model.pending.responses.pop(pending.id)
-            point = model.decision_points.pop(pending.id, None)
-            if point is not None:
-                point.event.succeed(None)
+            self._stand_down(pending)
             model.record("hotline", f"{receiver.key} accepts {sender.key}'s clarification and stands its response down")
+            if pending.chain >= 0:
+                self._stand_down_incident(pending.chain, sender, receiver)
         else:
             model.record("hotline", f"{sender.key}'s clarification reaches {receiver.key} after it has responded")
+
+    def _stand_down(self, pending: PendingResponse) -> None:
+        """Cancel a pending response (and close the player's decision point on it)."""
+        model = self.model
+        pending.cancelled = True
+        model.pending.responses.pop(pending.id)
+        point = model.decision_points.pop(pending.id, None)
+        if point is not None:
+            point.event.succeed(None)
+
+    def _stand_down_incident(self, chain: int, sender: ActorAgent, receiver: ActorAgent) -> None:
+        """A clarification settles the whole incident: both sides stand down their responses to its chain."""
+        model = self.model
+        pair = {sender.key, receiver.key}
+        same = [
+            r
+            for r in model.pending.responses.values()
+            if r.chain == chain and r.obligation is None and {r.actor, r.blamed} == pair
+        ]
+        for pending in same:
+            self._stand_down(pending)
+        if same:
+            model.record(
+                "hotline",
+                f"{receiver.key} and {sender.key} stand down {len(same)} more responses to the same incident "
+                f"(chain {chain})",
+            )
+
+    def talks_bonus(self, a: ActorAgent, b: ActorAgent) -> float:
+        """The hotline's assumed de-escalation bonus between two linked actors (lower with a detected violator)."""
+        norms = self.model.norms
+        return self.policy.hotline.deescalation_bonus * norms.hotline_factor(a) * norms.hotline_factor(b)
 
     def reliability(self, a: ActorAgent, b: ActorAgent) -> float:
         """The hotline's reliability between two actors: lower with a detected norm violator (§8.6)."""

@@ -34,6 +34,8 @@ from sim.engines.reference.counterspace import Counterspace
 from sim.engines.reference.draws import Draws
 from sim.engines.reference.engagement import Engagements
 from sim.engines.reference.escalation import Escalation
+from sim.engines.reference.firebreak import Firebreak
+from sim.engines.reference.flash import MachineSpeed
 from sim.engines.reference.injects import Injects
 from sim.engines.reference.logistics import Logistics
 from sim.engines.reference.norms import BOUND_CAP, Norms
@@ -100,6 +102,8 @@ class EscalationModel(mesa.Model):
             "collisions": 0,
         }
         self.drawn_in: list[str] = []
+        self.first_shot_hours = math.nan
+        """When the first shot of the run was fired (an engagement or a strike; NaN before)."""
         self.end_hours = math.nan
         self.end_state = "none"
         self.tracked_objects = {key: zone.tracked_objects for key, zone in spec.zones.items()}
@@ -124,10 +128,17 @@ class EscalationModel(mesa.Model):
         ]
         """Capability balance of each actor against each other at crisis start, in [-1, 1] (§13.1)."""
         self._build_assets()
+        dyads = {frozenset(pair) for pair in spec.crisis_dyads}
+        self.dyads = [[frozenset((a.key, b.key)) in dyads for b in self.actor_list] for a in self.actor_list]
+        """Whether each pair is a crisis dyad, whose peace can break into a crisis at the onset hazard (§13.1)."""
+        self.homeland = {key: self.actors[z.homeland] for key, z in spec.zones.items() if z.homeland is not None}
+        """The actor each homeland zone belongs to (§13.3)."""
         self.crisis_level_history: list[int] = []
         self.first_hours = [0.0 if k <= self.crisis_level else math.nan for k in range(N_RUNGS)]
         self.severity = 0.0
         self.escalation = Escalation(self)
+        self.firebreak = Firebreak(self)
+        self.flash = MachineSpeed(self)
         self.engagements = Engagements(self)
         self.counterspace = Counterspace(self)
         self.logistics = Logistics(self)
@@ -185,6 +196,8 @@ class EscalationModel(mesa.Model):
             asset.d_prime = asset.classifier_d_prime()
             if isinstance(asset, SpaceAssetAgent) and spec.role == SpaceRole.ISR:
                 owner.isr_total += 1
+            if isinstance(asset, NavalGroupAgent):
+                owner.ships_fielded += asset.ships
             self.assets[key] = asset
         self.zone_entity = {key: offset + len(self.assets) + i for i, key in enumerate(self.spec.zones)}
         self.global_entity = offset + len(self.assets) + len(self.spec.zones)
@@ -212,6 +225,10 @@ class EscalationModel(mesa.Model):
         """Engagements and strikes so far (shots fired, whatever they destroyed)."""
         c = self.counts
         return c["engagements_true"] + c["engagements_false"] + c["hostile_strikes"]
+
+    def crisis_dyad(self, actor: ActorAgent, other: ActorAgent) -> bool:
+        """Whether two actors are a crisis dyad (their peace can break into a crisis, §13.1)."""
+        return self.dyads[actor.index][other.index]
 
     def balance_factor(self, actor: ActorAgent, other: ActorAgent) -> float:
         """Window of opportunity: the multiplier of the actor's escalation hazard against ``other`` (§13.1)."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.vocabulary import RunOutcome
+from sim.vocabulary import RunOutcome, shot_to_rung4
 
 if TYPE_CHECKING:
     from sim.engines.reference.model import EscalationModel
@@ -43,5 +43,8 @@ def outcome_of(model: EscalationModel) -> RunOutcome:
         drawn_in=len(model.drawn_in),
         end_hours=float(model.end_hours),
         end_state=model.end_state,
+        flash_chains=len(model.flash.chains),
+        flash_max_rungs=model.flash.max_rise,
+        hours_first_shot_to_rung4=shot_to_rung4(model.first_shot_hours, model.first_hours[4]),
         crisis_level=np.asarray(model.crisis_level_history, dtype=np.int8),
     )

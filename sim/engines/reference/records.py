@@ -14,6 +14,7 @@ from sim.vocabulary import INADVERTENT_CAUSES, LogEntry
 
 __all__ = [
     "Cause",
+    "Chain",
     "Contact",
     "DecisionPoint",
     "HotlineMessage",
@@ -119,6 +120,43 @@ class PendingResponse:
     cancelled: bool = False
     obligation: int | None = None
     """An ally's obligation: the rung it rises to (no doctrine draw); None for a victim's own response."""
+    latency_hours: float = 0.0
+    """The time the leadership takes to decide: the less it has, the worse it reads the provocation (§12.3)."""
+    chain: int = -1
+    """The machine-speed chain whose exchange provoked this response (-1: none); a clarification accepted
+    stands down every response to the same incident."""
+
+
+@dataclass
+class Chain:
+    """A machine-speed chain: autonomous assets answering attacks, and the answers answered (§12.7).
+
+    Attributes:
+        id: Sequence number in the run, from 0.
+        cause: The root and cause chain of the shot that started it; every exchange carries it.
+        start_hours: When its first shot was fired.
+        level_before: Crisis level when its first shot was fired.
+        top_level: Highest crisis level its exchanges have taken the crisis to.
+        top_hours: When it first reached ``top_level`` (NaN while it has not raised the level).
+        exchanges: Machine-speed answers made so far.
+        kinetic: Exchanges with losses so far, its first shot included.
+        answered: Assets that have answered (or are answering) in it: each answers once.
+    """
+
+    id: int
+    cause: Cause
+    start_hours: float
+    level_before: int
+    top_level: int
+    top_hours: float = float("nan")
+    exchanges: int = 0
+    kinetic: int = 0
+    answered: set[str] = field(default_factory=set)
+
+    @property
+    def rise(self) -> int:
+        """Rungs the crisis level rose while the chain ran at machine speed."""
+        return self.top_level - self.level_before
 
 
 @dataclass

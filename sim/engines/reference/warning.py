@@ -76,6 +76,7 @@ class WarningChain:
         if not bernoulli(model.draws.u(actor.index, Purpose.LEADERS_ACT), p_act):
             model.record("c2", f"{actor.key} leaders doubt an attack from {blamed.key} and wait", (conference,))
             return
+        actor.strategic_hit = True  # its leaders believe a strategic attack is under way: a stake (§13.3)
         model.escalation.schedule_response(
             actor, blamed, PROVOCATION_STRATEGIC, Cause("false_alarm", (log_id, conference)), autonomy, blamed, 0.0
         )

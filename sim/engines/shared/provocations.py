@@ -15,3 +15,7 @@ PROVOCATION_ASAT_TEST = 2
 """A destructive ASAT test reads as a show of force."""
 PROVOCATION_COLLISION = 2
 """A collision at sea reads as gray-zone coercion turned show of force (Hainan 2001)."""
+
+SELF_DEFENSE_PRIOR = 0.5
+"""The supervising operator's prior that an on-the-loop self-defence answer is aimed at the real attacker: it
+cannot tell at a glance (docs/model.md §12.7)."""

@@ -52,3 +52,5 @@ class Purpose(IntEnum):
     ASAT_STRIKE = 38
     BLIND_SPOT_WAIT = 39
     BLIND_SPOT_LENGTH = 40
+    READING = 41
+    THRESHOLD = 42
