@@ -98,6 +98,11 @@ def fork_key(run: int, future: int) -> int:
     return FORK_BASE + (run << 20) + future
 
 
+def _inadvertent(changes) -> bool:
+    """Whether a step with an inadvertent root raised the crisis level to rung 3 or more (``RunOutcome``'s rule)."""
+    return any(c.cause.inadvertent and c.crisis_after >= 3 and c.crisis_after > c.crisis_before for c in changes)
+
+
 def _model_decides(game: Wargame, decision_id: int) -> None:
     """Resolve an open decision point by the actor's doctrine (as if no player controlled it)."""
     model = game.model
@@ -133,7 +138,7 @@ def future_outcome(record: GameRecord, option: Option, future: int, horizon_hour
     changes = [c for c in model.rung_changes if c.hours <= end + 1e-9]
     level = max([start_level, *(c.crisis_after for c in changes[start_changes:])])
     # counted over the crisis so far and the window, as the compiled futures' outcome records do
-    inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in changes)
+    inadvertent = _inadvertent(changes)
     return level, inadvertent
 
 
@@ -169,7 +174,7 @@ def compiled_odds(
         remaining = model.horizon_hours - now
         horizon = remaining if horizon_hours is None else min(float(horizon_hours), remaining)
         start_level = model.crisis_level
-        past_inadvertent = any(c.cause.inadvertent and c.crisis_after >= 3 for c in model.rung_changes)
+        past_inadvertent = _inadvertent(model.rung_changes)
         model.player = None
         if option.decision_id is not None and not option.doctrine:
             game.decide(option.decision_id, option.rung)

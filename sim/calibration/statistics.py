@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from sim.kernels.warning import false_alarm_acted_probability, leaders_act_probability
+from sim.engines import alarm_acted_probability
 from sim.scenario.schema import Autonomy, Scenario
 from sim.vocabulary import RunOutcome
 
@@ -56,11 +56,7 @@ def false_alarm_acted(outcomes: Sequence[RunOutcome], scenario: Scenario) -> flo
     The warning chain's exact probability (docs/model.md §12.2) at the scenario's parameters: the historical
     alarms were handled by crews and leaders, so the in-the-loop catch applies.
     """
-    w = scenario.parameters.warning
-    leaders = leaders_act_probability(w.leaders_act_base, w.leaders_act_per_rung, 0)
-    return float(
-        false_alarm_acted_probability(w.corroboration_probability, w.conference_catch[Autonomy.IN_THE_LOOP], leaders)
-    )
+    return alarm_acted_probability(scenario.parameters.warning, Autonomy.IN_THE_LOOP, 0)
 
 
 STATISTICS: dict[str, Statistic] = {

@@ -51,6 +51,7 @@ __all__ = [
     "Pacer",
     "Wargame",
     "WarmUp",
+    "alarm_acted_probability",
     "cache_directory",
     "check_engine",
     "compile_notice",
@@ -94,6 +95,24 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value
+
+
+def alarm_acted_probability(warning: Any, autonomy: str, posture: int) -> float:
+    """Chance that one early-warning false alarm is acted on (docs/model.md §12.2): c (1 - k) p_L.
+
+    Args:
+        warning: The scenario's ``parameters.warning`` section.
+        autonomy: Autonomy of the warning system (``in_the_loop``, ``on_the_loop``, ``out_of_the_loop``).
+        posture: The owner's posture toward the side the alarm blames.
+
+    Returns:
+        The probability (the warning chain's kernels, as both engines compute it).
+    """
+    from sim.kernels.warning import false_alarm_acted_probability, leaders_act_probability
+
+    leaders = leaders_act_probability(warning.leaders_act_base, warning.leaders_act_per_rung, posture)
+    catch = warning.conference_catch[autonomy]
+    return float(false_alarm_acted_probability(warning.corroboration_probability, catch, leaders))
 
 
 def check_engine(engine: str) -> str:

@@ -2,19 +2,43 @@
 docs/model.md states for it (metric, direction, and the shipped scenario where it shows).
 
 :func:`measure` runs one lever on one scenario as a paired comparison on common random numbers
-(:func:`sim.experiments.compare.compare`). ``benchmarks/lever_effects.py`` runs the whole catalogue on every
-shipped scenario and writes docs/levers.md; tests/model/test_levers.py checks each lever's stated effect.
+(:func:`sim.experiments.compare.compare`); :func:`measure_replicated` does so on several independent seeds and
+pools them, with a p-value per cell for a correction over the whole table (:func:`correct`, Holm).
+``benchmarks/lever_effects.py`` runs the whole catalogue on every shipped scenario and writes docs/levers.md and
+docs/levers.json; tests/model/test_levers.py checks each lever's stated effect against the corrected table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from sim.experiments.compare import compare
+import numpy as np
+
+from sim.experiments.compare import compare, paired_estimate
+from sim.experiments.stats import PairedDifference, holm, paired_p_value
 from sim.scenario.schema import Scenario
 
-__all__ = ["LABELS", "LEVERS", "METRICS", "SCENARIOS", "Lever", "measure", "metrics_of"]
+__all__ = [
+    "ALPHA",
+    "LABELS",
+    "LEVERS",
+    "METRICS",
+    "REPLICATES",
+    "SCENARIOS",
+    "Cell",
+    "Lever",
+    "correct",
+    "measure",
+    "measure_replicated",
+    "metrics_of",
+]
+
+REPLICATES = 3
+"""Independent seeds each cell of the lever table is measured on."""
+ALPHA = 0.05
+"""Family-wise error rate of the table (Holm over every cell)."""
 
 SCENARIOS = ("taiwan_strait", "south_china_sea", "proliferation", "orbital_standoff", "peacetime_contact")
 METRICS = ("p_ge_3", "p_ge_5", "p_inadvertent")
@@ -82,6 +106,25 @@ LEVERS: tuple[Lever, ...] = (
         _every_asset("autonomy", "out_of_the_loop"),
         "§8: machine speed stops hostile contacts before they strike (fewer strikes) and engages more false flags",
         "p_inadvertent",
+        +1,
+        "taiwan_strait",
+    ),
+    Lever(
+        "decision latency (every actor)",
+        _every_actor("decision_latency_hours", 0.6),
+        _every_actor("decision_latency_hours", 24),
+        "§12.3, §12.5: leaders with more time misread and misattribute less, and the hotline's race is won more often",
+        "p_ge_4",
+        -1,
+        "taiwan_strait",
+    ),
+    Lever(
+        "self-defence rule (every actor)",
+        _every_actor("self_defense", "hold"),
+        _every_actor("self_defense", "defend_zone"),
+        "§12.7: autonomous assets answer attacks on themselves and their zone-mates at machine speed, in chains "
+        "that climb before any leader decides",
+        "flash_chains",
         +1,
         "taiwan_strait",
     ),
@@ -159,6 +202,15 @@ LEVERS: tuple[Lever, ...] = (
         "p_inadvertent",
         -1,
         "south_china_sea",
+    ),
+    Lever(
+        "hotline de-escalation bonus",
+        _set("policy.hotline.deescalation_bonus=0"),
+        _set("policy.hotline.deescalation_bonus=1"),
+        "§13: the assumed bonus on the de-escalation and crisis-ending hazards of linked actors (not the race)",
+        "p_ge_3",
+        -1,
+        "taiwan_strait",
     ),
     Lever(
         "hotline reliability",
@@ -270,12 +322,73 @@ def metrics_of(lever: Lever) -> tuple[str, ...]:
     return METRICS if lever.metric in METRICS else (*METRICS, lever.metric)
 
 
-def measure(scenario: Scenario, lever: Lever, runs: int, seed: int) -> dict | None:
-    """The paired differences high − low of one lever on one scenario (None if the lever has no hold there)."""
+def _arms(scenario: Scenario, lever: Lever) -> list[str] | None:
     low, high = lever.low(scenario), lever.high(scenario)
     if not low and not high:
         return None
-    arms = [f"low:{','.join(low)}" if low else "low", f"high:{','.join(high)}" if high else "high"]
+    return [f"low:{','.join(low)}" if low else "low", f"high:{','.join(high)}" if high else "high"]
+
+
+def measure(scenario: Scenario, lever: Lever, runs: int, seed: int) -> dict | None:
+    """The paired differences high − low of one lever on one scenario (None if the lever has no hold there)."""
+    arms = _arms(scenario, lever)
+    if arms is None:
+        return None
     metrics = metrics_of(lever)
     result = compare(scenario, arms, runs=runs, seed=seed, metrics=metrics)
     return {m: result.difference("high", m).paired for m in metrics}
+
+
+@dataclass
+class Cell:
+    """One lever's effect high − low on one metric of one scenario, on independent replicates.
+
+    Attributes:
+        replicates: The paired difference on each seed.
+        pooled: The paired difference over every pair of every replicate.
+        p_value: Two-sided p-value of no effect, pooled (McNemar's exact test, or the paired t test).
+        adjusted: The p-value after the correction over the whole table (NaN until :func:`correct`).
+    """
+
+    replicates: tuple[PairedDifference, ...]
+    pooled: PairedDifference
+    p_value: float
+    adjusted: float = field(default=math.nan)
+
+    @property
+    def same_sign(self) -> bool:
+        """Whether every replicate moved the metric the same (nonzero) way."""
+        signs = {int(np.sign(d.diff)) for d in self.replicates}
+        return len(signs) == 1 and 0 not in signs
+
+    @property
+    def survives(self) -> bool:
+        """Significant after the correction, and the same sign in every replicate as in the pool."""
+        return (
+            self.adjusted < ALPHA
+            and self.same_sign
+            and int(np.sign(self.pooled.diff)) == int(np.sign(self.replicates[0].diff))
+        )
+
+
+def measure_replicated(scenario: Scenario, lever: Lever, runs: int, seeds: Sequence[int]) -> dict[str, Cell] | None:
+    """One lever on one scenario on each seed (``runs`` pairs each), pooled; None if it has no hold there."""
+    arms = _arms(scenario, lever)
+    if arms is None:
+        return None
+    metrics = metrics_of(lever)
+    per_seed = [compare(scenario, arms, runs=runs, seed=seed, metrics=metrics) for seed in seeds]
+    cells = {}
+    for m in metrics:
+        high = np.concatenate([r.values("high", m) for r in per_seed])
+        low = np.concatenate([r.values("low", m) for r in per_seed])
+        pooled = paired_estimate(high, low, m)
+        replicates = tuple(r.difference("high", m).paired for r in per_seed)
+        cells[m] = Cell(replicates, pooled, paired_p_value(pooled, high, low))
+    return cells
+
+
+def correct(cells: Sequence[Cell]) -> None:
+    """Holm's correction over the whole family of cells: fills each cell's ``adjusted`` p-value."""
+    for cell, adjusted in zip(cells, holm([c.p_value for c in cells]), strict=True):
+        cell.adjusted = float(adjusted)

@@ -77,7 +77,7 @@ FORMAT = "flashpoint-posterior/1"
 POSTERIOR_DRAW = 41
 """Purpose code of the draw that picks a run's parameter set (entity 0, counter 0).
 
-The engines' purpose codes are ``sim.engines.shared.purposes.Purpose`` (1..40); 41 is reserved here
+The engines' purpose codes are ``sim.engines.shared.purposes.Purpose`` (1..40, 42, 43); 41 is reserved here
 for the experiments layer and must never be used by an engine, so the choice of parameter set never
 shares a stream with a draw of the model (tests/experiments/test_posterior.py checks it).
 """

@@ -31,12 +31,14 @@ __all__ = [
     "binomial_interval",
     "check_interval",
     "clopper_pearson_interval",
+    "holm",
     "jeffreys_interval",
     "json_float",
     "json_floats",
     "kaplan_meier",
     "normal_quantile",
     "paired_difference",
+    "paired_p_value",
     "wilson_interval",
 ]
 
@@ -564,3 +566,50 @@ def json_float(v: float) -> float | None:
 def json_floats(arr: ArrayLike) -> list[float | None]:
     """:func:`json_float` over a flattened array."""
     return [json_float(v) for v in np.asarray(arr, dtype=float).ravel()]
+
+
+def paired_p_value(difference: PairedDifference, a: ArrayLike, b: ArrayLike) -> float:
+    """Two-sided p-value of "no difference" for paired outcomes: McNemar's exact test on the discordant pairs of
+    yes/no outcomes (``method`` "tango"), the paired t test otherwise; 1 when no pair differs.
+
+    Args:
+        difference: The pairs' :class:`PairedDifference` (its method says which test applies).
+        a: Outcomes under option A.
+        b: Outcomes under option B, same pairs.
+
+    Returns:
+        The p-value in [0, 1].
+    """
+    from scipy import stats as sp
+
+    if difference.method == "tango":
+        discordant = difference.a_only + difference.b_only
+        if discordant == 0:
+            return 1.0
+        return float(sp.binomtest(difference.a_only, discordant, 0.5).pvalue)
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if np.all(d == d[0]):  # no spread: certain of a nonzero difference, or no difference at all
+        return 1.0 if d[0] == 0 else 0.0
+    return float(sp.ttest_1samp(d, 0.0).pvalue)
+
+
+def holm(p_values: ArrayLike) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (family-wise error rate control).
+
+    The i-th smallest p-value is multiplied by (m − i + 1), the results made non-decreasing in that order and
+    capped at 1; reject at level alpha where the adjusted value is below alpha. (Holm 1979; the same as
+    ``statsmodels.stats.multitest.multipletests(method="holm")``, which the tests cross-check.)
+
+    Args:
+        p_values: The family's p-values.
+
+    Returns:
+        The adjusted p-values, in the input's order.
+    """
+    p = np.asarray(p_values, dtype=float).ravel()
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    adjusted = np.minimum(1.0, np.maximum.accumulate(p[order] * (m - np.arange(m))))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out

@@ -52,9 +52,11 @@ _SCALAR_TYPES: dict[type, pa.DataType] = {int: pa.int64(), float: pa.float64(), 
 
 
 def _field_kinds() -> list[tuple[str, Any]]:
-    """Each field of :class:`RunOutcome` with its Python type, in declaration order."""
+    """Each field of :class:`RunOutcome` with its Python type, in declaration order, the per-tick trajectory
+    last (so the scalar columns come first however the record grows)."""
     hints = get_type_hints(RunOutcome)
-    return [(f.name, hints[f.name]) for f in dataclasses.fields(RunOutcome)]
+    kinds = [(f.name, hints[f.name]) for f in dataclasses.fields(RunOutcome)]
+    return [k for k in kinds if not _is_trajectory(k[1])] + [k for k in kinds if _is_trajectory(k[1])]
 
 
 def _is_per_rung(kind: Any) -> bool:
@@ -114,11 +116,11 @@ def outcomes_to_frame(outcomes: Sequence[RunOutcome], trajectory: bool = True) -
 
     Columns today: ``run, seed, max_rung, first_hours_0..7, inadvertent, root_cause,
     engagements_true, engagements_false, hostile_strikes, contacts, drones_lost, ships_lost,
-    satellites_lost, debris, severity, drawn_in, end_hours, end_state`` and, if ``trajectory``,
-    ``crisis_level`` (an int8 array per row). The columns follow the record's fields, so a field added
-    to it appears here without a change. ``root_cause`` is categorical over ``ROOT_CAUSES`` and
-    ``end_state`` over ``END_STATES``; never-reached rungs have NaN in ``first_hours_k``, a crisis that
-    had not ended NaN in ``end_hours``.
+    satellites_lost, debris, severity, drawn_in, end_hours, end_state, flash_chains, flash_max_rungs,
+    hours_first_shot_to_rung4`` and, if ``trajectory``, ``crisis_level`` (an int8 array per row), last.
+    The columns follow the record's fields, so a field added to it appears here without a change.
+    ``root_cause`` is categorical over ``ROOT_CAUSES`` and ``end_state`` over ``END_STATES``;
+    never-reached rungs have NaN in ``first_hours_k``, a crisis that had not ended NaN in ``end_hours``.
 
     Args:
         outcomes: The runs.

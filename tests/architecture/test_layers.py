@@ -36,6 +36,9 @@ def test_the_repository_keeps_every_contract():
         ("sim/engines/reference/c2.py", "from sim.engines.compiled import layout", "Two engines side by side"),
         ("sim/scenario/schema.py", "from sim.engines import ENGINES", "Layers"),
         ("sim/engines/reference/agents.py", "from sim.engines.reference import c2", "No import cycles"),
+        ("sim/calibration/targets.py", "from sim.kernels import rng", "not the kernels"),
+        ("sim/calibration/abc.py", "from sim.engines.compiled import api", "through sim.engines only"),
+        ("sim/experiments/stats.py", "from sim.calibration import targets", "Layers"),
     ],
 )
 def test_a_wrong_import_breaks_its_contract(tmp_path, module, bad_import, contract):

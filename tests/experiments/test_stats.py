@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
+from sim.experiments import stats
+from sim.experiments.paired_proportions import paired_proportion_difference
 from sim.experiments.stats import (
     INTERVALS,
     binomial_interval,
@@ -284,3 +286,27 @@ def test_paired_degenerate_cases() -> None:
         paired_difference([1, 2], [1])
     with pytest.raises(ValueError):
         paired_difference([], [])
+
+
+# --------------------------------------------------------------------------- multiple comparisons
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=1, max_size=40))
+def test_holm_equals_statsmodels(p):
+    from statsmodels.stats.multitest import multipletests
+
+    assert np.allclose(stats.holm(p), multipletests(p, method="holm")[1], rtol=1e-12, atol=1e-15)
+
+
+def test_paired_p_values_are_mcnemar_exact_and_the_paired_t_test():
+    from scipy import stats as sp
+
+    a = np.array([1] * 30 + [0] * 60 + [1] * 5 + [0] * 5)
+    b = np.array([1] * 30 + [0] * 60 + [0] * 5 + [1] * 0 + [0] * 5)
+    d = paired_proportion_difference(a, b)
+    assert stats.paired_p_value(d, a, b) == pytest.approx(sp.binomtest(5, 5, 0.5).pvalue)
+    x = np.linspace(0, 1, 50)
+    y = x + np.sin(np.arange(50))
+    assert stats.paired_p_value(stats.paired_difference(y, x), y, x) == pytest.approx(sp.ttest_1samp(y - x, 0).pvalue)
+    assert stats.paired_p_value(stats.paired_difference(x, x), x, x) == 1.0

@@ -52,5 +52,6 @@ class Purpose(IntEnum):
     ASAT_STRIKE = 38
     BLIND_SPOT_WAIT = 39
     BLIND_SPOT_LENGTH = 40
-    READING = 41
-    THRESHOLD = 42
+    # 41 is reserved: sim.experiments.posterior.POSTERIOR_DRAW picks a run's posterior parameter set with it
+    READING = 42
+    THRESHOLD = 43
