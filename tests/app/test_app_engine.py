@@ -1,4 +1,4 @@
-"""The app says when the engine is compiling for this machine (first use), with its progress, and nothing once it is ready."""
+"""The app says when the engine compiles for this machine (first use), with its progress; nothing once ready."""
 
 from __future__ import annotations
 
