@@ -25,6 +25,7 @@ from sim import __version__
 from sim.cli.calibrate_command import configure_calibrate, run_calibrate
 from sim.cli.compare_command import configure_compare, run_compare
 from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, leave, run_guarded
+from sim.cli.hindcast_command import configure_hindcast, run_hindcast_command
 from sim.cli.run_command import configure_run, run_run
 from sim.cli.scenario_commands import (
     Command,
@@ -68,6 +69,12 @@ COMMANDS: list[Command] = [
     Command("sensitivity", "Sobol' indices of escalation probabilities", configure_sensitivity, run_sensitivity),
     Command(
         "calibrate", "fit the model to historical targets (ABC-SMC, resumable)", configure_calibrate, run_calibrate
+    ),
+    Command(
+        "hindcast",
+        "score the model on real incidents held out of the fit (hindcast/cases.yaml)",
+        configure_hindcast,
+        run_hindcast_command,
     ),
 ]
 """Every subcommand, in the order ``--help`` lists them. Register new subcommands here."""

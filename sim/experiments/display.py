@@ -87,6 +87,7 @@ def summary_html(summary: MonteCarloSummary, caption: str = "") -> str:
     ]
     rows.append(["P(inadvertent)", "inadvertent step to rung ≥ 3", estimate_text(summary.inadvertent)])
     rows.append(["mean severity", "Rivera et al. 2024 weights", estimate_text(summary.severity.mean)])
+    rows.append(["chains per run", "automated answers at machine speed", estimate_text(summary.machine_speed.chains)])
     days = summary.horizon_hours / 24.0
     title = caption or f"Monte Carlo summary: {summary.n_runs} runs, horizon {days:g} days"
     posterior = getattr(summary, "posterior", None)

@@ -28,6 +28,7 @@ from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES,
 __all__ = [
     "KM_RUNGS",
     "LOSS_FIELDS",
+    "MachineSpeed",
     "MeanEstimate",
     "MonteCarloSummary",
     "Proportion",
@@ -177,6 +178,51 @@ class SeverityDistribution:
         }
 
 
+@dataclass(frozen=True)
+class MachineSpeed:
+    """The machine-speed chains of docs/model.md §12.7 across the runs.
+
+    Attributes:
+        chains: Chains per run (``flash_chains``).
+        any_chain: P(a run had at least one chain).
+        chain_climbed: P(one chain by itself raised the crisis level by a rung or more) (``flash_max_rungs >= 1``).
+        reached_rung4: P(the crisis level first reached rung 4 after a shot) (``hours_first_shot_to_rung4`` finite).
+        shot_to_rung4_hours: Median and quartiles ``(q25, median, q75)`` of the hours from the first shot to
+            rung 4, among the runs that got there (NaN if none did).
+    """
+
+    chains: MeanEstimate
+    any_chain: Proportion
+    chain_climbed: Proportion
+    reached_rung4: Proportion
+    shot_to_rung4_hours: tuple[float, float, float]
+
+    @classmethod
+    def of(cls, chains: np.ndarray, max_rungs: np.ndarray, shot_to_rung4: np.ndarray) -> MachineSpeed:
+        """Build from the per-run columns ``flash_chains``, ``flash_max_rungs``, ``hours_first_shot_to_rung4``."""
+        n = int(chains.size)
+        reached = shot_to_rung4[np.isfinite(shot_to_rung4)]
+        quartiles = tuple(float(q) for q in np.percentile(reached, (25, 50, 75))) if reached.size else (math.nan,) * 3
+        return cls(
+            chains=MeanEstimate.of(chains),
+            any_chain=Proportion.of(int(np.sum(chains > 0)), n),
+            chain_climbed=Proportion.of(int(np.sum(max_rungs >= 1)), n),
+            reached_rung4=Proportion.of(int(reached.size), n),
+            shot_to_rung4_hours=quartiles,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable dict (NaN written as None)."""
+        q25, median, q75 = self.shot_to_rung4_hours
+        return {
+            "chains_per_run": self.chains.to_dict(),
+            "any_chain": self.any_chain.to_dict(),
+            "chain_climbed": self.chain_climbed.to_dict(),
+            "reached_rung4_after_a_shot": self.reached_rung4.to_dict(),
+            "hours_first_shot_to_rung4": {"q25": json_float(q25), "median": json_float(median), "q75": json_float(q75)},
+        }
+
+
 # --------------------------------------------------------------------------------------------------
 # the summary
 # --------------------------------------------------------------------------------------------------
@@ -209,6 +255,7 @@ class MonteCarloSummary:
             run-clustered (delta-method) normal interval; NaN if there was no engagement.
         losses: Per-run means of ``LOSS_FIELDS`` (drones, ships, satellites lost; debris fragments).
         severity: Severity-score distribution.
+        machine_speed: The machine-speed chains (docs/model.md §12.7).
         scenario: Name of the scenario the runs came from (for titles; "" if not given).
         posterior: If each run drew its parameters from a posterior sample (``--posterior``), what
             :meth:`sim.experiments.posterior.Posterior.describe` says of it: the probabilities and means
@@ -233,6 +280,7 @@ class MonteCarloSummary:
     false_positive_share: tuple[float, float, float]
     losses: dict[str, MeanEstimate]
     severity: SeverityDistribution
+    machine_speed: MachineSpeed
     scenario: str = ""
     posterior: dict[str, Any] | None = None
     interval: str = "wilson"
@@ -251,7 +299,7 @@ class MonteCarloSummary:
 
         Keys: ``scenario, n_runs, horizon_hours, tick_hours, n_ticks, confidence, interval, rung_names,
         max_rung {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements,
-        losses, severity`` and, with a posterior, ``parameter_uncertainty`` (the posterior's description
+        losses, severity, machine_speed`` and, with a posterior, ``parameter_uncertainty`` (the posterior's description
         and the note the table prints). Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by
         ``str(k)``.
         """
@@ -288,6 +336,7 @@ class MonteCarloSummary:
             },
             "losses": {name: self.losses[name].to_dict() for name in LOSS_FIELDS},
             "severity": self.severity.to_dict(),
+            "machine_speed": self.machine_speed.to_dict(),
             **extra,
         }
 
@@ -363,6 +412,11 @@ def summarize(
         false_positive_share=_ratio_interval(eng_false, eng_true + eng_false),
         losses={name: MeanEstimate.of(_column(outcomes, name)) for name in LOSS_FIELDS},
         severity=SeverityDistribution.of(_column(outcomes, "severity")),
+        machine_speed=MachineSpeed.of(
+            _column(outcomes, "flash_chains"),
+            _column(outcomes, "flash_max_rungs"),
+            _column(outcomes, "hours_first_shot_to_rung4"),
+        ),
         scenario=str(scenario),
         posterior=dict(posterior) if posterior else None,
         interval=interval,
@@ -546,4 +600,17 @@ def summary_table(summary: MonteCarloSummary) -> str:
         _row("median", _fmt(sev.median, 1)),
         _row("90th percentile", _fmt(sev.p90, 1)),
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _machine_speed_rows(s.machine_speed))
+
+
+def _machine_speed_rows(speed: MachineSpeed) -> list[str]:
+    q25, median, q75 = speed.shot_to_rung4_hours
+    spread = f"[{q25:.1f}, {q75:.1f}] quartiles" if math.isfinite(median) else ""
+    return [
+        "Machine speed (chains of automated answers, docs/model.md §12.7)",
+        _row("chains per run", *_fmt_mean(speed.chains)),
+        _row("P(at least one chain)", *_fmt_p(speed.any_chain)),
+        _row("P(a chain climbed a rung by itself)", *_fmt_p(speed.chain_climbed)),
+        _row("P(rung 4 reached after a shot)", *_fmt_p(speed.reached_rung4)),
+        _row("hours from first shot to rung 4 (median)", _fmt(median, 1), spread),
+    ]

@@ -30,6 +30,9 @@ ENG_TRUE = [0, 0, 1, 2, 0, 3, 4, 2, 5, 3]
 ENG_FALSE = [0, 0, 0, 1, 0, 0, 2, 0, 1, 1]
 DRONES = [0, 0, 0, 1, 0, 2, 3, 1, 6, 7]
 SEVERITY = [0.0, 0.0, 4.0, 4.0, 4.0, 16.0, 44.0, 44.0, 72.0, 196.0]
+CHAINS = [0, 0, 0, 0, 0, 0, 2, 0, 1, 3]
+CHAIN_RISE = [0, 0, 0, 0, 0, 0, 1, 0, 2, 0]
+SHOT_TO_RUNG4 = [math.nan] * 8 + [3.0, 5.0]
 
 
 def first_hours(i: int) -> tuple[float, ...]:
@@ -71,6 +74,9 @@ def make_runs() -> list[RunOutcome]:
             drawn_in=1 if i == 8 else 0,
             end_hours=60.0 if i == 2 else math.nan,
             end_state="settlement" if i == 2 else "none",
+            flash_chains=CHAINS[i],
+            flash_max_rungs=CHAIN_RISE[i],
+            hours_first_shot_to_rung4=SHOT_TO_RUNG4[i],
             crisis_level=trajectory(i),
         )
         for i in range(10)
@@ -167,6 +173,34 @@ def test_engagements_losses_severity(summary: MonteCarloSummary) -> None:
     assert sev.counts.sum() == 10 and sev.bin_edges.size == sev.counts.size + 1
 
 
+def test_machine_speed(summary: MonteCarloSummary) -> None:
+    speed = summary.machine_speed
+    assert speed.chains.mean == pytest.approx(0.6) and speed.chains.total == 6
+    assert (speed.any_chain.count, speed.chain_climbed.count, speed.reached_rung4.count) == (3, 2, 2)
+    assert speed.shot_to_rung4_hours == pytest.approx((3.5, 4.0, 4.5))
+    none = summarize(
+        [
+            dataclasses.replace(r, flash_chains=0, flash_max_rungs=0, hours_first_shot_to_rung4=math.nan)
+            for r in make_runs()
+        ],
+        HORIZON,
+        TICK,
+    )
+    assert none.machine_speed.reached_rung4.count == 0 and all(map(math.isnan, none.machine_speed.shot_to_rung4_hours))
+    assert none.to_dict()["machine_speed"]["hours_first_shot_to_rung4"]["median"] is None
+    assert summary_table(none).splitlines()[-1].split() == [
+        "hours",
+        "from",
+        "first",
+        "shot",
+        "to",
+        "rung",
+        "4",
+        "(median)",
+        "n/a",
+    ]
+
+
 def test_to_dict_is_json_and_stable(summary: MonteCarloSummary) -> None:
     d = summary.to_dict()
     assert list(d) == [
@@ -186,6 +220,7 @@ def test_to_dict_is_json_and_stable(summary: MonteCarloSummary) -> None:
         "engagements",
         "losses",
         "severity",
+        "machine_speed",
     ]
     text = json.dumps(d, allow_nan=False)
     again = summarize(make_runs(), HORIZON, TICK)
@@ -207,6 +242,7 @@ def test_summary_table_text(summary: MonteCarloSummary) -> None:
     assert "P(max rung ≥ 3)" in text
     assert "P(inadvertent escalation to ≥ 3)" in text
     assert "misidentification" in text and "debris fragments" in text
+    assert "P(a chain climbed a rung by itself)" in text and "[3.5, 4.5] quartiles" in text
     assert all(line == line.rstrip() for line in text.splitlines())
 
 
