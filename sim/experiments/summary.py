@@ -198,16 +198,21 @@ class MachineSpeed:
     shot_to_rung4_hours: tuple[float, float, float]
 
     @classmethod
-    def of(cls, chains: np.ndarray, max_rungs: np.ndarray, shot_to_rung4: np.ndarray) -> MachineSpeed:
-        """Build from the per-run columns ``flash_chains``, ``flash_max_rungs``, ``hours_first_shot_to_rung4``."""
+    def of(
+        cls, chains: np.ndarray, max_rungs: np.ndarray, shot_to_rung4: np.ndarray, interval: str = "wilson"
+    ) -> MachineSpeed:
+        """Build from the per-run columns ``flash_chains``, ``flash_max_rungs``, ``hours_first_shot_to_rung4``.
+
+        The probabilities get the binomial ``interval`` of the rest of the summary.
+        """
         n = int(chains.size)
         reached = shot_to_rung4[np.isfinite(shot_to_rung4)]
         quartiles = tuple(float(q) for q in np.percentile(reached, (25, 50, 75))) if reached.size else (math.nan,) * 3
         return cls(
             chains=MeanEstimate.of(chains),
-            any_chain=Proportion.of(int(np.sum(chains > 0)), n),
-            chain_climbed=Proportion.of(int(np.sum(max_rungs >= 1)), n),
-            reached_rung4=Proportion.of(int(reached.size), n),
+            any_chain=Proportion.of(int(np.sum(chains > 0)), n, CONFIDENCE, interval),
+            chain_climbed=Proportion.of(int(np.sum(max_rungs >= 1)), n, CONFIDENCE, interval),
+            reached_rung4=Proportion.of(int(reached.size), n, CONFIDENCE, interval),
             shot_to_rung4_hours=quartiles,
         )
 
@@ -416,6 +421,7 @@ def summarize(
             _column(outcomes, "flash_chains"),
             _column(outcomes, "flash_max_rungs"),
             _column(outcomes, "hours_first_shot_to_rung4"),
+            interval,
         ),
         scenario=str(scenario),
         posterior=dict(posterior) if posterior else None,
