@@ -6,11 +6,12 @@ live in ``app_pages/``; the logic they call lives in ``sim/app/`` and never impo
 
 import streamlit as st
 
-from app_pages.common import autosave_workspace_if_changed, init_state, sidebar_status
+from app_pages.common import autosave_workspace_if_changed, init_state, show_engine_preparation, sidebar_status
 
 # an emoji favicon is drawn in the browser; a material icon would be fetched from fonts.gstatic.com (offline rooms)
 st.set_page_config(page_title="Flashpoint", page_icon="🚨", layout="wide")
 init_state()
+show_engine_preparation()  # a fresh installation compiles the engine: say so, with its progress
 
 pages = [
     st.Page("app_pages/scenario.py", title="Scenario", icon=":material/edit_document:", default=True),

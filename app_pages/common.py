@@ -19,10 +19,12 @@ from typing import Any
 import streamlit as st
 
 from sim.app.editing import Validation, shipped_scenarios, validate_text
+from sim.app.engine import engine_status
 from sim.app.gamefile import LoadedGame, SessionStore, new_session_id, valid_session_id
 from sim.app.jobs import Job, Progress, start_job
 from sim.app.levers import lever_overrides
 from sim.app.session import GameOrigin, GameSession
+from sim.engines import EnginePreparation
 from sim.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "taiwan_strait.yaml"
@@ -203,6 +205,32 @@ def sidebar_status() -> None:
             st.markdown(f"`{current.source}` — **invalid with the levers** ({current.validation.count} error(s))")
         n = len(current.overrides)
         st.caption(f"{n} override{'s' if n != 1 else ''} from the levers" if n else "No overrides from the levers")
+
+
+# --------------------------------------------------------------------------- the engine's first use
+
+
+@st.cache_resource(show_spinner=False)
+def engine_preparation() -> EnginePreparation:
+    """The compiled engine's preparation, started once per server (a compile on first use, else a load)."""
+    return EnginePreparation().start()
+
+
+def show_engine_preparation(preparation: EnginePreparation | None = None) -> None:
+    """While the engine compiles, its notice and a progress bar in the sidebar, refreshed every second."""
+    preparation = engine_preparation() if preparation is None else preparation
+    if engine_status(preparation) is None:
+        return
+
+    @st.fragment(run_every=1.0)
+    def _poll() -> None:
+        status = engine_status(preparation)
+        if status is None:
+            st.rerun(scope="app")
+        st.progress(status.fraction, text=status.text)
+
+    with st.sidebar:
+        _poll()
 
 
 # --------------------------------------------------------------------------- jobs

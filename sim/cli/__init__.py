@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from sim import __version__
 from sim.cli.calibrate_command import configure_calibrate, run_calibrate
 from sim.cli.compare_command import configure_compare, run_compare
-from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, run_guarded
+from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, leave, run_guarded
 from sim.cli.hindcast_command import configure_hindcast, run_hindcast_command
 from sim.cli.run_command import configure_run, run_run
 from sim.cli.scenario_commands import (
@@ -52,6 +52,7 @@ __all__ = [
     "EXIT_OK",
     "Command",
     "add_set_option",
+    "console",
     "load_or_report",
     "main",
     "schema_text",
@@ -114,3 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
         return run_guarded(args.handler, args, words)
+
+
+def console() -> None:
+    """The ``flashpoint`` program: :func:`main` on ``sys.argv``, then exit with its code (:func:`leave`)."""
+    leave(main())

@@ -33,6 +33,9 @@ PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, 8)), "p_inadvertent", "p_
 DESIGN_KINDS = ("grid", "lhs", "sobol")
 """As ``sim.experiments.designs.DESIGN_KINDS``."""
 
+INTERVALS = ("wilson", "jeffreys", "clopper-pearson")
+"""As ``sim.experiments.stats.INTERVALS``."""
+
 MAX_SEED = 2**63 - 1
 
 
@@ -48,6 +51,17 @@ def add_param_option(parser: argparse.ArgumentParser, required: bool = True) -> 
         help="a swept parameter: listed values (actors.PRC.autonomy=in_the_loop,out_of_the_loop) or a numeric "
         "range (actors.PRC.ai.capability=0.4:0.9; on a real-valued field 0:1 is the interval, on an integer "
         "field it takes whole numbers) (repeatable)",
+    )
+
+
+def add_interval_option(parser: argparse.ArgumentParser, what: str = "every probability") -> None:
+    """``--interval wilson|jeffreys|clopper-pearson`` (``args.interval``)."""
+    parser.add_argument(
+        "--interval",
+        choices=INTERVALS,
+        default="wilson",
+        help=f"95%% interval of {what}: wilson (default), or for rare events (a few or no runs with it) jeffreys, "
+        "or clopper-pearson, which never covers less than 95%% (see docs/experiments.md)",
     )
 
 

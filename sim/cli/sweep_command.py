@@ -11,6 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
+from sim.cli.engine_notice import start_engine
 from sim.cli.experiment_options import (
     DESIGN_KINDS,
     add_execution_options,
@@ -68,8 +69,10 @@ def run_sweep(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     if not check_outputs(("--out", args.out, (POINTS_FILE, RUNS_FILE)), ("--figures", args.figures, ())):
         return EXIT_BAD_INPUT
+    engine = start_engine(args.engine if args.scheduler is None else "remote")
     posterior = read_posterior(args)
     out = Path(args.out) if args.out else None
+    engine.ready()
     started = time.perf_counter()
     with progress_bar() as progress, writing_to(out):
         result = sweep(

@@ -8,7 +8,8 @@ back in order by key, so what they compute never depends on the executor or the 
 
 Workers get ``NUMBA_CACHE_DIR`` (from this process's environment) and one Numba thread each: the
 parallelism is across chunks, never inside one. Local workers ignore Ctrl-C (SIGINT): the parent
-handles it and shuts them down, so one key press gives one clean exit, not a traceback per worker.
+handles it and stops them (a chunk still running is abandoned, its process terminated), so one key
+press gives one clean exit within a second, not a traceback per worker.
 
 A worker process that dies, a Dask scheduler that goes away or cannot be reached: each ends the run
 with :class:`LostWorkersError` (the results already handed out are kept by the caller, e.g. a
@@ -170,6 +171,8 @@ class SerialExecutor(Executor):
 class _FutureExecutor(Executor):
     """Shared sliding-window loop over futures (``concurrent.futures`` or ``distributed``)."""
 
+    _in_flight: dict[Any, Hashable] = {}  # noqa: RUF012 (replaced, never mutated, on the class)
+
     def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         raise NotImplementedError
 
@@ -182,6 +185,7 @@ class _FutureExecutor(Executor):
 
     def run(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
         pending: dict[Any, Hashable] = {}
+        self._in_flight = pending  # what close() finds here was abandoned (Ctrl-C, a Cancel, an error)
         source = iter(tasks)
         exhausted = False
         try:
@@ -244,6 +248,16 @@ class ProcessExecutor(_FutureExecutor):
         return None
 
     def close(self) -> None:
+        """Release the workers; if work was abandoned (Ctrl-C, a Cancel, an error), stop them at once.
+
+        A chunk already running in a worker cannot be interrupted (workers ignore Ctrl-C, and compiled
+        code cannot be stopped) and its result is not wanted: waiting for it could take as long as the
+        chunk, so its process is terminated instead.
+        """
+        if any(not future.done() for future in self._in_flight):
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -112,6 +112,16 @@ class SweepResult:
     chunks_computed: int = 0
     summaries: list[MonteCarloSummary] = field(default_factory=list, repr=False)
 
+    def salib_problem(self) -> dict[str, Any]:
+        """SALib's problem dict of the design's ranges (:func:`sim.experiments.interop.salib_problem`).
+
+        Raises:
+            ScenarioError: If a parameter is a list of values (no bounds), located at its ``--param``.
+        """
+        from sim.experiments.interop import salib_problem
+
+        return salib_problem(self.design.parameters)
+
 
 def summary_row(summary: MonteCarloSummary) -> dict[str, Any]:
     """Flatten a Monte Carlo summary into one row of the point table.
