@@ -37,8 +37,9 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
+# .streamlit/config.toml: 127.0.0.1 only, no usage statistics, uploads up to 3 MB (docs/app.md, "Offline").
 app: venv
-	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1
+	$(VENV)/bin/streamlit run streamlit_app.py
 
 # The screenshots in docs/app.md, taken by the browser test (Debian's Chromium).
 screenshots: venv

@@ -7,7 +7,14 @@ opens that cell's seat only: its picture, its decisions, its odds — none of th
 
 import streamlit as st
 
-from app_pages.common import autosave_workspace_if_changed, engine, init_state, seat, sidebar_status
+from app_pages.common import (
+    autosave_workspace_if_changed,
+    engine,
+    init_state,
+    seat,
+    show_engine_preparation,
+    sidebar_status,
+)
 from sim.app.room import WHITE
 
 # an emoji favicon is drawn in the browser; a material icon would be fetched from fonts.gstatic.com (offline rooms)
@@ -22,6 +29,7 @@ if (found is not None and found[1] != WHITE) or (found is None and st.query_para
     st.navigation([st.Page("app_pages/cell.py", title=title, icon="🛡️")], position="hidden").run()
 else:
     init_state()
+    show_engine_preparation()  # a fresh installation compiles the engine: say so in the sidebar, with its progress
     pages = [
         st.Page("app_pages/home.py", title="Start", icon=":material/home:", default=True),
         st.Page("app_pages/scenario.py", title="Scenario", icon=":material/edit_document:"),

@@ -4,39 +4,37 @@ Widget state is dropped by Streamlit when a page that owns the widget is not sho
 other pages need lives under plain session-state keys (``scenario_text``, ``levers``, ...).
 
 Each browser session has an id in the URL (``?session=...``). The scenario in use and the game are
-written to the sessions folder after every change (``FLASHPOINT_SESSIONS_DIR``; by default the user's data
-folder, e.g. ``~/.local/share/flashpoint/sessions``; a visit that changes nothing writes nothing, files
-untouched for ``MAX_AGE_DAYS`` are deleted when the server starts), and the results of long jobs are kept in
-memory by the server under that id, so a refresh or a reconnect restores them.
+written to the sessions folder after every change (``FLASHPOINT_SESSIONS_DIR``; by default ``sessions/`` in
+the installation's data directory, e.g. ``~/.local/share/flashpoint/sessions``,
+:class:`~sim.app.gamefile.SessionStore`; a visit that changes nothing writes nothing; sessions and rooms untouched
+for ``KEEP_DAYS`` days are removed), and the results of long jobs are kept in memory by the server under that id, so
+a refresh or a reconnect restores them. A game lives in its room (:mod:`sim.app.room`, under ``rooms/`` there).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import streamlit as st
 
 from sim.app.editing import Validation, shipped_scenarios, validate_text
-from sim.app.engine_prep import EnginePreparation
-from sim.app.gamefile import LoadedGame, SessionStore, expire_files, new_session_id, valid_session_id
+from sim.app.engine import engine_status
+from sim.app.gamefile import LoadedGame, SessionStore, new_session_id, valid_session_id
 from sim.app.jobs import Job, Progress, start_job
 from sim.app.levers import lever_overrides
 from sim.app.room import WHITE, Room, RoomRegistry, valid_token
 from sim.app.session import GameOrigin
+from sim.engines import EnginePreparation
 from sim.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "taiwan_strait.yaml"
 INLINE_ENV = "FLASHPOINT_APP_INLINE_JOBS"
 """Set to 1 to run background jobs synchronously (tests)."""
-SESSIONS_ENV = "FLASHPOINT_SESSIONS_DIR"
-"""Where sessions (and rooms) are autosaved (default: ``sessions`` in the user's data folder, by platformdirs)."""
-MAX_AGE_DAYS = 30
-"""Session and room files not written for this many days are deleted when the server starts."""
 MAX_KEPT_SESSIONS = 32
 """Sessions whose results the server keeps in memory for a refresh (least recently used dropped first)."""
 
@@ -65,21 +63,12 @@ class Active:
 
 
 def store() -> SessionStore:
-    """The autosave store (old files expired once per server process)."""
-    directory = os.environ.get(SESSIONS_ENV) or platformdirs.user_data_path("flashpoint", appauthor=False) / "sessions"
-    _expire(str(directory))
-    return SessionStore(directory)
-
-
-@st.cache_resource(show_spinner=False)
-def _expire(directory: str) -> int:
-    """Delete the session and room files of ``directory`` not written for ``MAX_AGE_DAYS`` (once per process)."""
-    sessions = Path(directory)
-    return SessionStore(sessions).expire(MAX_AGE_DAYS) + expire_files(sessions / "rooms", ("*.json",), MAX_AGE_DAYS)
+    """The autosave store (``sessions/`` in the installation's data directory; old files expire)."""
+    return SessionStore.default()
 
 
 def data_dir() -> Path:
-    """Where the app keeps what it writes (sessions, rooms, the engine's preparation times)."""
+    """Where the app keeps what it writes: the sessions, and the rooms under ``rooms/`` there."""
     return Path(store().directory)
 
 
@@ -90,17 +79,7 @@ def _registry(directory: str, inline: bool) -> RoomRegistry:
 
 def rooms() -> RoomRegistry:
     """The server's rooms (one registry per data folder), kept on disk under ``rooms/``."""
-    return _registry(str(data_dir() / "rooms"), inline_jobs())
-
-
-@st.cache_resource(show_spinner=False)
-def _engine(background: bool) -> EnginePreparation:
-    return EnginePreparation(data_dir() / "engine_preparation.json", background=background).start()
-
-
-def engine() -> EnginePreparation:
-    """The engine's preparation, started in the background by the server's first page (once per process)."""
-    return _engine(not inline_jobs())
+    return _registry(str(store().rooms_directory), inline_jobs())
 
 
 def seat() -> tuple[Room, str] | None:
@@ -139,7 +118,8 @@ def init_state() -> None:
     if "session_id" not in state:
         wanted = st.query_params.get("session")
         stored = store().load(wanted) if valid_session_id(wanted) else None
-        state["session_id"] = wanted if stored is not None else new_session_id()
+        # a session saved nothing until something changed: its id still finds the results the server keeps
+        state["session_id"] = wanted if stored is not None or wanted in _results() else new_session_id()
         if stored is not None:
             _restore(stored.workspace, stored.game, stored.problem)
         for key, value in _results().get(state["session_id"], {}).items():
@@ -147,7 +127,7 @@ def init_state() -> None:
     if "scenario_text" not in state:
         path = shipped_scenarios()[DEFAULT_SCENARIO]
         load_text(path.read_text(encoding="utf-8"), path.name)
-        state["_saved_workspace"] = _digest(workspace())  # a visit that changes nothing leaves no file behind
+        state["_saved_workspace"] = _meaning()  # the default needs no file: a visit writes none
     if st.query_params.get("session") != state["session_id"]:
         st.query_params["session"] = state["session_id"]
 
@@ -200,17 +180,23 @@ def autosave() -> None:
     state = st.session_state
     space = workspace()
     store().save(state["session_id"], space, None)
-    state["_saved_workspace"] = _digest(space)
+    state["_saved_workspace"] = _meaning()
 
 
 def autosave_workspace_if_changed() -> None:
-    """Autosave when the scenario text or the levers changed since the last save."""
-    if st.session_state.get("_saved_workspace") != _digest(workspace()):
+    """Autosave when the scenario in use changed since the last save: its text, or the overrides its levers make.
+
+    Levers that only take the scenario's own values (the panel fills them in on a first visit) change nothing.
+    """
+    if st.session_state.get("_saved_workspace") != _meaning():
         autosave()
 
 
-def _digest(space: dict[str, Any]) -> str:
-    return hashlib.sha256(repr(sorted(space.items())).encode("utf-8", "surrogatepass")).hexdigest()
+def _meaning() -> str:
+    """A digest of what the scenario in use is: its source, its text and the overrides of its levers."""
+    current = active()
+    key = repr((current.source, current.text, current.overrides))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --------------------------------------------------------------------------- the scenario in use
@@ -254,7 +240,7 @@ def require_scenario() -> Active | None:
     current = active()
     if current.scenario is None:
         st.warning(
-            f"The scenario has {len(current.validation.errors)} error(s); fix it on the Scenario page first.",
+            f"The scenario has {current.validation.count} error(s); fix it on the Scenario page first.",
             icon=":material/error:",
         )
         st.page_link("app_pages/scenario.py", label="Go to the Scenario page", icon=":material/edit:")
@@ -269,11 +255,65 @@ def sidebar_status() -> None:
         if current.scenario is not None:
             st.markdown(f"**{current.scenario.metadata.name}**  \n`{current.source}` — valid")
         elif not current.base.ok:
-            st.markdown(f"`{current.source}` — **invalid** ({len(current.base.errors)} error(s))")
+            st.markdown(f"`{current.source}` — **invalid** ({current.base.count} error(s))")
         else:
-            st.markdown(f"`{current.source}` — **invalid with the levers** ({len(current.validation.errors)} error(s))")
+            st.markdown(f"`{current.source}` — **invalid with the levers** ({current.validation.count} error(s))")
         n = len(current.overrides)
         st.caption(f"{n} override{'s' if n != 1 else ''} from the levers" if n else "No overrides from the levers")
+
+
+# --------------------------------------------------------------------------- the engine's first use
+
+
+@st.cache_resource(show_spinner=False)
+def engine_preparation() -> EnginePreparation:
+    """The compiled engine's preparation, started once per server (a compile on first use, else a load)."""
+    return EnginePreparation().start()
+
+
+def engine() -> EnginePreparation:
+    """The engine's preparation, started in the background by the server's first page (never a silent stall)."""
+    return engine_preparation()
+
+
+def engine_waiter(preparation: EnginePreparation) -> Callable[[float], bool]:
+    """``wait(seconds) -> ready``: for work queued behind the preparation (a failed one: compiled on first use)."""
+
+    def wait(seconds: float) -> bool:
+        try:
+            return preparation.wait(seconds) is not None
+        except Exception:  # the preparation failed: the work compiles what it needs itself, as without it
+            return True
+
+    return wait
+
+
+def preparation_text(preparation: EnginePreparation) -> tuple[float, str]:
+    """``(fraction, text)`` of the engine's preparation, for a job waiting behind it."""
+    status = engine_status(preparation)
+    if status is None:
+        return 0.0, "loading the compiled engine"
+    return status.fraction, status.text
+
+
+def show_engine_preparation(preparation: EnginePreparation | None = None, sidebar: bool = True) -> None:
+    """While the engine compiles, its notice and a progress bar (in the sidebar), refreshed every second."""
+    preparation = engine_preparation() if preparation is None else preparation
+    if engine_status(preparation) is None:
+        return
+
+    @st.fragment(run_every=1.0)
+    def _poll() -> None:
+        status = engine_status(preparation)
+        if status is None:
+            st.rerun(scope="app")
+        st.progress(status.fraction, text=status.text)
+
+    if sidebar:
+        with st.sidebar:
+            _poll()
+    else:
+        _poll()
 
 
 # --------------------------------------------------------------------------- jobs
@@ -307,12 +347,12 @@ def launch(key: str, fn, label: str, quick: bool = False, needs_engine: bool = T
     background thread, progress polling and a second rerun. Longer jobs run in a thread with progress.
     While the engine is still being prepared, a job that needs it waits for it in the background, saying so.
     """
-    prep = engine()
-    if needs_engine and not prep.ready:
+    ready = engine_waiter(engine())
+    if needs_engine and not engine().done:
         quick, work = False, fn
 
         def fn(progress: Progress):
-            while not prep.wait(0.5):
+            while not ready(0.5):
                 progress.note = "waiting for the engine to be prepared"
                 progress(0, 1)  # raises once cancelled
             progress.note = ""
@@ -341,8 +381,8 @@ def show_progress(key: str) -> None:
             st.rerun(scope="app")
         progress: Progress = job.progress
         if progress.note:  # e.g. waiting for the engine's preparation
-            status = engine().status()
-            st.progress(status.fraction, text=f"{job.label}: {progress.note} — {status.text()}")
+            fraction, text = preparation_text(engine())
+            st.progress(fraction, text=f"{job.label}: {progress.note} — {text}")
             return
         text = f"{job.label}: {progress.done:,} of {progress.total:,} · {job.elapsed:.1f} s"
         st.progress(progress.fraction, text=text)

@@ -7,7 +7,16 @@ import os
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import MAX_SEED, forget, job_running, launch, remember, require_scenario, show_progress
+from app_pages.common import (
+    MAX_SEED,
+    Active,
+    forget,
+    job_running,
+    launch,
+    remember,
+    require_scenario,
+    show_progress,
+)
 from sim.app.comparison import (
     DEFAULT_VERDICT_METRIC,
     comparison_csv,
@@ -17,7 +26,9 @@ from sim.app.comparison import (
     verdicts,
 )
 from sim.app.formatting import pct, pct_interval, points
+from sim.app.uncertainty import posterior_for
 from sim.experiments.compare import compare, parse_arms
+from sim.experiments.display import parameter_note
 from sim.experiments.limits import MAX_COMPARE_RUNS, LimitError, check_arms, check_runs
 from sim.experiments.metrics import PROBABILITY_METRICS, is_probability, metric_label
 from sim.experiments.summary import Proportion
@@ -60,46 +71,7 @@ def main() -> None:
         st.caption(
             "Every option starts from the scenario with the levers: " + ", ".join(f"`{o}`" for o in current.overrides)
         )
-
-    with st.form("cmp_form"):
-        arms_text = st.text_area("Options", DEFAULT_ARMS, height=140, key="cmp_arms")
-        a, b, c = st.columns(3)
-        runs = a.number_input("Runs per option", 10, 100_000, value=1000, step=100, key="cmp_runs")
-        seed = b.number_input("Seed", 0, MAX_SEED, value=current.scenario.monte_carlo.seed, key="cmp_seed")
-        cores = os.cpu_count() or 1
-        workers = c.number_input(
-            "Worker processes",
-            1,
-            max(1, cores),
-            value=1,
-            key="cmp_workers",
-            help="One is fastest on one machine: the compiled engine already runs on every core.",
-        )
-        submitted = st.form_submit_button("Compare", icon=":material/compare_arrows:", disabled=job_running("cmp_job"))
-
-    if submitted:
-        lines = [line.strip() for line in arms_text.splitlines() if line.strip() and not line.strip().startswith("#")]
-        try:
-            check_arms(len(lines))
-            check_runs(int(runs), len(lines), "options", MAX_COMPARE_RUNS)
-            arms = parse_arms([line.replace(": ", ":", 1) for line in lines])
-        except LimitError as exc:
-            forget("cmp_job")
-            st.error(f"Too much work: {exc.message}.")
-            return
-        except ScenarioError as exc:
-            forget("cmp_job")
-            st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
-            return
-        scenario, n, s, w = current.scenario, int(runs), int(seed), int(workers)
-        remember("cmp_inputs", {"arms": lines, "runs": n, "seed": s, "overrides": current.overrides})
-        launch(
-            "cmp_job",
-            lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress),
-            f"{len(arms)} options × {n:,} runs",
-            quick=n * len(arms) <= 6_000 and w == 1,
-        )
-
+    _form(current)
     job = st.session_state.get("cmp_job")
     if job is None:
         return
@@ -114,14 +86,71 @@ def main() -> None:
     if job.error:
         st.error(f"The comparison failed: {job.error}")
         return
+    _results(job, current)
 
+
+def _form(current: Active) -> None:
+    """The options, runs, seed, workers and parameter uncertainty; a submitted form starts the comparison."""
+    with st.form("cmp_form"):
+        arms_text = st.text_area("Options", DEFAULT_ARMS, height=140, key="cmp_arms")
+        a, b, c = st.columns(3)
+        runs = a.number_input("Runs per option", 10, 100_000, value=1000, step=100, key="cmp_runs")
+        seed = b.number_input("Seed", 0, MAX_SEED, value=current.scenario.monte_carlo.seed, key="cmp_seed")
+        cores = os.cpu_count() or 1
+        workers = c.number_input(
+            "Worker processes",
+            1,
+            max(1, cores),
+            value=1,
+            key="cmp_workers",
+            help="One is fastest on one machine: the compiled engine already runs on every core.",
+        )
+        offer = posterior_for(current.source, current.base.scenario)
+        uncertain = st.checkbox(
+            "Carry parameter uncertainty" + (f" (calibrated posterior `{offer.file}`)" if offer.posterior else ""),
+            value=False,
+            key="cmp_posterior",
+            disabled=offer.posterior is None,
+            help="Run i of every option draws the same parameter set from the calibration's posterior; the paired "
+            "interval then covers the difference under a parameter set drawn from it. " + (offer.reason or ""),
+        )
+        submitted = st.form_submit_button("Compare", icon=":material/compare_arrows:", disabled=job_running("cmp_job"))
+    if not submitted:
+        return
+    lines = [line.strip() for line in arms_text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    try:
+        check_arms(len(lines))
+        check_runs(int(runs), len(lines), "options", MAX_COMPARE_RUNS)
+        arms = parse_arms([line.replace(": ", ":", 1) for line in lines])
+    except LimitError as exc:
+        forget("cmp_job")
+        st.error(f"Too much work: {exc.message}.")
+        return
+    except ScenarioError as exc:
+        forget("cmp_job")
+        st.error("The options have errors:\n\n" + "\n\n".join(f"`{e.format()}`" for e in exc.errors))
+        return
+    scenario, n, s, w = current.scenario, int(runs), int(seed), int(workers)
+    posterior = offer.posterior if uncertain else None
+    remember("cmp_inputs", {"arms": lines, "runs": n, "seed": s, "overrides": current.overrides})
+    launch(
+        "cmp_job",
+        lambda progress: compare(scenario, arms, runs=n, seed=s, workers=w, progress=progress, posterior=posterior),
+        f"{len(arms)} options × {n:,} runs",
+        quick=n * len(arms) <= 6_000 and w == 1,
+    )
+
+
+def _results(job, current: Active) -> None:
+    """The verdicts, the forest plot, each option's estimates and the differences (percentages, points)."""
     result = job.result
     inputs = st.session_state.get("cmp_inputs", {})
     st.caption(f"{result.runs:,} runs per option, seed {result.seed}, {job.elapsed:.1f} s.")
+    if result.metadata.get("posterior"):
+        st.info(parameter_note(result.metadata["posterior"]), icon=":material/stacked_line_chart:")
     if inputs.get("overrides", current.overrides) != current.overrides:
         st.caption(":orange[The levers changed since this comparison ran; press Compare to run it again.]")
 
-    # ------------------------------------------------------------------ the verdict
     st.subheader("Verdict")
     choices = [m for m in PROBABILITY_METRICS if m != "p_ge_1"]
     metric = st.columns([1, 2])[0].selectbox(
@@ -138,18 +167,21 @@ def main() -> None:
         "difference in percentage points with its paired 95% interval."
     )
     st.image(cached_forest(job.id, result), caption="Thick: paired 95% interval; thin grey: unpaired (same runs).")
+    _tables(result)
 
-    # ------------------------------------------------------------------ tables
 
-    def cell(e) -> str:
-        v = e.p if isinstance(e, Proportion) else e.mean
-        if isinstance(e, Proportion):
-            return f"{pct(v)} ({pct_interval(e.lo, e.hi, '')})" if math.isfinite(e.lo) else pct(v)
-        return f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}"
+def _cell(e) -> str:
+    """An estimate with its interval: a probability in percent."""
+    v = e.p if isinstance(e, Proportion) else e.mean
+    if isinstance(e, Proportion):
+        return f"{pct(v)} ({pct_interval(e.lo, e.hi, '')})" if math.isfinite(e.lo) else pct(v)
+    return f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}"
 
+
+def _tables(result) -> None:
     st.subheader("Each option")
     estimates = pd.DataFrame(
-        {arm.name: {metric_label(m): cell(result.estimates[arm.name][m]) for m in SHOWN} for arm in result.arms}
+        {arm.name: {metric_label(m): _cell(result.estimates[arm.name][m]) for m in SHOWN} for arm in result.arms}
     )
     st.dataframe(estimates)
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import MAX_SEED, Active, adopt_game, engine, forget, inline_jobs, launch, open_room, rooms
+from app_pages.common import (
+    MAX_SEED,
+    Active,
+    adopt_game,
+    engine,
+    engine_waiter,
+    forget,
+    inline_jobs,
+    launch,
+    open_room,
+    rooms,
+)
 from app_pages.room_views import act
 from sim.app.decision_runs import DEFAULT_EARLY_HOURS, runs_with_decisions
 from sim.app.gamefile import GameFileError, game_from_json, game_to_json
@@ -102,10 +113,10 @@ def _decision_runs(scenario, seed: int, cells: tuple[Cell, ...]):
     job = st.session_state.get("decision_runs_job")
     if st.session_state.get("decision_runs_key") != key:
         st.session_state["decision_runs_key"] = key
-        prep = engine()  # read here: the job's thread has no Streamlit context
+        ready = engine_waiter(engine())  # read here: the job's thread has no Streamlit context
 
         def search(progress):
-            while not prep.wait(0.5):
+            while not ready(0.5):
                 progress.note = "waiting for the engine"
                 progress(0, 1)
             progress.note = ""
@@ -162,13 +173,13 @@ def load_game_box() -> None:
     if file is not None and st.session_state.get("_game_upload_id") != file.file_id:
         st.session_state["_game_upload_id"] = file.file_id
         try:
-            adopt_game(game_from_json(file.getvalue()))
+            adopt_game(game_from_json(file.getvalue(), file.name))
             forget("odds_job")
             game = st.session_state["game"]
             st.session_state["step_note"] = (None, "loaded", f"Loaded {file.name}: {game.clock()}.")
             st.rerun()
         except GameFileError as exc:
-            st.session_state["_game_upload_error"] = f"{file.name}: {exc}"
+            st.session_state["_game_upload_error"] = str(exc)
     if st.session_state.get("_game_upload_error"):
         st.error(st.session_state["_game_upload_error"], icon=":material/block:")
 

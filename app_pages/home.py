@@ -3,7 +3,6 @@
 import streamlit as st
 
 from app_pages.common import active, white_room
-from app_pages.room_views import engine_status
 
 CHOICES = (
     (
@@ -37,8 +36,7 @@ CHOICES = (
 def main() -> None:
     """Draw the opening page."""
     st.title("Flashpoint")
-    st.markdown("#### What do you want to do?")
-    engine_status()
+    st.markdown("#### What do you want to do?")  # a first-use compile shows in the sidebar
     current = active()
     name = current.scenario.metadata.name if current.scenario is not None else f"{current.source} (invalid)"
     st.caption(f"Scenario in use: **{name}** — change it under *Edit a scenario*.")

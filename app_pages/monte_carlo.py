@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.common import (
     MAX_SEED,
+    Active,
     cached_figure,
     job_running,
     launch,
@@ -24,6 +25,8 @@ from sim.app.results import (
     run_request,
     summary_json,
 )
+from sim.app.uncertainty import posterior_for
+from sim.experiments.display import parameter_note
 from sim.report.tables import escalation_table, root_cause_table
 from sim.scenario.limits import MAX_RUNS
 
@@ -36,8 +39,23 @@ def main() -> None:
     current = require_scenario()
     if current is None:
         return
-    scenario = current.scenario
+    _form(current)
+    job = st.session_state.get("mc_job")
+    if job is not None and not job.done:
+        show_progress("mc_job")
+        return
+    if job is not None and job.error:
+        st.error(f"The Monte Carlo failed: {job.error}")
+        return
+    if job is None:
+        st.info("Set the number of replications and press **Run Monte Carlo**.")
+        return
+    _results(job)
 
+
+def _form(current: Active) -> None:
+    """The replications, seed, workers and parameter uncertainty; a submitted form starts the job."""
+    scenario = current.scenario
     with st.form("mc_form", border=True):
         a, b, c = st.columns(3)
         runs = a.number_input("Replications", 10, min(MAX_RUNS, 200_000), value=200, step=50, key="mc_runs")
@@ -55,33 +73,37 @@ def main() -> None:
         )
         if current.overrides:
             st.caption("With overrides: " + ", ".join(f"`{o}`" for o in current.overrides))
+        offer = posterior_for(current.source, current.base.scenario)
+        uncertain = st.checkbox(
+            "Carry parameter uncertainty" + (f" (calibrated posterior `{offer.file}`)" if offer.posterior else ""),
+            value=False,
+            key="mc_posterior",
+            disabled=offer.posterior is None,
+            help="Each group of 20 runs draws its model parameters from the calibration's posterior, and every "
+            "interval then covers the value under a parameter set drawn from it (the dice and the spread between "
+            "parameter sets). " + (offer.reason or ""),
+        )
         submitted = st.form_submit_button(
             "Run Monte Carlo", icon=":material/play_arrow:", disabled=job_running("mc_job")
         )
-
     if submitted:
-        request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source)
+        posterior = offer.posterior if uncertain else None
+        request = McRequest(scenario, int(runs), int(seed), int(workers), current.overrides, current.source, posterior)
         remember("mc_request", request)
         quick = request.runs <= QUICK_RUNS and request.workers == 1
         launch("mc_job", lambda progress: run_request(request, progress), f"{request.runs:,} runs", quick=quick)
 
-    job = st.session_state.get("mc_job")
-    if job is not None and not job.done:
-        show_progress("mc_job")
-        return
-    if job is not None and job.error:
-        st.error(f"The Monte Carlo failed: {job.error}")
-        return
-    if job is None:
-        st.info("Set the number of replications and press **Run Monte Carlo**.")
-        return
 
+def _results(job) -> None:
+    """The finished job's headline probabilities (percentages), figures, tables and downloads."""
     result, request = job.result, st.session_state["mc_request"]
     summary = result.summary
     st.caption(
         f"{summary.n_runs:,} runs of **{result.scenario.metadata.name}**, seed {result.seed}, "
         f"{request.workers} worker(s), {job.elapsed:.1f} s."
     )
+    if summary.posterior:
+        st.info(parameter_note(summary.posterior), icon=":material/stacked_line_chart:")
     cols = st.columns(3)
     for col, (label, p) in zip(cols, headline(summary).items(), strict=True):
         col.metric(label, pct(p.p), help=f"{p.count} of {p.n} runs")
@@ -92,11 +114,15 @@ def main() -> None:
         with tab:
             st.image(cached_figure(job.id, key, summary))
     with tabs[-1]:
-        st.markdown("**Highest rung reached** (95% Wilson intervals)")
+        spread = "95% intervals: dice and the spread between parameter sets"
+        st.markdown(f"**Highest rung reached** ({spread if summary.posterior else '95% Wilson intervals'})")
         st.dataframe(escalation_table(summary), hide_index=True)
         st.markdown("**Root cause of the highest step**")
         st.dataframe(root_cause_table(summary), hide_index=True)
+    _downloads(request, result)
 
+
+def _downloads(request: McRequest, result) -> None:
     st.subheader("Download")
     d1, d2, d3 = st.columns(3)
     # built when clicked (in another thread), so a rerun does not rebuild them

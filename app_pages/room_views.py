@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import engine, rooms
+from app_pages.common import engine, engine_waiter, preparation_text, rooms, show_engine_preparation
 from sim.app.drawing import orbits_svg, rung_chart_svg, side_by_side, theatre_svg
 from sim.app.formatting import pct, pct_interval, points
 from sim.app.odds import COMPILED_NOTE, options_for
@@ -111,9 +111,8 @@ def _progress(request: OddsRequest) -> None:
         text = f"Odds asked at {clock(request.hours)} by {request.role}: waiting, number {job.waiting} in the queue"
         fraction = 0.0
     elif job.progress.note:
-        status = engine().status()
-        text = f"Odds asked at {clock(request.hours)}: {job.progress.note} — {status.text()}"
-        fraction = status.fraction
+        fraction, preparing = preparation_text(engine())
+        text = f"Odds asked at {clock(request.hours)}: {job.progress.note} — {preparing}"
     else:
         text = f"Odds asked at {clock(request.hours)}: {job.progress.done:,} of {total:,} futures · {job.elapsed:.1f} s"
         fraction = job.progress.fraction
@@ -123,18 +122,8 @@ def _progress(request: OddsRequest) -> None:
 
 
 def engine_status() -> None:
-    """While the engine is being prepared: what is happening and how long is left (redrawn every second)."""
-    if engine().ready:
-        return
-
-    @st.fragment(run_every=1.0)
-    def _status() -> None:
-        status = engine().status()
-        if status.ready:
-            st.rerun(scope="app")
-        st.progress(status.fraction, text=status.text())
-
-    _status()
+    """While the engine compiles: what is happening and how far it has gone, on the page (a cell has no sidebar)."""
+    show_engine_preparation(sidebar=False)
 
 
 # --------------------------------------------------------------------------- pictures
@@ -300,7 +289,7 @@ def odds_panel(room: Room, role: str, level: int) -> None:
             int(futures),
             float(horizon),
             rooms().queue,
-            engine_ready=engine().wait,
+            engine_ready=engine_waiter(engine()),
             decision=about,
             level=level,
         )

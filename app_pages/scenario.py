@@ -66,7 +66,7 @@ with checks:
             icon=":material/check_circle:",
         )
     else:
-        st.error(f"{len(current.base.errors)} error(s) in the scenario", icon=":material/error:")
+        st.error(f"{current.base.count} error(s) in the scenario", icon=":material/error:")
         for line in annotate(current.text, current.base.errors, current.source):
             with st.container(border=True):
                 st.code(f"{line.number:>4} | {line.text}", language=None)

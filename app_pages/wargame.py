@@ -13,7 +13,6 @@ from app_pages.game_views import timeline
 from app_pages.room_views import (
     act,
     decision_panel,
-    engine_status,
     follow,
     odds_panel,
     reveal_panel,
@@ -35,7 +34,6 @@ def main() -> None:
     current = require_scenario()
     if st.session_state.get("restore_problem"):
         st.warning(f"The saved game could not be restored: {st.session_state.pop('restore_problem')}")
-    engine_status()
     room = white_room()
     if room is None:
         if current is None:

@@ -13,7 +13,7 @@ the click (or the navigation) until the page shows the answer and Streamlit has 
 * a White step reaching the cells: White presses "+1 hour" until both cells' screens (Blue = USA and
   Red = PRC, each in its own browser context) show the new clock;
 * the first page while the engine compiles: a server with an empty numba cache, its first page (the
-  opening page with the "preparing the engine" state) until drawn.
+  opening page with the "compiling the engine" notice in the sidebar) until drawn.
 
 Usage: ``NUMBA_CACHE_DIR=... .venv/bin/python benchmarks/bench_app.py [--repeat N] [--json FILE]``
 (without ``NUMBA_CACHE_DIR`` it uses ``.numba_cache/bench``, compiled first in a separate process).
@@ -198,7 +198,7 @@ def cells_follow(browser, url: str, repeat: int) -> list[float]:
 
 
 def first_page_compiling(browser) -> float:
-    """A fresh server with an empty numba cache: its first page, with "preparing the engine" shown."""
+    """A fresh server with an empty numba cache: its first page, with "compiling the engine" shown."""
     with (
         tempfile.TemporaryDirectory() as tmp,
         streamlit_server(
@@ -209,7 +209,8 @@ def first_page_compiling(browser) -> float:
         page = context.new_page()
         started = time.perf_counter()
         page.goto(url)
-        seconds = _until(page, _text("What do you want to do?") + " && " + _text("Preparing the engine"), started)
+        shown = _text("What do you want to do?") + " && " + _text("compiling the engine for this machine")
+        seconds = _until(page, shown, started)
         context.close()
         return seconds
 

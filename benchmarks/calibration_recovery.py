@@ -37,11 +37,11 @@ PARAMETERS = {
 }
 LOG = {"parameters.response.spiral_gain": False}
 STATS = (
-    "share_violence_none",
-    "share_violence_minor",
-    "share_violence_serious",
-    "share_violence_war",
-    "share_ended_within_30_days",
+    "crisis_rung_at_most_2",
+    "crisis_rung_3",
+    "crisis_rung_at_least_4",
+    "crisis_rung_at_least_5",
+    "crisis_ended_within_30_days",
 )
 CRISIS = {
     "metadata": {"name": "recovery duel"},
@@ -73,8 +73,8 @@ def _set(document: dict, path: str, value: float) -> None:
 
 
 def _observed(truth: dict[str, float]) -> dict[str, float]:
-    """The statistics at the truth, from 4,000 runs; simulated in a spawned process, since pyabc's workers are
-    forked from this one and GNU OpenMP threads cannot be forked."""
+    """The statistics at the truth, from 4,000 runs (in a spawned process, which keeps this one free of the
+    compiled engine's threads)."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(_simulate_observed, (truth,))
 
@@ -85,7 +85,7 @@ def _simulate_observed(truth: dict[str, float]) -> dict[str, float]:
         _set(document, path, value)
     scenario = load_scenario_data(document)
     outcomes = run_many(scenario, 12345, range(4000))
-    return {name: STATISTICS[name](outcomes, scenario) for name in STATS}
+    return {name: STATISTICS[name].function(outcomes, scenario) for name in STATS}
 
 
 def _targets_file(directory: Path, observed: dict[str, float], runs: int) -> Path:

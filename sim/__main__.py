@@ -1,7 +1,5 @@
 """`python -m sim` is the `flashpoint` command."""
 
-import sys
+from sim.cli import console
 
-from sim.cli import main
-
-sys.exit(main())
+console()

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installation_data_dir(tmp_path_factory) -> Iterator[Path]:
+    """The app's data directory (installation key, sessions) for this test process and what it starts, never ~."""
+    folder = tmp_path_factory.mktemp("flashpoint-data")
+    before = os.environ.get("FLASHPOINT_DATA_DIR")
+    os.environ["FLASHPOINT_DATA_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("FLASHPOINT_DATA_DIR", None)
+    else:
+        os.environ["FLASHPOINT_DATA_DIR"] = before
 
 
 @pytest.fixture(scope="session", autouse=True)

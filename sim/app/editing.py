@@ -40,11 +40,13 @@ class Validation:
 
     Attributes:
         scenario: The validated scenario (overrides applied), or None if there were errors.
-        errors: Located errors, in document order.
+        errors: Located errors, in document order: at most ``MAX_ERRORS``, then one line about the rest.
+        count: How many errors, for a heading (``3``, ``40,000``, ``more than 50``).
     """
 
     scenario: Scenario | None
     errors: tuple[LocatedError, ...] = ()
+    count: str = "0"
 
     @property
     def ok(self) -> bool:
@@ -95,11 +97,11 @@ def validate_text(text: str | bytes, filename: str, overrides: Sequence[str] = (
         The scenario, or every located error.
     """
     if len(overrides) > MAX_OVERRIDES:
-        return Validation(None, (LocatedError("--set", 1, 1, "", f"more than {MAX_OVERRIDES} overrides"),))
+        return Validation(None, (LocatedError("--set", 1, 1, "", f"more than {MAX_OVERRIDES} overrides"),), "1")
     try:
         return Validation(load_scenario_text(text, filename, list(overrides)))
     except ScenarioError as exc:
-        return Validation(None, tuple(exc.errors))
+        return Validation(None, tuple(exc.errors), exc.count())
 
 
 def annotate(text: str, errors: Sequence[LocatedError], filename: str) -> list[AnnotatedLine]:

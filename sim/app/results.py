@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.experiments.monte_carlo import MonteCarloResult, run_monte_carlo
+from sim.experiments.posterior import Posterior
 from sim.experiments.storage import outcomes_to_frame, write_outcomes_parquet
 from sim.experiments.summary import MonteCarloSummary, Proportion
 from sim.report.figures import DPI, FIGURE_FILES, fan_chart, max_rung_distribution, root_cause_shares, time_to_rung
@@ -57,12 +58,18 @@ class McRequest:
     workers: int
     overrides: tuple[str, ...] = ()
     source: str = ""
+    posterior: Posterior | None = None
 
 
 def run_request(request: McRequest, progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
     """Run the requested Monte Carlo (the real :func:`run_monte_carlo`)."""
     return run_monte_carlo(
-        request.scenario, runs=request.runs, seed=request.seed, workers=request.workers, progress=progress
+        request.scenario,
+        runs=request.runs,
+        seed=request.seed,
+        workers=request.workers,
+        progress=progress,
+        posterior=request.posterior,
     )
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sim.app.gamefile import MAX_GAME_FILE_BYTES, GameFileError, expire_files, game_from_json, game_to_dict
+from sim.app.gamefile import MAX_GAME_FILE_BYTES, GameFileError, game_from_json, game_to_dict
 from sim.app.jobs import Job, JobQueue, Progress
 from sim.app.odds import OddsResult, Option, odds_from_here
 from sim.app.session import Cell, GameSession, StepReport, describe_action
@@ -548,12 +548,6 @@ class RoomRegistry:
         with self._lock:
             room = self._rooms.setdefault(room.id, room)
         return room, room.seats[token]
-
-    def expire(self, max_age_days: float, now: float | None = None) -> int:
-        """Delete the room files not written for ``max_age_days`` (rooms in memory stay); how many went."""
-        if self.directory is None:
-            return 0
-        return expire_files(self.directory, ("*.json", "*.tmp"), max_age_days, now)
 
     def _load_with(self, token: str) -> Room | None:
         if self.directory is None or not self.directory.is_dir():

@@ -11,13 +11,17 @@ loaded by replaying its record.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from sim import engines
+from sim.scenario.printable import first_unsafe
 from sim.scenario.schema import Commitment, Scenario
 from sim.vocabulary import clock
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 if TYPE_CHECKING:
     from sim.engines import Wargame
@@ -381,7 +385,15 @@ class GameSession:
         return str(self._do("autonomy", asset, level).value)
 
     def inject(self, inject: Any) -> None:
-        """Inject a facilitator event now (or at its ``at_hours`` if later)."""
+        """Inject a facilitator event now (or at its ``at_hours`` if later).
+
+        Raises:
+            ValueError: If its description is not printable Unicode text (a control character or a lone
+                surrogate), which a game file could not carry: nothing is done then.
+        """
+        description = getattr(inject, "description", None) or ""
+        if code := first_unsafe(description) or _first_surrogate(description):
+            raise ValueError(f"inject description: holds the character {code}: text must be printable")
         self._do("inject", inject)
 
     # ------------------------------------------------------------------ undo and redo
@@ -442,3 +454,9 @@ def why(game: Wargame, entry_id: int) -> list[str]:
     log = game.timeline()
     entry = log[entry_id]
     return [f"{clock(log[i].hours)} — {log[i].text}" for i in entry.cause_chain if i != entry_id and i < len(log)]
+
+
+def _first_surrogate(text: str) -> str | None:
+    """The first lone surrogate of ``text`` as ``U+XXXX`` (it cannot be written as UTF-8), or None."""
+    match = _SURROGATE.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None

@@ -1,4 +1,4 @@
-"""Calibration: fit the model's behavioural parameters to the historical record with ABC-SMC (pyabc).
+"""Calibration: fit the model's behavioural parameters to the historical record with ABC-SMC (MCMC moves).
 
 - :mod:`sim.calibration.targets` — the targets file (statistics, observed values, uncertainties, sources)
   and the parameters fitted, with their priors;

@@ -33,14 +33,20 @@ class Simulator:
     Args:
         targets: The loaded targets file.
         threads: numba threads per evaluation (default: numba's setting; 1 when evaluations run in parallel).
+        checks: Also compute the checks (role ``check``); the ABC distance needs only the targets, so the
+            fit leaves them (and any simulation only they use) out.
+        runs_factor: Runs per simulation in multiples of the file's (the predictive check uses more, so that
+            the noise of the simulation is small against the observation's).
     """
 
-    def __init__(self, targets: Targets, threads: int | None = None) -> None:
+    def __init__(self, targets: Targets, threads: int | None = None, checks: bool = True, runs_factor: int = 1) -> None:
         self.targets = targets
         self.threads = threads
+        self.runs_factor = int(runs_factor)
         self.paths = [p.path for p in targets.parameters]
         self._keys = [parse_path(path) for path in self.paths]
-        used = {t.simulation for t in targets.targets}
+        self.named = targets.targets if checks else targets.fitted
+        used = {t.simulation for t in self.named}
         self._documents = {
             key: load_scenario(targets.resolve(s.scenario), [parse_override(o) for o in s.set]).model_dump(mode="json")
             for key, s in targets.simulations.items()
@@ -65,8 +71,8 @@ class Simulator:
             if key not in self._documents:
                 continue
             scenario = self.scenario(key, values)
-            outcomes = run_many(scenario, seed, range(simulation.runs), threads=self.threads)
-            for target in self.targets.targets:
+            outcomes = run_many(scenario, seed, range(simulation.runs * self.runs_factor), threads=self.threads)
+            for target in self.named:
                 if target.simulation == key:
                     stats[target.name] = statistic_value(target.statistic, outcomes, scenario)
         return stats

@@ -17,8 +17,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from sim.calibration.statistics import STATISTICS
-from sim.scenario import ScenarioError, load_scenario, load_yaml_model, parse_override
+from sim.scenario import ScenarioError, load_scenario, load_scenario_data, load_yaml_model, parse_override
 from sim.scenario.errors import Path as DocPath
+from sim.scenario.overrides import OverrideError, parse_path, schema_type
 
 __all__ = [
     "MAX_PARAMETERS",
@@ -70,7 +71,11 @@ class Simulation(_Strict):
 
 
 class Target(_Strict):
-    """One statistic of one simulation against its observed value."""
+    """One statistic of one simulation against its observed value.
+
+    A *target* counts in the ABC distance; a *check* does not (no fitted parameter moves it, so it would
+    only add noise to the distance) but is reported by the posterior predictive check like a target.
+    """
 
     name: Name = Field(description="Name of the target.")
     simulation: Name = Field(description="Id of the simulation whose runs give the statistic.")
@@ -78,6 +83,9 @@ class Target(_Strict):
     observed: float = Field(allow_inf_nan=False, description="Observed value.")
     sd: float = Field(gt=0.0, allow_inf_nan=False, description="Uncertainty of the observed value, one SD.")
     source: str = Field(min_length=1, max_length=2000, description="Where the observed value comes from.")
+    role: Literal["target", "check"] = Field(
+        default="target", description="'target': in the distance; 'check': reported, not fitted to."
+    )
 
 
 class Targets(_Strict):
@@ -94,6 +102,16 @@ class Targets(_Strict):
         """A path named in the file, relative to the targets file's directory."""
         return Path(self._base_dir) / relative
 
+    @property
+    def fitted(self) -> list[Target]:
+        """The targets in the distance (role ``target``)."""
+        return [t for t in self.targets if t.role == "target"]
+
+    @property
+    def checks(self) -> list[Target]:
+        """The targets only reported (role ``check``)."""
+        return [t for t in self.targets if t.role == "check"]
+
 
 def _problems(targets: Targets) -> Iterator[tuple[DocPath, str]]:
     names = set()
@@ -103,6 +121,17 @@ def _problems(targets: Targets) -> Iterator[tuple[DocPath, str]]:
         names.add(target.name)
         if target.simulation not in targets.simulations:
             yield ("targets", i, "simulation"), f"unknown simulation '{target.simulation}'"
+        spec = STATISTICS[target.statistic]
+        if not spec.low <= target.observed <= spec.high:
+            yield (
+                ("targets", i, "observed"),
+                (
+                    f"{target.observed:g} is outside what {target.statistic} can be ({spec.about}: {spec.low:g} to "
+                    f"{spec.high:g})"
+                ),
+            )
+    if targets.targets and not targets.fitted:
+        yield ("targets",), "every target is a check: at least one needs role 'target' (the distance is made of them)"
     paths = set()
     for i, parameter in enumerate(targets.parameters):
         prior = parameter.prior
@@ -117,26 +146,84 @@ def _problems(targets: Targets) -> Iterator[tuple[DocPath, str]]:
 
 
 def _scenario_problems(targets: Targets) -> Iterator[tuple[DocPath, str]]:
-    """Every scenario loads with its overrides and with every fitted parameter at a point of its prior."""
-    middle = [f"{p.path}={_middle(p.prior)!r}" for p in targets.parameters]
+    """Every scenario loads with its overrides, every fitted parameter is a real number field of it whose
+    prior's both ends are valid values, and every simulation is long enough for its targets' statistics."""
     files: list[tuple[DocPath, str, list[str]]] = [(("scenario",), targets.scenario, [])]
     files += [(("simulations", key, "scenario"), s.scenario, list(s.set)) for key, s in targets.simulations.items()]
+    seen: set[tuple[DocPath, str]] = set()
     for where, file, sets in files:
         path = targets.resolve(file)
         if not path.is_file():
             yield where, f"no scenario file at {path}"
             continue
         try:
-            load_scenario(path, [parse_override(text) for text in [*sets, *middle]])
+            scenario = load_scenario(path, [parse_override(text) for text in sets])
         except ScenarioError as exc:
             first = exc.errors[0]
-            fitted = first.line - 1 - len(sets) if first.file == "--set" else -1
-            if 0 <= fitted < len(targets.parameters):  # a fitted path the scenario does not take: locate it there
-                yield ("parameters", fitted, "path"), f"{file}: {first.path}: {first.message}"
-            else:
-                yield where, f"{file} with the fitted parameters at their prior's middle: {first.path}: {first.message}"
+            yield where, f"{file}: {first.path}: {first.message}"
+            continue
         except ValueError as exc:  # an override that does not parse
             yield where, f"{file}: {exc}"
+            continue
+        for problem in _parameter_problems(targets, file, scenario.model_dump(mode="json")):
+            if problem not in seen:  # the same fitted path fails the same way in every scenario: say it once
+                seen.add(problem)
+                yield problem
+        if where[0] == "simulations":
+            yield from _horizon_problems(targets, str(where[1]), scenario.time.horizon_hours)
+
+
+def _parameter_problems(targets: Targets, file: str, document: dict) -> Iterator[tuple[DocPath, str]]:
+    """Each fitted path leads to a real number field of the scenario, and both ends of its prior are valid."""
+    for i, parameter in enumerate(targets.parameters):
+        try:
+            key = parse_path(parameter.path)
+        except OverrideError as exc:
+            yield ("parameters", i, "path"), exc.message
+            continue
+        kind = schema_type(document, key)
+        if kind is None:
+            try:
+                load_scenario_data(document, [(key, _middle(parameter.prior))])
+            except ScenarioError as exc:
+                yield ("parameters", i, "path"), f"{file}: {exc.errors[0].path}: {exc.errors[0].message}"
+                continue
+            yield ("parameters", i, "path"), f"{file}: the scenario has no number field at {parameter.path}"
+            continue
+        if kind is int:
+            yield (
+                ("parameters", i, "path"),
+                (
+                    f"{file}: {parameter.path} holds a whole number; the calibration draws real values, so only "
+                    "real-valued fields can be fitted"
+                ),
+            )
+            continue
+        if kind is not float:
+            name = getattr(kind, "__name__", str(kind))
+            yield ("parameters", i, "path"), f"{file}: {parameter.path} is not a number field (it holds {name})"
+            continue
+        for end in ("low", "high"):
+            value = getattr(parameter.prior, end)
+            try:
+                load_scenario_data(document, [(key, value)])
+            except ScenarioError as exc:
+                message = exc.errors[0].message
+                yield ("parameters", i, "prior", end), f"{value:g} is not a valid {parameter.path} in {file}: {message}"
+
+
+def _horizon_problems(targets: Targets, simulation: str, horizon_hours: float) -> Iterator[tuple[DocPath, str]]:
+    """A statistic that needs a longer horizon than the simulation has (e.g. ended within 365 days)."""
+    for i, target in enumerate(targets.targets):
+        need = STATISTICS[target.statistic].horizon_days
+        if target.simulation == simulation and need * 24.0 > horizon_hours:
+            yield (
+                ("targets", i, "statistic"),
+                (
+                    f"{target.statistic} needs a horizon of at least {need:g} days, but simulation '{simulation}' "
+                    f"runs for {horizon_hours:g} h ({horizon_hours / 24:g} days)"
+                ),
+            )
 
 
 def _middle(prior: Prior) -> float:

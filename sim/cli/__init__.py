@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from sim import __version__
 from sim.cli.calibrate_command import configure_calibrate, run_calibrate
 from sim.cli.compare_command import configure_compare, run_compare
-from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, run_guarded
+from sim.cli.exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MACHINE, EXIT_OK, leave, run_guarded
 from sim.cli.hindcast_command import configure_hindcast, run_hindcast_command
 from sim.cli.run_command import configure_run, run_run
 from sim.cli.scenario_commands import (
@@ -42,6 +42,7 @@ from sim.cli.scenario_commands import (
 from sim.cli.sensitivity_command import configure_sensitivity, run_sensitivity
 from sim.cli.sweep_command import configure_sweep, run_sweep
 from sim.cli.terminal import safe_terminal
+from sim.cli.usage import Parser
 
 __all__ = [
     "COMMANDS",
@@ -51,6 +52,7 @@ __all__ = [
     "EXIT_OK",
     "Command",
     "add_set_option",
+    "console",
     "load_or_report",
     "main",
     "schema_text",
@@ -81,7 +83,7 @@ COMMANDS: list[Command] = [
 
 def build_parser(commands: Sequence[Command] | None = None) -> argparse.ArgumentParser:
     """The argument parser with one subparser per command."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="flashpoint",
         description="Flashpoint: AI-enabled military crises, escalation and miscalculation over Monte Carlo runs.",
         epilog="Exit codes: 0 success, 2 bad input, 3 lost workers or outputs not written (resumable), "
@@ -103,8 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments without the program name; ``None`` means ``sys.argv[1:]``.
 
     Returns:
-        The exit code (see :mod:`sim.cli.exits`); argparse's usage errors, ``--help`` and ``--version``
-        raise ``SystemExit`` (2, 0 and 0).
+        The exit code (see :mod:`sim.cli.exits`); usage errors (one located line, :mod:`sim.cli.usage`),
+        ``--help`` and ``--version`` raise ``SystemExit`` (2, 0 and 0).
     """
     words = list(sys.argv[1:] if argv is None else argv)
     with safe_terminal():
@@ -113,3 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
         return run_guarded(args.handler, args, words)
+
+
+def console() -> None:
+    """The ``flashpoint`` program: :func:`main` on ``sys.argv``, then exit with its code (:func:`leave`)."""
+    leave(main())

@@ -1,8 +1,9 @@
 """``flashpoint calibrate TARGETS.yaml``: ABC-SMC of the model against the historical record (docs/calibration.md).
 
-``--out DIR`` receives ``history.db`` (pyabc's SQLite history: rerunning the same command resumes it),
-``posterior.json`` (what ``--posterior`` reads), ``ppc.png`` and ``pairs.png`` (posterior predictive check,
-pairwise posterior), ``report.md`` and ``summary.json``. A progress line per generation goes to standard error.
+``--out DIR`` receives ``history.db`` (the SQLite history: rerunning the same command resumes it),
+``posterior.json`` (what ``--posterior`` reads), ``ppc.png``, ``pairs.png`` and ``sensitivity.png`` (posterior
+predictive check, pairwise posterior, which target each parameter moves), ``report.md`` and ``summary.json``.
+A progress line per generation goes to standard error.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from sim.cli.experiment_options import fail, print_json, say
+from sim.cli.experiment_options import check_counts, fail, print_json, say
 from sim.cli.scenario_commands import EXIT_BAD_INPUT, EXIT_OK, report
+from sim.cli.usage import scheduler_address
 
 HISTORY_FILE = "history.db"
 POSTERIOR_FILE = "posterior.json"
@@ -33,8 +35,12 @@ def configure_calibrate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", type=int, default=200, help="particles per generation (default 200)")
     parser.add_argument("--generations", type=int, default=8, help="most generations in all (default 8)")
     parser.add_argument("--min-epsilon", type=float, help="stop at this tolerance (default sqrt(number of targets))")
-    parser.add_argument("--workers", type=int, default=1, help="processes evaluating in parallel (default 1)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="evaluate on a Dask cluster (tcp://host:port)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes evaluating in parallel (default 1; at most the CPU cores)"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", type=scheduler_address, help="evaluate on a Dask cluster"
+    )
     parser.add_argument("--draws", type=int, default=1000, help="equally weighted draws in the posterior file")
     parser.add_argument(
         "--check", type=int, default=100, help="posterior draws simulated for the predictive check (0: none)"
@@ -44,10 +50,11 @@ def configure_calibrate(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_counts(args: argparse.Namespace) -> bool:
+    if not check_counts(argparse.Namespace(workers=args.workers, scheduler=args.scheduler)):
+        return False  # --workers: 1 to the CPU cores here, as for run and sweep
     counts = {
         "--population": (args.population, 2, MAX_POPULATION),
         "--generations": (args.generations, 1, MAX_GENERATIONS),
-        "--workers": (args.workers, 1, 1024),
         "--draws": (args.draws, 1, MAX_DRAWS),
         "--check": (args.check, 0, 10_000),
     }
@@ -65,9 +72,14 @@ def run_calibrate(args: argparse.Namespace) -> int:
     """Calibrate (or resume); write the posterior, the checks and the report."""
     import math
 
-    import numpy as np
-
-    from sim.calibration.abc import CalibrationError, Settings, calibrate, posterior_draws, write_posterior
+    from sim.calibration.abc import (
+        CalibrationError,
+        Settings,
+        calibrate,
+        posterior_draws,
+        stop_reason,
+        write_posterior,
+    )
     from sim.calibration.report import fit_warnings
     from sim.calibration.targets import load_targets
     from sim.scenario import ScenarioError
@@ -90,22 +102,22 @@ def run_calibrate(args: argparse.Namespace) -> int:
     except CalibrationError as exc:
         fail("--out", str(exc))
         return EXIT_BAD_INPUT
-    populations = history.get_all_populations()
-    populations = populations[populations.t >= 0]
-    final_epsilon = float(populations.epsilon.iloc[-1])
-    _, weights = history.get_distribution(m=0, t=history.max_t)
-    weights = np.asarray(weights, dtype=float) / np.sum(weights)
-    effective = float(1.0 / np.sum(weights**2))
+    generations = history.generations
+    last = generations[-1]
+    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.fitted))
+    population = len(history.particles()[0])
     facts = {
         "targets": str(args.targets),
-        "generations": len(populations),
-        "final epsilon": float(f"{final_epsilon:.3g}"),
-        "effective sample size": round(effective, 1),
-        "evaluations": int(populations.samples.sum()),
-        "population": args.population,
+        "generations": len(generations),
+        "final epsilon": float(f"{last.epsilon:.3g}"),
+        "min epsilon": float(f"{min_epsilon:.3g}"),
+        "stopped because": stop_reason(history, min_epsilon, settings),
+        "effective sample size": round(last.ess, 1),
+        "distinct particles": last.distinct,
+        "evaluations": int(sum(g.evaluations for g in generations)),
+        "population": population,
     }
-    min_epsilon = args.min_epsilon if args.min_epsilon is not None else math.sqrt(len(targets.targets))
-    warnings = fit_warnings(final_epsilon, min_epsilon, effective, args.population)
+    warnings = fit_warnings(last.epsilon, min_epsilon, min(last.ess, last.distinct), population)
     draws = posterior_draws(history, targets, args.draws, targets.seed)
     posterior = write_posterior(out / POSTERIOR_FILE, targets, draws, {**facts, "history": str(out / HISTORY_FILE)})
     if args.posterior:
@@ -121,27 +133,45 @@ def run_calibrate(args: argparse.Namespace) -> int:
 
 
 def _checks(targets, draws, out: Path, n: int, facts: dict, warnings: list[str]) -> dict:
-    """Predictive check, identifiability, figures and report; the summary as plain data."""
+    """Predictive check, local sensitivity, identifiability, figures and report; the summary as plain data."""
+    import numpy as np
+
     from sim.calibration.report import (
+        CHECK_RUNS_FACTOR,
         identifiability,
+        local_sensitivity,
         pairs_figure,
         predictive_check,
         predictive_figure,
         report_markdown,
+        sensitivity_figure,
+        unmoved_targets,
     )
     from sim.calibration.simulator import Simulator
 
-    fits = identifiability(targets, draws)
-    rows = predictive_check(Simulator(targets), draws, n, targets.seed) if n else []
+    effects = None
+    if n:
+        centre = np.median(draws, axis=0).tolist()
+        effects = local_sensitivity(Simulator(targets), centre, targets.seed + 1)
+        sensitivity_figure(targets, effects, out / "sensitivity.png")
+        if unmoved := unmoved_targets(targets, effects):
+            warnings.append(
+                f"no fitted parameter moves {', '.join(unmoved)} by half an SD across its prior: in the distance "
+                "it only adds noise; make it a check (role: check)"
+            )
+    fits = identifiability(targets, draws, effects)
+    rows = predictive_check(Simulator(targets, runs_factor=CHECK_RUNS_FACTOR), draws, n, targets.seed) if n else []
     if rows:
         predictive_figure(rows, out / "ppc.png")
     pairs_figure(targets, draws, out / "pairs.png")
-    (out / "report.md").write_text(report_markdown(rows, fits, facts, warnings), encoding="utf-8")
+    sensitivity = (targets, effects) if effects is not None else None
+    (out / "report.md").write_text(report_markdown(rows, fits, facts, warnings, sensitivity), encoding="utf-8")
     summary = {
         "facts": facts,
         "warnings": warnings,
         "targets": [{**asdict(r), "inside": r.inside} for r in rows],
         "parameters": [{**asdict(f), "verdict": f.verdict} for f in fits],
+        "sensitivity": effects.tolist() if effects is not None else None,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary

@@ -6,9 +6,11 @@ import argparse
 import time
 from pathlib import Path
 
+from sim.cli.engine_notice import start_engine
 from sim.cli.experiment_options import (
     PROBABILITY_METRICS,
     add_execution_options,
+    add_interval_option,
     add_out_option,
     add_posterior_option,
     check_counts,
@@ -44,7 +46,8 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
         "--precision",
         type=float,
         metavar="HALF_WIDTH",
-        help="run batches until the paired 95%% half-width of every difference in --metric is at most this",
+        help="run batches until the paired 95%% interval of every difference in --metric lies within ± this of "
+        "the difference (on its far side)",
     )
     parser.add_argument(
         "--metric",
@@ -54,6 +57,7 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--batch", type=int, default=200, help="batch size with --precision (default 200)")
     parser.add_argument("--max-runs", type=int, default=100_000, help="cap on runs per arm with --precision")
+    add_interval_option(parser, "each arm's own probabilities (the differences keep their paired score intervals)")
     add_posterior_option(parser)
     add_out_option(parser, ", ".join(COMPARE_FILES) + " (per-run rows, the comparison, a forest plot)")
 
@@ -73,10 +77,12 @@ def run_compare(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if not check_outputs(("--out", args.out, COMPARE_FILES)):
         return EXIT_BAD_INPUT
+    engine = start_engine(args.engine if args.scheduler is None else "remote")  # compiles while the inputs load
     scenario = load_or_report(args.scenario, args.overrides)
     if scenario is None:
         return EXIT_BAD_INPUT
     posterior = read_posterior(args)  # drawn on top of the scenario and --set, under each arm's values
+    engine.ready()
     started = time.perf_counter()
     try:
         with progress_bar() as progress:
@@ -96,6 +102,7 @@ def run_compare(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 progress=progress,
                 posterior=posterior,
+                interval=args.interval,
             )
     except (ScenarioError, LimitError):
         raise  # located errors, reported by sim.cli.exits

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.cli.scenario_commands import add_set_option, located, report
 from sim.cli.terminal import raw_stderr
+from sim.cli.usage import scheduler_address
 
 if TYPE_CHECKING:
     from sim.experiments.posterior import Posterior
@@ -32,9 +33,10 @@ PROBABILITY_METRICS = (*(f"p_ge_{k}" for k in range(1, 8)), "p_inadvertent", "p_
 DESIGN_KINDS = ("grid", "lhs", "sobol")
 """As ``sim.experiments.designs.DESIGN_KINDS``."""
 
+INTERVALS = ("wilson", "jeffreys", "clopper-pearson")
+"""As ``sim.experiments.stats.INTERVALS``."""
+
 MAX_SEED = 2**63 - 1
-MAX_WORKERS_OPTION = 256
-"""Argument bound of ``--workers``; the real bound is the CPU cores available (checked by the library)."""
 
 
 def add_param_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -49,6 +51,17 @@ def add_param_option(parser: argparse.ArgumentParser, required: bool = True) -> 
         help="a swept parameter: listed values (actors.PRC.autonomy=in_the_loop,out_of_the_loop) or a numeric "
         "range (actors.PRC.ai.capability=0.4:0.9; on a real-valued field 0:1 is the interval, on an integer "
         "field it takes whole numbers) (repeatable)",
+    )
+
+
+def add_interval_option(parser: argparse.ArgumentParser, what: str = "every probability") -> None:
+    """``--interval wilson|jeffreys|clopper-pearson`` (``args.interval``)."""
+    parser.add_argument(
+        "--interval",
+        choices=INTERVALS,
+        default="wilson",
+        help=f"95%% interval of {what}: wilson (default), or for rare events (a few or no runs with it) jeffreys, "
+        "or clopper-pearson, which never covers less than 95%% (see docs/experiments.md)",
     )
 
 
@@ -70,6 +83,7 @@ def add_execution_options(parser: argparse.ArgumentParser, runs_help: str) -> No
     parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
+        type=scheduler_address,
         help="run the chunks on an existing Dask cluster instead of local processes",
     )
     parser.add_argument("--chunk-size", type=int, help="runs per unit of work")
@@ -83,14 +97,23 @@ def add_posterior_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--posterior",
         metavar="FILE",
-        help="draw each run's model parameters from this posterior sample (flashpoint-posterior/1, as written by "
-        "flashpoint calibrate), by run index, so paired runs share the draw and the dice; results then average "
-        "over the posterior and their intervals include parameter uncertainty",
+        help="draw the model parameters of each group of 20 runs from this posterior sample (flashpoint-posterior/2, "
+        "as written by flashpoint calibrate), by run index, so paired runs share the draw and the dice; results "
+        "then average over the posterior and their intervals include the spread between parameter sets",
+    )
+    parser.add_argument(
+        "--posterior-any-scenario",
+        action="store_true",
+        help="use the --posterior file on a scenario other than the one it was fitted on (refused otherwise)",
     )
 
 
 def read_posterior(args: argparse.Namespace) -> Posterior | None:
     """The ``--posterior`` file, read strictly, or None without the option.
+
+    The posterior must have been fitted on the scenario file as given (before ``--set``), unless
+    ``--posterior-any-scenario``; it is returned marked for any scenario, so that the ``--set`` overrides
+    on top of the file are accepted.
 
     Raises:
         ScenarioError: Located in the file (``FILE:LINE:COL``), or at a ``--set`` of a path the
@@ -99,12 +122,16 @@ def read_posterior(args: argparse.Namespace) -> Posterior | None:
     if not getattr(args, "posterior", None):
         return None
     from sim.experiments.posterior import load_posterior
+    from sim.scenario import load_scenario
     from sim.scenario.errors import ScenarioError
 
-    posterior = load_posterior(args.posterior)
+    any_scenario = bool(getattr(args, "posterior_any_scenario", False))
+    posterior = load_posterior(args.posterior, any_scenario=any_scenario)
     if conflicts := posterior.conflicts(getattr(args, "overrides", ())):
         raise ScenarioError(conflicts)
-    return posterior
+    if not any_scenario:
+        posterior.check_scenario(load_scenario(args.scenario))
+    return posterior.for_any_scenario()
 
 
 def add_workers_option(parser: argparse.ArgumentParser, text: str) -> None:
@@ -118,12 +145,23 @@ def add_out_option(parser: argparse.ArgumentParser, files: str) -> None:
 
 
 def check_counts(args: argparse.Namespace, **extra: tuple[int | None, int, int]) -> bool:
-    """Check counts; report ``--NAME:1:1: name: message`` and return False if one is out of range."""
+    """Check counts; report ``--NAME:1:1: name: message`` and return False if one is out of range.
+
+    ``--workers`` is checked as the library checks it (1 to the CPU cores this process may use), with its
+    message; with ``--scheduler`` the cluster's workers are used and ``--workers`` is not read.
+    """
+    from sim.experiments.limits import LimitError, check_workers
     from sim.scenario.limits import MAX_RUNS
 
+    workers = getattr(args, "workers", None)
+    if workers is not None and getattr(args, "scheduler", None) is None:
+        try:
+            check_workers(workers)
+        except LimitError as exc:
+            fail(exc.option, exc.message)
+            return False
     checks = {
         "runs": (getattr(args, "runs", None), 1, MAX_RUNS),
-        "workers": (getattr(args, "workers", None), 1, MAX_WORKERS_OPTION),
         "chunk-size": (getattr(args, "chunk_size", None), 1, MAX_RUNS),
         "seed": (getattr(args, "seed", None), 0, MAX_SEED),
         **extra,

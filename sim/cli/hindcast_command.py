@@ -77,6 +77,8 @@ def run_hindcast_command(args: argparse.Namespace) -> int:
         wrong, known = exc.args[0], ", ".join(index.cases)
         fail("CASE", f"no case '{wrong}' in {args.index}{did_you_mean(wrong, index.cases)} (cases: {known})")
         return EXIT_BAD_INPUT
+    # every case is another scenario than the one the posterior was fitted on: the hindcast scores that transfer
+    args.posterior_any_scenario = True
     posterior = read_posterior(args)
     started = time.perf_counter()
     with progress_bar("scenario") as progress:

@@ -13,9 +13,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.cli.engine_notice import EngineStart, start_engine
 from sim.cli.experiment_options import (
     MAX_SEED,
     add_engine_option,
+    add_interval_option,
     add_out_option,
     add_posterior_option,
     add_workers_option,
@@ -61,6 +63,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
         "--log", type=int, metavar="RUN", help="print the event log of run RUN instead of a Monte Carlo"
     )
     add_engine_option(parser)
+    add_interval_option(parser, "every probability (and of --precision)")
     add_posterior_option(parser)
     add_precision_options(parser)
 
@@ -74,6 +77,8 @@ def run_run(args: argparse.Namespace) -> int:
     files = LOG_FILES if args.log is not None else RUN_FILES + (PRECISION_FILES if args.precision else ())
     if not check_outputs(("--out", args.out, files)):
         return EXIT_BAD_INPUT
+    # the compiled engine compiles (first use) or loads while the scenario is read and validated
+    engine = start_engine(args.engine if args.log is None else "reference")
     scenario = load_or_report(args.scenario, args.overrides)
     if scenario is None:
         return EXIT_BAD_INPUT
@@ -85,11 +90,13 @@ def run_run(args: argparse.Namespace) -> int:
     if args.log is not None:
         return _event_log(args, scenario, seed, posterior)
     if args.precision is not None:
-        return run_precision(args, scenario, seed, posterior)
-    return _monte_carlo(args, scenario, seed, posterior)
+        return run_precision(args, scenario, seed, posterior, engine)
+    return _monte_carlo(args, scenario, seed, posterior, engine)
 
 
-def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None) -> int:
+def _monte_carlo(
+    args: argparse.Namespace, scenario: Scenario, seed: int, posterior: Posterior | None, engine: EngineStart
+) -> int:
     from sim.experiments.monte_carlo import run_monte_carlo
     from sim.experiments.provenance import provenance
     from sim.experiments.summary import summary_table
@@ -97,6 +104,7 @@ def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int, poster
     runs = scenario.monte_carlo.runs if args.runs is None else args.runs
     if not check_counts(argparse.Namespace(runs=runs, workers=args.workers)):
         return EXIT_BAD_INPUT
+    engine.ready()
     started = time.perf_counter()
     with progress_bar() as progress:
         result = run_monte_carlo(
@@ -107,6 +115,7 @@ def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int, poster
             progress=progress,
             engine=args.engine,
             posterior=posterior,
+            interval=args.interval,
         )
     elapsed = time.perf_counter() - started
     meta = provenance(scenario, seed, runs, args.engine, args.overrides)
@@ -120,8 +129,19 @@ def _monte_carlo(args: argparse.Namespace, scenario: Scenario, seed: int, poster
     else:
         print(f"{scenario.metadata.name} — {runs} runs, seed {seed}, {args.engine} engine")
         print(summary_table(result.summary))
-    say(f"{runs} runs in {elapsed:.1f} s ({1000 * elapsed / runs:.1f} ms per run, {args.workers} workers)")
+    say(run_timing(runs, elapsed, args.workers, engine))
     return EXIT_OK
+
+
+def run_timing(runs: int, elapsed: float, workers: int, engine: EngineStart) -> str:
+    """``100 runs in 0.12 s (1.2 ms per run, 1 worker; not counting 174 s compiling the engine)``.
+
+    The time covers the runs and their summary, never the compilation or loading of the engine.
+    """
+    plural = "s" if workers != 1 else ""
+    left_out = engine.not_counted()
+    tail = f"; {left_out}" if left_out else ""
+    return f"{runs} runs in {elapsed:.2f} s ({1000 * elapsed / runs:.3g} ms per run, {workers} worker{plural}{tail})"
 
 
 def write_run_outputs(

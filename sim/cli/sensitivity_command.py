@@ -11,6 +11,7 @@ import math
 import time
 from pathlib import Path
 
+from sim.cli.engine_notice import start_engine
 from sim.cli.experiment_options import (
     PROBABILITY_METRICS,
     add_execution_options,
@@ -79,6 +80,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     metrics = tuple(dict.fromkeys(args.metrics or SENSITIVITY_METRICS))
     analyse = sensitivity if args.method == "sobol" else _morris
+    start_engine(args.engine if args.scheduler is None else "remote").ready()
     started = time.perf_counter()
     with progress_bar() as progress, writing_to(args.out):
         result = analyse(

@@ -11,6 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
+from sim.cli.engine_notice import start_engine
 from sim.cli.experiment_options import (
     DESIGN_KINDS,
     add_execution_options,
@@ -68,8 +69,10 @@ def run_sweep(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     if not check_outputs(("--out", args.out, (POINTS_FILE, RUNS_FILE)), ("--figures", args.figures, ())):
         return EXIT_BAD_INPUT
+    engine = start_engine(args.engine if args.scheduler is None else "remote")
     posterior = read_posterior(args)
     out = Path(args.out) if args.out else None
+    engine.ready()
     started = time.perf_counter()
     with progress_bar() as progress, writing_to(out):
         result = sweep(
@@ -144,10 +147,13 @@ def _table(points, names: list[str], meta: dict) -> str:
     ]
     if meta.get("posterior"):
         lines.append(parameter_note(meta["posterior"]))
-    head = "".join(f"{n[-24:]:>26}" for n in names) + "".join(f"{metric_label(m):>26}" for m in TABLE_COLUMNS)
+    # a parameter's column is as wide as its whole name: a path cut short ("licy.hotline.reliability") misleads
+    widths = [max(26, len(n) + 2) for n in names]
+    head = "".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
+    head += "".join(f"{metric_label(m):>26}" for m in TABLE_COLUMNS)
     lines.append(f"{'point':>6}{head}")
     for record in points.to_dict(orient="records"):
-        cells = "".join(f"{_fmt(record[n]):>26}" for n in names)
+        cells = "".join(f"{_fmt(record[n]):>{w}}" for n, w in zip(names, widths, strict=True))
         for m in TABLE_COLUMNS:
             p, lo, hi = record[m], record[f"{m}_lo"], record[f"{m}_hi"]
             cells += f"{f'{p:.3f} [{lo:.3f}, {hi:.3f}]':>26}"

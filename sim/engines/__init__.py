@@ -11,7 +11,10 @@ same scenario, seed and run they give the same outcome and the same event log. E
 
 - :func:`run_one` and :func:`run_many`: replications to the horizon, on either engine;
 - :class:`EscalationModel` and :class:`Wargame`: a reference model to step, inspect or play;
-- :func:`snapshot` and :func:`continue_from`: fork a paused reference model into compiled futures.
+- :func:`snapshot` and :func:`continue_from`: fork a paused reference model into compiled futures;
+- :func:`warm_up`, :class:`EnginePreparation` and :func:`engine_ready`: compile (first use on a machine)
+  or load the compiled engine ahead of the runs, in the background (:mod:`sim.engines.warmup`);
+- :class:`Pacer` and :func:`paced`: batches of runs sized by time (:mod:`sim.engines.pacing`).
 
 Importing this module loads neither engine (no Mesa, simpy or numba import): each is imported when
 first used.
@@ -23,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.engines.pacing import FIRST_RUNS, PACE_SECONDS, Pacer, paced
+from sim.engines.warmup import EnginePreparation, WarmUp, cache_directory, compile_notice, engine_ready, warm_up
 from sim.vocabulary import LogEntry, RunOutcome
 
 if TYPE_CHECKING:
@@ -35,22 +40,32 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENGINES",
+    "FIRST_RUNS",
+    "PACE_SECONDS",
     "BatchOutcomes",
     "CompiledScenario",
+    "EnginePreparation",
     "EngineRun",
     "EscalationModel",
     "ModelState",
+    "Pacer",
     "Wargame",
+    "WarmUp",
     "alarm_acted_probability",
+    "cache_directory",
     "check_engine",
+    "compile_notice",
     "compile_scenario",
     "continue_from",
+    "engine_ready",
     "outcome_of",
+    "paced",
     "render_future_log",
     "run_future",
     "run_many",
     "run_one",
     "snapshot",
+    "warm_up",
 ]
 
 ENGINES = ("compiled", "reference")
@@ -159,13 +174,21 @@ def run_many(
             another).
         threads: numba threads for the compiled engine (default: numba's setting).
 
+    The compiled engine runs them in batches of about half a second each (:mod:`sim.engines.pacing`):
+    compiled code cannot be interrupted, so Ctrl-C (``KeyboardInterrupt``) takes effect between batches.
+
     Returns:
-        One outcome per run, identical for either engine and any number of threads.
+        One outcome per run, identical for either engine, any number of threads and any batching.
     """
     if check_engine(engine) == "compiled":
+        from sim.engines.compiled.api import as_compiled
         from sim.engines.compiled.api import run_many as run_compiled_batch
 
-        return run_compiled_batch(scenario, seed, list(runs), threads=threads).outcomes()
+        compiled = as_compiled(scenario)
+        outcomes: list[RunOutcome] = []
+        for batch in paced(list(runs)):
+            outcomes.extend(run_compiled_batch(compiled, seed, batch, threads=threads).outcomes())
+        return outcomes
     return [run_one(scenario, seed, run, engine="reference").outcome for run in runs]
 
 

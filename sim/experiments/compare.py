@@ -41,10 +41,11 @@ from sim.experiments.limits import MAX_COMPARE_RUNS, check_arms, check_runs
 from sim.experiments.metrics import COMPARE_METRICS, check_metric, is_probability, metric_label, metric_values
 from sim.experiments.paired_proportions import paired_proportion_difference
 from sim.experiments.posterior import DrawError, Posterior, PosteriorRuns, as_posterior, override_paths
-from sim.experiments.precision import DEFAULT_MAX_RUNS, grow_runs
+from sim.experiments.precision import DEFAULT_MAX_RUNS, far_side, grow_runs
 from sim.experiments.provenance import scenario_sha256
-from sim.experiments.stats import PairedDifference, paired_difference
+from sim.experiments.stats import PairedDifference, check_interval, paired_difference
 from sim.experiments.summary import MeanEstimate, Proportion
+from sim.experiments.summary_spread import difference_with_spread, estimate_with_spread
 from sim.scenario.errors import LocatedError, ScenarioError, format_path
 from sim.scenario.loader import load_scenario, load_scenario_data
 from sim.scenario.overrides import Override, OverrideError, parse_override
@@ -304,9 +305,22 @@ def paired_estimate(arm: np.ndarray, baseline: np.ndarray, metric: str) -> Paire
     return paired_difference(arm, baseline)
 
 
-def _estimate(rows: pa.Table, metric: str) -> Proportion | MeanEstimate:
+def _estimate(
+    rows: pa.Table, metric: str, draws: np.ndarray | None = None, interval: str = "wilson"
+) -> Proportion | MeanEstimate:
     x = metric_values(rows, metric)
-    return Proportion.of(int(x.sum()), int(x.size)) if is_probability(metric) else MeanEstimate.of(x)
+    if is_probability(metric):
+        estimate = Proportion.of(int(x.sum()), int(x.size), interval=interval)
+    else:
+        estimate = MeanEstimate.of(x)
+    return estimate if draws is None else estimate_with_spread(estimate, x, draws)
+
+
+def _draws(posterior: Posterior | None, seed: int, rows: pa.Table) -> np.ndarray | None:
+    """The parameter set of each run (rows in run order), or None without a posterior or with a single set."""
+    if posterior is None or posterior.size < 2:
+        return None
+    return posterior.draws_of_runs(seed, rows.column("run").to_numpy())
 
 
 def compare(
@@ -328,6 +342,7 @@ def compare(
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
     posterior: Posterior | str | os.PathLike[str] | None = None,
+    interval: str = "wilson",
 ) -> ComparisonResult:
     """Run every arm on common random numbers and estimate each difference against the first arm.
 
@@ -338,8 +353,8 @@ def compare(
         seed: Master seed (default: the scenario's).
         overrides: Overrides applied to every arm before its own.
         metrics: Metrics to compare.
-        precision: If given, run batches until every paired half-width of ``precision_metric`` is at
-            most this.
+        precision: If given, run batches until every paired interval of ``precision_metric`` lies within
+            ``± precision`` of its difference (judged on the interval's far side).
         precision_metric: Metric watched by ``precision``.
         batch: Batch granularity with ``precision``.
         max_runs: Cap on runs per arm with ``precision``.
@@ -352,6 +367,8 @@ def compare(
         posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file): run i of every arm
             uses the parameter set drawn for run index i, applied on top of the scenario and
             ``overrides``; each arm's overrides are applied on top of it.
+        interval: Binomial interval of each arm's own probabilities: ``wilson`` (default), ``jeffreys``
+            or ``clopper-pearson``. The differences keep their paired score intervals.
 
     Returns:
         The :class:`ComparisonResult`.
@@ -373,6 +390,7 @@ def compare(
         check_runs(max_runs, len(parsed), "arms", MAX_COMPARE_RUNS, "--max-runs")
     for m in (*metrics, precision_metric):
         check_metric(m)
+    check_interval(interval)
     document = scenario.model_dump(mode="json")
     scenarios = [arm_scenario(document, arm, overrides) for arm in parsed]
     seed = scenario.monte_carlo.seed if seed is None else int(seed)
@@ -381,6 +399,7 @@ def compare(
     if posterior is not None:
         if conflicts := posterior.conflicts(overrides):
             raise ScenarioError(conflicts)
+        posterior.check_scenario(scenario)
         base = load_scenario_data(document, overrides) if overrides else scenario
         plan = PosteriorRuns(posterior, base, seed)
     fixed_paths = [override_paths(arm.overrides) for arm in parsed]
@@ -406,10 +425,16 @@ def compare(
 
     def worst_half_width() -> float:
         base = np.concatenate([metric_values(t, precision_metric) for t in tables[0]])
+        draws = _draws(posterior, seed, pa.concat_tables(tables[0]))
         widths = []
         for i in range(1, len(parsed)):
             other = np.concatenate([metric_values(t, precision_metric) for t in tables[i]])
-            widths.append(paired_estimate(other, base, precision_metric).width / 2)
+            d = paired_estimate(other, base, precision_metric)
+            if draws is not None:  # more runs narrow the average over the posterior, not the spread between sets
+                d = difference_with_spread(d, other, base, draws, is_probability(precision_metric))
+                widths.append(d.spread.average_half_width if d.spread else math.nan)
+            else:
+                widths.append(far_side(d.diff, d.lo, d.hi))
         return max(widths)
 
     info = None
@@ -433,11 +458,15 @@ def compare(
             ex.close()
 
     rows = [pa.concat_tables(t) for t in tables]
-    estimates = {arm.name: {m: _estimate(rows[i], m) for m in metrics} for i, arm in enumerate(parsed)}
+    draws = _draws(posterior, seed, rows[0])
+    estimates = {arm.name: {m: _estimate(rows[i], m, draws, interval) for m in metrics} for i, arm in enumerate(parsed)}
     differences = []
     for i in range(1, len(parsed)):
         for m in metrics:
-            d = paired_estimate(metric_values(rows[i], m), metric_values(rows[0], m), m)
+            arm_values, base_values = metric_values(rows[i], m), metric_values(rows[0], m)
+            d = paired_estimate(arm_values, base_values, m)
+            if draws is not None:
+                d = difference_with_spread(d, arm_values, base_values, draws, is_probability(m))
             differences.append(Difference(parsed[i].name, parsed[0].name, m, d))
     metadata = {
         "kind": "compare",
@@ -448,6 +477,7 @@ def compare(
         "engine": engine,
         "seed": seed,
         "runs": n,
+        "interval": interval,
         "overrides": [o if isinstance(o, str) else f"{format_path(tuple(o[0]))}={o[1]!r}" for o in overrides],
         "arms": [a.to_dict() for a in parsed],
     }
@@ -470,6 +500,12 @@ def comparison_table(result: ComparisonResult) -> str:
     lines = [f"Paired comparison: {result.runs} runs per arm, seed {result.seed}, common random numbers"]
     if result.metadata.get("posterior"):
         lines.append(parameter_note(result.metadata["posterior"]))
+        lines.append(
+            "intervals: the dice and the spread between parameter sets (paired: the same set for every arm; "
+            "unpaired: independent sets)"
+        )
+    if result.metadata.get("interval", "wilson") != "wilson":
+        lines.append(f"each arm's probabilities with the {result.metadata['interval']} 95% interval")
     metrics = list(next(iter(result.estimates.values())))
     width = max(len(metric_label(m)) for m in metrics) + 2
     lines.append(f"  {'':<{width}}" + "".join(f"{a.name:>26}" for a in result.arms))
@@ -478,7 +514,7 @@ def comparison_table(result: ComparisonResult) -> str:
         for a in result.arms:
             e = result.estimates[a.name][m]
             v = e.p if isinstance(e, Proportion) else e.mean
-            cells.append(f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f}")
+            cells.append(f"{v:.3f} [{e.lo:.3f}, {e.hi:.3f}]" if math.isfinite(e.lo) else f"{v:.3f} [n/a]")
         lines.append(f"  {metric_label(m):<{width}}" + "".join(f"{c:>26}" for c in cells))
     for arm in result.arms[1:]:
         lines.append(f"Difference {arm.name} − {result.arms[0].name}")

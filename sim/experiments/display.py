@@ -30,9 +30,12 @@ def parameter_note(posterior: Mapping[str, Any]) -> str:
     """
     k = int(posterior["draws"])
     sets = "parameter set" if k == 1 else "parameter sets"
+    group = posterior.get("runs_per_draw")
+    per = f", {int(group)} runs per set" if group else ""
     return (
-        f"parameter uncertainty: each run draws one of {k:,} posterior {sets} from {posterior['file']}; "
-        "probabilities and means average over the posterior, and their 95% intervals include parameter uncertainty"
+        f"parameter uncertainty: runs draw their parameters from the {k:,} posterior {sets} in {posterior['file']}"
+        f"{per}; estimates average over the posterior, and each 95% interval covers the value under one parameter "
+        "set drawn from it (the dice and the spread between parameter sets)"
     )
 
 

@@ -8,7 +8,8 @@ back in order by key, so what they compute never depends on the executor or the 
 
 Workers get ``NUMBA_CACHE_DIR`` (from this process's environment) and one Numba thread each: the
 parallelism is across chunks, never inside one. Local workers ignore Ctrl-C (SIGINT): the parent
-handles it and shuts them down, so one key press gives one clean exit, not a traceback per worker.
+handles it and stops them (a chunk still running is abandoned, its process terminated), so one key
+press gives one clean exit within a second, not a traceback per worker.
 
 A worker process that dies, a Dask scheduler that goes away or cannot be reached: each ends the run
 with :class:`LostWorkersError` (the results already handed out are kept by the caller, e.g. a
@@ -22,13 +23,14 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import re
 import signal
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sim.experiments.limits import check_workers
+from sim.experiments.limits import LimitError, check_workers
 
 __all__ = [
     "PLUGIN_NAME",
@@ -38,6 +40,7 @@ __all__ = [
     "ProcessExecutor",
     "SerialExecutor",
     "make_executor",
+    "scheduler_address_problem",
     "start_worker",
     "worker_environment",
 ]
@@ -62,6 +65,37 @@ Task = tuple[Hashable, tuple[Any, ...]]
 
 PLUGIN_NAME = "flashpoint-numba-environment"
 """Name under which the worker plugin is registered on a Dask cluster."""
+
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+"""Schemes of a Dask scheduler's address (``distributed.comm``; ``inproc`` is in-process only, ``ucx``
+needs the UCX library on both ends)."""
+
+_HOST_PORT = re.compile(
+    r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.\-_]*[A-Za-z0-9])?):(?P<port>[0-9]{1,5})$"
+)
+
+
+def scheduler_address_problem(address: str) -> str | None:
+    """Why ``address`` cannot be a Dask scheduler's address (checked before anything connects), or None.
+
+    A scheduler is ``SCHEME://HOST:PORT`` with a scheme of :data:`SCHEDULER_SCHEMES`; a bare
+    ``HOST:PORT`` means ``tcp://``, as in Dask. HOST is a name, an IPv4 address or an IPv6 address in
+    brackets; PORT is 1 to 65535; nothing may follow (no path, no query).
+    """
+    scheme, separator, location = address.partition("://")
+    if not separator:
+        scheme, location = "tcp", address
+    expected = "expected tcp://HOST:PORT, as the scheduler prints it (tls://, ws://, wss:// and ucx:// also work)"
+    if scheme == "inproc":
+        return f"inproc:// addresses a scheduler inside this process; {expected}"
+    if scheme not in SCHEDULER_SCHEMES:
+        return f"{scheme}:// is not a scheme of Dask's: {expected}, got {address!r}"
+    match = _HOST_PORT.match(location)
+    if match is None:
+        return f"{expected}, got {address!r}"
+    if not 1 <= int(match["port"]) <= 65535:
+        return f"the port must be between 1 and 65535, got {match['port']}"
+    return None
 
 
 def worker_environment() -> dict[str, str]:
@@ -137,6 +171,8 @@ class SerialExecutor(Executor):
 class _FutureExecutor(Executor):
     """Shared sliding-window loop over futures (``concurrent.futures`` or ``distributed``)."""
 
+    _in_flight: dict[Any, Hashable] = {}  # noqa: RUF012 (replaced, never mutated, on the class)
+
     def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         raise NotImplementedError
 
@@ -149,6 +185,7 @@ class _FutureExecutor(Executor):
 
     def run(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
         pending: dict[Any, Hashable] = {}
+        self._in_flight = pending  # what close() finds here was abandoned (Ctrl-C, a Cancel, an error)
         source = iter(tasks)
         exhausted = False
         try:
@@ -211,6 +248,16 @@ class ProcessExecutor(_FutureExecutor):
         return None
 
     def close(self) -> None:
+        """Release the workers; if work was abandoned (Ctrl-C, a Cancel, an error), stop them at once.
+
+        A chunk already running in a worker cannot be interrupted (workers ignore Ctrl-C, and compiled
+        code cannot be stopped) and its result is not wanted: waiting for it could take as long as the
+        chunk, so its process is terminated instead.
+        """
+        if any(not future.done() for future in self._in_flight):
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -235,6 +282,8 @@ class DaskExecutor(_FutureExecutor):
 
         if timeout is None:
             timeout = dask.config.get("distributed.comm.timeouts.connect")
+        if isinstance(scheduler, str) and (problem := scheduler_address_problem(scheduler)):
+            raise LimitError("--scheduler", problem)  # before a Client exists: none is left to close at exit
         if isinstance(scheduler, Client):
             self.client, self._owned = scheduler, False
         else:
@@ -333,7 +382,7 @@ def make_executor(workers: int = 1, scheduler: Any = None) -> Executor:
         The executor; use it as a context manager to release the workers.
 
     Raises:
-        LimitError: If ``workers`` is out of bounds.
+        LimitError: If ``workers`` is out of bounds, or ``scheduler`` is not an address of a Dask scheduler.
         LostWorkersError: If the scheduler cannot be reached.
     """
     if scheduler is not None:

@@ -583,7 +583,9 @@ def run_hindcast(
         workers: Worker processes per Monte Carlo.
         engine: ``compiled`` or ``reference`` (equal outcomes).
         posterior: Draw each run's parameters from this posterior (``flashpoint calibrate``'s file); model
-            baselines draw from it too.
+            baselines draw from it too. A posterior is fitted on one scenario (the default crisis, against the
+            ICB record) and every case is another, so its binding is waived here: carrying the fitted
+            behavioural parameters to the incidents is exactly what the hindcast scores.
         progress: Called after each scenario with (done, in all, scenario).
 
     Returns:
@@ -598,6 +600,8 @@ def run_hindcast(
     runs = index.runs if runs is None else runs
     seed = index.seed if seed is None else seed
     posterior = as_posterior(posterior)
+    if posterior is not None:
+        posterior = posterior.for_any_scenario()
     sims = _Simulations(index, runs, seed, workers, engine, posterior)
     plan = _plan(index, keys)
     for done, (file, overrides) in enumerate(plan, start=1):

@@ -53,7 +53,7 @@ MAX_POSTERIOR_BYTES = 256_000_000
 
 
 class LimitError(ValueError):
-    """An experiment larger than a documented bound.
+    """An experiment larger than a documented bound, or an option it cannot take (a malformed scheduler address).
 
     Attributes:
         option: The command-line option that sets the value (``--points``, ``--arm``, ``--workers``, ...).

@@ -12,11 +12,9 @@ the posterior in its summary.
 from __future__ import annotations
 
 import html
-import multiprocessing
 import os
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +23,13 @@ import pandas as pd
 
 from sim import engines
 from sim.experiments.display import parameter_note, summary_html, summary_line
-from sim.experiments.executors import LostWorkersError, start_worker
+from sim.experiments.executors import ProcessExecutor
 from sim.experiments.limits import check_workers
 from sim.experiments.posterior import Posterior, PosteriorRuns, as_posterior, run_draws
+from sim.experiments.stats import check_interval
 from sim.experiments.storage import outcomes_to_frame
 from sim.experiments.summary import MonteCarloSummary, summarize, trajectory_grid
+from sim.experiments.summary_spread import with_parameter_spread
 from sim.scenario.schema import Scenario
 from sim.vocabulary import RunOutcome
 
@@ -165,6 +165,7 @@ def run_monte_carlo(
     progress: ProgressCallback | None = None,
     engine: str = "compiled",
     posterior: Posterior | str | os.PathLike[str] | None = None,
+    interval: str = "wilson",
 ) -> MonteCarloResult:
     """Run replications ``first_run .. first_run+runs-1`` and summarise them.
 
@@ -174,13 +175,17 @@ def run_monte_carlo(
         seed: Master seed; defaults to ``scenario.monte_carlo.seed``.
         workers: Worker processes (1 runs in this process).
         first_run: Index of the first replication (for extending a Monte Carlo).
-        chunk_size: Runs per unit of work; defaults to about four chunks per worker.
+        chunk_size: Runs per unit of work; by default chunks of about half a second each, sized from
+            the time the previous ones took (:class:`sim.engines.Pacer`): progress is reported, the app's
+            Cancel and Ctrl-C honoured, between them.
         progress: Optional callback (done, total).
         engine: "compiled" (the Numba twin, default) or "reference" (the Mesa + simpy model); both
             give equal outcomes.
         posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file): each run uses the
             parameter set :func:`~sim.experiments.posterior.draw_index` picks for its index, applied
             on top of ``scenario``.
+        interval: Binomial interval of the summary's probabilities: ``wilson`` (default), ``jeffreys``
+            or ``clopper-pearson`` (:data:`sim.experiments.stats.INTERVALS`).
 
     Returns:
         Outcomes in run order and their summary; identical for any ``engine``, ``workers`` and
@@ -195,54 +200,102 @@ def run_monte_carlo(
         raise ValueError("runs must be at least 1")
     check_workers(workers)
     engines.check_engine(engine)
-    largest = 250 if engine == "reference" else 20_000
-    chunk_size = chunk_size or max(1, min(largest, -(-runs // (4 * workers))))
-    chunks = chunk_runs(first_run, runs, chunk_size)
+    check_interval(interval)
     posterior = as_posterior(posterior)
-    # with a posterior, every chunk carries its runs' parameter sets, each checked here before any run
+    if posterior is not None:
+        posterior.check_scenario(scenario)
+    # with a posterior, every run's parameter set is checked here, before any run
     plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
-    draws = [plan.draws(chunk) for chunk in chunks] if plan is not None else [None] * len(chunks)
+    if plan is not None:
+        plan.draws(range(first_run, first_run + runs))
+    indices = range(first_run, first_run + runs)
     if workers == 1:
-        outcomes = _run_serial(scenario, seed, chunks, draws, runs, progress, engine)
+        outcomes = _run_serial(scenario, seed, indices, plan, progress, engine, chunk_size)
     else:
-        outcomes = _run_pool(scenario, seed, chunks, draws, runs, workers, progress, engine)
+        outcomes = _run_pool(scenario, seed, indices, plan, workers, progress, engine, chunk_size)
     outcomes.sort(key=lambda o: o.run)
     about = posterior.describe() if posterior is not None else None
     horizon, tick = scenario.time.horizon_hours, scenario.time.tick_hours
-    summary = summarize(outcomes, horizon, tick, scenario.metadata.name, about)
+    summary = summarize(outcomes, horizon, tick, scenario.metadata.name, about, interval)
+    if posterior is not None and posterior.size > 1:
+        summary = with_parameter_spread(summary, outcomes, posterior.draws_of_runs(seed, [o.run for o in outcomes]))
     return MonteCarloResult(scenario, seed, tuple(outcomes), summary, posterior)
 
 
-def _run_serial(scenario, seed, chunks, draws, total, progress, engine) -> list[RunOutcome]:
+def _first_runs(engine: str) -> int:
+    """Runs in the first chunk, before any is timed: a few milliseconds of work on either engine."""
+    return engines.FIRST_RUNS if engine == "compiled" else 2
+
+
+def _run_serial(
+    scenario: Scenario,
+    seed: int,
+    runs: range,
+    plan: PosteriorRuns | None,
+    progress: ProgressCallback | None,
+    engine: str,
+    chunk_size: int | None,
+) -> list[RunOutcome]:
+    """Runs in this process, in chunks of about half a second (:class:`sim.engines.Pacer`) unless a size is given.
+
+    Between chunks, progress is reported (the app's Cancel takes effect there) and Ctrl-C is honoured.
+    """
     outcomes: list[RunOutcome] = []
-    if engine == "compiled" and draws[0] is None:
+    if engine == "compiled" and plan is None:
         scenario = engines.compile_scenario(scenario)
-    for chunk, chunk_draws in zip(chunks, draws, strict=True):
-        outcomes.extend(run_chunk(scenario, seed, chunk, engine, draws=chunk_draws))
+    if chunk_size:
+        chunks = chunk_runs(runs.start, len(runs), chunk_size)
+    else:
+        chunks = engines.paced(runs, first=_first_runs(engine))
+    for chunk in chunks:
+        draws = plan.draws(chunk) if plan is not None else None
+        outcomes.extend(run_chunk(scenario, seed, chunk, engine, draws=draws))
         if progress:
-            progress(len(outcomes), total)
+            progress(len(outcomes), len(runs))
     return outcomes
 
 
-def _run_pool(scenario, seed, chunks, draws, total, workers, progress, engine) -> list[RunOutcome]:
+def timed_chunk(
+    scenario: Scenario, seed: int, runs: Sequence[int], engine: str, threads: int | None, draws: Any
+) -> tuple[list[RunOutcome], float]:
+    """:func:`run_chunk` in a worker, with the seconds it took there (what sizes the next chunks)."""
+    started = time.perf_counter()
+    outcomes = run_chunk(scenario, seed, runs, engine, threads, draws)
+    return outcomes, time.perf_counter() - started
+
+
+def _run_pool(
+    scenario: Scenario,
+    seed: int,
+    runs: range,
+    plan: PosteriorRuns | None,
+    workers: int,
+    progress: ProgressCallback | None,
+    engine: str,
+    chunk_size: int | None,
+) -> list[RunOutcome]:
+    """Chunks on local worker processes (one numba thread each); on Ctrl-C or a Cancel the workers are stopped.
+
+    Unless ``chunk_size`` is given, each chunk is sized, when it is handed out, to about half a second of
+    work from the time the workers took for the chunks already back (:class:`sim.engines.Pacer`), so
+    progress (and the app's Cancel) comes about twice a second per worker whatever a run costs.
+    """
     outcomes: list[RunOutcome] = []
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)), mp_context=context, initializer=start_worker, initargs=({},)
-    )
-    try:
-        # one numba thread per worker process: the workers are the parallelism
-        futures = [
-            pool.submit(run_chunk, scenario, seed, chunk, engine, 1, chunk_draws)
-            for chunk, chunk_draws in zip(chunks, draws, strict=True)
-        ]
-        for future in as_completed(futures):
-            outcomes.extend(future.result())
+    pacer = None if chunk_size else engines.Pacer(first=_first_runs(engine))
+
+    def tasks():
+        start, c = runs.start, 0
+        while start < runs.stop:
+            n = chunk_size or pacer.size(runs.stop - start)  # type: ignore[union-attr]
+            chunk = range(start, min(start + n, runs.stop))
+            yield c, (scenario, seed, chunk, engine, 1, plan.draws(chunk) if plan is not None else None)
+            start, c = chunk.stop, c + 1
+
+    with ProcessExecutor(min(workers, len(runs))) as pool:
+        for _, (chunk_outcomes, seconds) in pool.run(timed_chunk, tasks()):
+            if pacer is not None:
+                pacer.record(len(chunk_outcomes), seconds)
+            outcomes.extend(chunk_outcomes)
             if progress:
-                progress(len(outcomes), total)
-    except BrokenProcessPool as exc:
-        where = f"local processes ({workers} workers)"
-        raise LostWorkersError(where, "a worker process died (killed, or out of memory)") from exc
-    finally:  # on an error or Ctrl-C, wait only for the chunks already running
-        pool.shutdown(wait=True, cancel_futures=True)
+                progress(len(outcomes), len(runs))
     return outcomes

@@ -1,20 +1,31 @@
 """Parameter uncertainty: every run draws one parameter set from a posterior sample.
 
-A posterior file (``flashpoint-posterior/1``, written by ``flashpoint calibrate``) holds K equally
-weighted parameter sets ("draws", or particles) over P scenario paths::
+A posterior file (``flashpoint-posterior/2``, written by ``flashpoint calibrate``) holds K equally
+weighted parameter sets ("draws", or particles) over P scenario paths, the priors they were fitted under,
+and the scenario they were fitted on::
 
     {
-      "format": "flashpoint-posterior/1",
-      "scenario": "taiwan_strait",
+      "format": "flashpoint-posterior/2",
+      "scenario": {"name": "taiwan_strait", "sha256": "9c1f…"},
       "parameters": ["parameters.response.deliberate_escalation_per_day", "parameters.ending.end_per_day"],
+      "priors": [{"kind": "log_uniform", "low": 0.002, "high": 0.1},
+                 {"kind": "log_uniform", "low": 0.003, "high": 0.1}],
       "draws": [[0.012, 0.03], [0.018, 0.021], ...],
       "source": {...}
     }
 
+``scenario.sha256`` is :func:`~sim.scenario.fingerprint.model_fingerprint` of the scenario without the drawn
+fields: a posterior is refused on a scenario with another fingerprint (:meth:`Posterior.check_scenario`)
+unless it is marked for any scenario (``--posterior-any-scenario``, :meth:`Posterior.for_any_scenario`).
+Every draw must lie inside its prior, and a file whose draws are mostly one parameter set is refused.
+Files of format ``flashpoint-posterior/1`` (no binding, no priors) are read only for any scenario.
+
 Run ``r`` of seed ``s`` uses draw :func:`draw_index` ``(s, r, K)``: a counter-based uniform
-(:func:`sim.kernels.rng.uniform_py` at entity 0, purpose :data:`POSTERIOR_DRAW`, counter 0) mapped to
-an index as :func:`sim.kernels.rng.choice_index` does. The draw therefore depends on the seed and the
-run index only, like the engine's own dice: run ``r`` of every arm of a comparison and every point of
+(:func:`sim.kernels.rng.uniform_py` at entity 0, purpose :data:`POSTERIOR_DRAW`, counter 0) of the run's
+group ``r // RUNS_PER_DRAW`` mapped to an index as :func:`sim.kernels.rng.choice_index` does: the runs of
+a group share a parameter set, so that summaries can measure the spread between sets
+(:mod:`sim.experiments.parameter_spread`). The draw therefore depends on the seed and the run index only,
+like the engine's own dice: run ``r`` of every arm of a comparison and every point of
 a sweep uses the same parameter set *and* the same dice, and a result does not depend on the executor,
 the number of workers or how the runs were chunked.
 
@@ -38,7 +49,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -49,6 +60,7 @@ from sim.experiments.designs import _about_path
 from sim.experiments.limits import MAX_POSTERIOR_BYTES, MAX_POSTERIOR_DRAWS, MAX_POSTERIOR_PARAMETERS
 from sim.kernels.rng import uniform_py
 from sim.scenario.errors import LocatedError, Path, ScenarioError, format_path, show
+from sim.scenario.fingerprint import model_fingerprint
 from sim.scenario.hints import did_you_mean
 from sim.scenario.loader import load_scenario_data
 from sim.scenario.overrides import SOURCE as SET_SOURCE
@@ -59,7 +71,10 @@ from sim.vocabulary import RunOutcome
 __all__ = [
     "FORMAT",
     "POSTERIOR_DRAW",
+    "RUNS_PER_DRAW",
+    "UNBOUND_FORMAT",
     "DrawError",
+    "ParameterPrior",
     "ParticleDraws",
     "Posterior",
     "PosteriorRuns",
@@ -71,8 +86,20 @@ __all__ = [
     "run_posterior",
 ]
 
-FORMAT = "flashpoint-posterior/1"
-"""The ``format`` string of a posterior file."""
+FORMAT = "flashpoint-posterior/2"
+"""The ``format`` string of a posterior file (as written today)."""
+
+UNBOUND_FORMAT = "flashpoint-posterior/1"
+"""The earlier format: no scenario binding and no priors (read only with ``any_scenario``)."""
+
+PRIOR_KINDS = ("uniform", "log_uniform")
+"""Shapes of a prior (as in a targets file)."""
+
+PRIOR_TOLERANCE = 1e-9
+"""Relative slack of the prior check (a log-uniform draw is exp(log(x)): its last bit may differ)."""
+
+MOST_OF_ONE = 0.5
+"""A file whose most repeated parameter set makes up more than this share of K > 1 draws is refused."""
 
 POSTERIOR_DRAW = 41
 """Purpose code of the draw that picks a run's parameter set (entity 0, counter 0).
@@ -82,7 +109,7 @@ for the experiments layer and must never be used by an engine, so the choice of 
 shares a stream with a draw of the model (tests/experiments/test_posterior.py checks it).
 """
 
-TOP_KEYS = ("format", "scenario", "parameters", "draws", "source")
+TOP_KEYS = ("format", "scenario", "parameters", "priors", "draws", "source")
 """Keys of a posterior file (``format``, ``parameters`` and ``draws`` are required)."""
 
 MAX_REPORTED = 20
@@ -92,19 +119,55 @@ SMALL_GROUP = 32
 """Runs of one draw below which the compiled engine runs them on one thread (no thread start-up per draw)."""
 
 
-def draw_index(seed: int, run: int, k: int) -> int:
+RUNS_PER_DRAW = 20
+"""Consecutive runs that share one parameter set: runs ``20 g .. 20 g + 19`` form group g.
+
+Groups let the summaries see how much an answer varies between parameter sets (the spread a single run
+per set hides; :mod:`sim.experiments.parameter_spread`). It is fixed, not chosen from the number of runs,
+so a run's set never depends on how many runs there are (``--precision`` and extended Monte Carlos add
+runs to the same groups). 20 keeps the intervals' coverage at or above about 93% from 200 to 10,000 runs
+in the measured grid (docs/experiments.md).
+"""
+
+
+def draw_index(seed: int, run: int, k: int, runs_per_draw: int = RUNS_PER_DRAW) -> int:
     """The posterior draw run ``run`` of seed ``seed`` uses, out of ``k``.
 
-    ``min(floor(u · k), k − 1)`` with ``u = uniform_py(seed, run, 0, POSTERIOR_DRAW, 0)``: a function of
-    (seed, run, k) only.
+    ``min(floor(u · k), k − 1)`` with ``u = uniform_py(seed, g, 0, POSTERIOR_DRAW, 0)`` and
+    ``g = run // runs_per_draw`` the run's group: a function of (seed, run, k) only, the same for the
+    runs of one group.
     """
     if k < 1:
         raise ValueError(f"a posterior needs at least one draw (got {k})")
-    u = uniform_py(int(seed), int(run), 0, POSTERIOR_DRAW, 0)
+    if runs_per_draw < 1:
+        raise ValueError(f"runs_per_draw must be at least 1 (got {runs_per_draw})")
+    u = uniform_py(int(seed), int(run) // int(runs_per_draw), 0, POSTERIOR_DRAW, 0)
     return min(int(u * k), k - 1)
 
 
 # --------------------------------------------------------------------------- the posterior
+
+
+@dataclass(frozen=True)
+class ParameterPrior:
+    """The prior a parameter was fitted under: uniform, or uniform in the logarithm, on [low, high]."""
+
+    kind: str
+    low: float
+    high: float
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        """Whether each value lies in [low, high] (up to :data:`PRIOR_TOLERANCE`, relative)."""
+        slack = PRIOR_TOLERANCE * max(abs(self.low), abs(self.high))
+        return (values >= self.low - slack) & (values <= self.high + slack)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"kind", "low", "high"}``."""
+        return {"kind": self.kind, "low": self.low, "high": self.high}
+
+    def text(self) -> str:
+        """``log-uniform [0.002, 0.1]``."""
+        return f"{self.kind.replace('_', '-')} [{self.low:g}, {self.high:g}]"
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,9 +177,13 @@ class Posterior:
     Attributes:
         parameters: The paths, as ``--set`` takes them (``parameters.ending.end_per_day``).
         draws: K × P float array (read-only), one row per parameter set.
-        scenario: The scenario the sample was fitted on (informational).
+        scenario: The name of the scenario the sample was fitted on.
         source: Free-form provenance from the file.
         file: The file it was read from ("" if built in Python); errors are located in it.
+        scenario_sha256: :func:`~sim.scenario.fingerprint.model_fingerprint` of the scenario it was fitted
+            on, without the drawn fields ("": not bound, as a posterior built in Python may be).
+        priors: Each parameter's prior, if known (draws outside it are refused when a file is read).
+        any_scenario: Use it on any scenario (``--posterior-any-scenario``): the binding is not checked.
     """
 
     parameters: tuple[str, ...]
@@ -124,6 +191,9 @@ class Posterior:
     scenario: str = ""
     source: Mapping[str, Any] = field(default_factory=dict, repr=False)
     file: str = ""
+    scenario_sha256: str = ""
+    priors: tuple[ParameterPrior, ...] | None = None
+    any_scenario: bool = False
     paths: tuple[Path, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -152,20 +222,65 @@ class Posterior:
         digest.update(np.ascontiguousarray(self.draws, dtype="<f8").tobytes())
         return digest.hexdigest()
 
+    @cached_property
+    def distinct(self) -> int:
+        """How many different parameter sets the K draws hold."""
+        return int(np.unique(self.draws, axis=0).shape[0])
+
     def describe(self) -> dict[str, Any]:
         """What results record: file, K, parameters, the scenario it was fitted on, hash and source."""
-        return {
+        out = {
             "file": self.name,
             "draws": self.size,
+            "distinct": self.distinct,
             "parameters": list(self.parameters),
             "fitted_on": self.scenario,
+            "fitted_on_sha256": self.scenario_sha256 or None,
+            "any_scenario": self.any_scenario,
+            "runs_per_draw": RUNS_PER_DRAW,
             "sha256": self.sha256,
             "source": dict(self.source),
         }
+        if self.priors is not None:
+            out["priors"] = [p.to_dict() for p in self.priors]
+        return out
+
+    def for_any_scenario(self) -> Posterior:
+        """The same posterior, usable on any scenario (its binding is not checked)."""
+        return replace(self, any_scenario=True)
+
+    def check_scenario(self, scenario: Scenario) -> None:
+        """Refuse a scenario other than the one the posterior was fitted on (unless ``any_scenario``).
+
+        The scenario is compared by :func:`~sim.scenario.fingerprint.model_fingerprint` without the drawn
+        fields; a posterior without a binding (built in Python) is not checked.
+
+        Raises:
+            ScenarioError: Located at the file's ``scenario`` entry.
+        """
+        if self.any_scenario or not self.scenario_sha256:
+            return
+        if model_fingerprint(scenario, self.parameters) == self.scenario_sha256:
+            return
+        fitted = self.scenario or "another scenario"
+        message = (
+            f"fitted on {fitted}, not on '{scenario.metadata.name}' (their models differ beyond the drawn "
+            "parameters): its draws mean nothing there; pass --posterior-any-scenario (Python: "
+            "posterior.for_any_scenario()) to use them anyway"
+        )
+        where = self._positions()(("scenario",))
+        raise ScenarioError([_error(self.name, where, "scenario", message)])
 
     def index(self, seed: int, run: int) -> int:
         """The draw run ``run`` of seed ``seed`` uses (:func:`draw_index`)."""
         return draw_index(seed, run, self.size)
+
+    def draws_of_runs(self, seed: int, runs: Iterable[int]) -> np.ndarray:
+        """The draw each run uses (:func:`draw_index`), computed once per group of runs."""
+        runs = np.asarray(list(runs) if not isinstance(runs, np.ndarray) else runs, dtype=np.int64)
+        groups, where = np.unique(runs // RUNS_PER_DRAW, return_inverse=True)
+        per_group = np.array([draw_index(seed, int(g) * RUNS_PER_DRAW, self.size) for g in groups], dtype=np.int64)
+        return per_group[where.ravel()]
 
     def overrides(self, draw: int) -> list[tuple[Path, float]]:
         """The ``(path, value)`` overrides of one parameter set."""
@@ -181,7 +296,7 @@ class Posterior:
     def draws_for(self, seed: int, runs: Iterable[int]) -> ParticleDraws:
         """Which parameter set each run uses, with the values of those sets only (for one chunk)."""
         runs = tuple(int(r) for r in runs)
-        particles = tuple(self.index(seed, r) for r in runs)
+        particles = tuple(int(k) for k in self.draws_of_runs(seed, runs))
         values = {k: tuple(float(v) for v in self.draws[k]) for k in sorted(set(particles))}
         return ParticleDraws(self.paths, runs, particles, values)
 
@@ -510,18 +625,25 @@ def as_posterior(posterior: Posterior | str | os.PathLike[str] | None) -> Poster
 # --------------------------------------------------------------------------- reading a file
 
 
-def load_posterior(path: str | os.PathLike[str], scenario: Scenario | None = None) -> Posterior:
-    """Read a ``flashpoint-posterior/1`` file, strictly.
+def load_posterior(
+    path: str | os.PathLike[str], scenario: Scenario | None = None, any_scenario: bool = False
+) -> Posterior:
+    """Read a posterior file, strictly.
 
     The file must be a regular file of at most :data:`~sim.experiments.limits.MAX_POSTERIOR_BYTES`
-    bytes of UTF-8 JSON: an object with ``format`` (exactly :data:`FORMAT`), ``parameters`` (1 to
-    :data:`~sim.experiments.limits.MAX_POSTERIOR_PARAMETERS` distinct paths), ``draws`` (1 to
-    :data:`~sim.experiments.limits.MAX_POSTERIOR_DRAWS` rows of one finite number per parameter) and
-    optionally ``scenario`` (text) and ``source`` (a mapping); no other key, no key twice.
+    bytes of UTF-8 JSON: an object with ``format`` (:data:`FORMAT`), ``scenario`` (``{"name": text,
+    "sha256": 64 hex digits}``), ``parameters`` (1 to :data:`~sim.experiments.limits.MAX_POSTERIOR_PARAMETERS`
+    distinct paths), ``priors`` (one ``{"kind": "uniform" | "log_uniform", "low", "high"}`` per parameter),
+    ``draws`` (1 to :data:`~sim.experiments.limits.MAX_POSTERIOR_DRAWS` rows of one finite number per
+    parameter, each inside its prior; no parameter set in more than half of them) and optionally ``source``
+    (a mapping); no other key, no key twice. A file of the earlier format :data:`UNBOUND_FORMAT`
+    (``scenario`` as text, no ``priors``) is read only with ``any_scenario``.
 
     Args:
         path: The file.
-        scenario: If given, also check the posterior against it (:meth:`Posterior.check`).
+        scenario: If given, also check the posterior against it (:meth:`Posterior.check_scenario` and
+            :meth:`Posterior.check`).
+        any_scenario: Mark it for use on any scenario (its binding is not checked).
 
     Returns:
         The posterior.
@@ -546,14 +668,19 @@ def load_posterior(path: str | os.PathLike[str], scenario: Scenario | None = Non
     except RecursionError:
         raise ScenarioError([LocatedError(filename, 1, 1, "", "invalid JSON: nested too deeply")]) from None
     where = _JsonPositions(text).line_col
-    posterior = _from_data(data, filename, where, duplicates)
+    posterior = _from_data(data, filename, where, duplicates, any_scenario)
     if scenario is not None:
+        posterior.check_scenario(scenario)
         posterior.check(scenario)
     return posterior
 
 
 def _from_data(
-    data: Any, filename: str, where: Callable[..., tuple[int, int]], duplicates: list[list[str]]
+    data: Any,
+    filename: str,
+    where: Callable[..., tuple[int, int]],
+    duplicates: list[list[str]],
+    any_scenario: bool = False,
 ) -> Posterior:
     errors: list[LocatedError] = []
 
@@ -568,34 +695,119 @@ def _from_data(
     if any(duplicates[:-1]):
         nested = sorted({k for d in duplicates[:-1] for k in d})
         fail(("source",), f"a key appears more than once ({', '.join(nested)})")
-    if data.get("format") != FORMAT:
-        got = data.get("format")
+    version = data.get("format")
+    if version not in (FORMAT, UNBOUND_FORMAT):
         if "format" not in data:
             fail((), f"missing required key 'format' (expected \"{FORMAT}\")")
         else:
-            fail(("format",), f'unsupported format {json.dumps(got)[:60]}: expected "{FORMAT}"')
+            fail(("format",), f'unsupported format {json.dumps(version)[:60]}: expected "{FORMAT}"')
         raise ScenarioError(errors)
+    bound = version == FORMAT
+    if not bound and not any_scenario:
+        fail(
+            ("format",),
+            f"{UNBOUND_FORMAT} does not say which scenario the draws were fitted on, nor their priors: write it "
+            "again with flashpoint calibrate, or pass --posterior-any-scenario to use it anyway",
+        )
     for key in data:
-        if key not in TOP_KEYS:
+        if key not in TOP_KEYS or (key == "priors" and not bound):
             hint = did_you_mean(key, TOP_KEYS) or f" (allowed: {', '.join(TOP_KEYS)})"
             fail((key,), f"unknown key '{key}'{hint}", key=True)
-    for key in ("parameters", "draws"):
+    for key in ("parameters", "draws", *(("scenario", "priors") if bound else ())):
         if key not in data:
             fail((), f"missing required key '{key}'")
-    name = data.get("scenario", "")
-    if not isinstance(name, str):
-        fail(("scenario",), f"expected text (the scenario the draws were fitted on), got {show(name)}")
+    name, fingerprint = _check_binding(data.get("scenario", ""), bound, fail)
     source = data.get("source", {})
     if not isinstance(source, dict):
         fail(("source",), f"expected a mapping (free-form provenance), got {show(source)}")
     elif not _finite_json(source):
         fail(("source",), "holds a number that is not finite (NaN or infinity)")
     parameters = _check_parameters(data.get("parameters"), fail) if "parameters" in data else None
-    draws = _check_draws(data.get("draws"), len(parameters) if parameters else None, fail) if "draws" in data else None
+    width = len(parameters) if parameters else None
+    priors = _check_priors(data["priors"], width, fail) if bound and "priors" in data else None
+    draws = _check_draws(data.get("draws"), width, fail) if "draws" in data else None
+    if draws is not None:
+        _check_inside_priors(draws, priors, fail)
+        _check_not_one_set(draws, fail)
     if errors or parameters is None or draws is None:
         errors.sort(key=lambda e: (e.line, e.col))
         raise ScenarioError(errors[:MAX_REPORTED])
-    return Posterior(tuple(parameters), draws, name, source, filename)
+    return Posterior(tuple(parameters), draws, name, source, filename, fingerprint, priors, any_scenario)
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_binding(value: Any, bound: bool, fail: Callable[..., None]) -> tuple[str, str]:
+    """The scenario's name and fingerprint: text in the earlier format, ``{"name", "sha256"}`` now."""
+    if not bound:
+        if not isinstance(value, str):
+            fail(("scenario",), f"expected text (the scenario the draws were fitted on), got {show(value)}")
+            return "", ""
+        return value, ""
+    if not isinstance(value, dict) or set(value) != {"name", "sha256"}:
+        fail(("scenario",), f'expected {{"name": text, "sha256": the scenario\'s fingerprint}}, got {show(value)}')
+        return "", ""
+    name, digest = value["name"], value["sha256"]
+    if not isinstance(name, str) or not 1 <= len(name) <= 200:
+        fail(("scenario", "name"), f"expected the scenario's name (1 to 200 characters), got {show(name)}")
+    if not isinstance(digest, str) or not _SHA256.match(digest):
+        fail(("scenario", "sha256"), f"expected 64 lowercase hexadecimal digits, got {show(digest)}")
+        return str(name), ""
+    return str(name), digest
+
+
+def _check_priors(value: Any, width: int | None, fail: Callable[..., None]) -> tuple[ParameterPrior, ...] | None:
+    """One prior per parameter: ``{"kind": "uniform" | "log_uniform", "low": x, "high": y}`` with low < high."""
+    if not isinstance(value, list):
+        fail(("priors",), f"expected a list of priors (one per parameter), got {show(value)}")
+        return None
+    if width is not None and len(value) != width:
+        fail(("priors",), f"has {len(value)} priors, expected {width} (one per parameter)")
+        return None
+    priors: list[ParameterPrior] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"kind", "low", "high"}:
+            fail(("priors", i), f'expected {{"kind", "low", "high"}}, got {show(item)}')
+            continue
+        kind, low, high = item["kind"], item["low"], item["high"]
+        if kind not in PRIOR_KINDS:
+            fail(("priors", i, "kind"), f"expected one of {', '.join(PRIOR_KINDS)}, got {show(kind)}")
+            continue
+        numbers = all(type(x) in (int, float) and math.isfinite(x) for x in (low, high))
+        if not numbers or not low < high:
+            fail(("priors", i), f"low and high must be finite numbers with low < high, got {show(low)}, {show(high)}")
+            continue
+        if kind == "log_uniform" and low <= 0:
+            fail(("priors", i, "low"), f"a log-uniform prior needs low > 0 (got {low!r})")
+            continue
+        priors.append(ParameterPrior(kind, float(low), float(high)))
+    return tuple(priors) if len(priors) == len(value) else None
+
+
+def _check_inside_priors(draws: np.ndarray, priors: tuple[ParameterPrior, ...] | None, fail: Callable[..., None]):
+    """Every draw inside its parameter's prior (the first few outside are located)."""
+    if priors is None:
+        return
+    outside = np.argwhere(~np.column_stack([p.holds(draws[:, i]) for i, p in enumerate(priors)]))
+    for k, i in outside[:MAX_REPORTED].tolist():
+        value = float(draws[k, i])
+        fail(("draws", k, i), f"{value!r} lies outside its prior, {priors[i].text()} (priors[{i}])")
+
+
+def _check_not_one_set(draws: np.ndarray, fail: Callable[..., None]) -> None:
+    """Refuse K > 1 draws that are mostly one parameter set: the file would claim a spread it does not carry."""
+    k = draws.shape[0]
+    if k < 2:
+        return
+    _, counts = np.unique(draws, axis=0, return_counts=True)
+    if counts.max() > MOST_OF_ONE * k:
+        fail(
+            ("draws",),
+            f"one parameter set makes up {int(counts.max()):,} of the {k:,} draws ({counts.size:,} distinct): the "
+            "posterior has collapsed onto it (too few generations or too narrow a kernel); fit it again, or write "
+            "that set as a single draw if it is meant",
+        )
 
 
 def _check_parameters(value: Any, fail: Callable[..., None]) -> list[str] | None:

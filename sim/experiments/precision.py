@@ -1,8 +1,14 @@
 """Precision on demand: add runs in batches until a 95% interval is as narrow as asked.
 
-:func:`grow_runs` is the stopping rule, shared by :func:`run_to_precision` (one scenario, Wilson
-interval of a probability) and :func:`sim.experiments.compare.compare` (paired interval of a
-difference). After each batch it predicts the runs needed from ``half-width ∝ 1/sqrt(n)``::
+"As narrow as asked" means the whole interval lies within ``±target`` of the estimate: the precision of
+an estimate is judged on the far side of its interval, ``max(p̂ − lo, hi − p̂)`` (:func:`far_side`), not
+on half its width. Near 0 (or 1) a binomial interval is lopsided — 0 of 100 runs gives p̂ = 0 with the
+Wilson interval [0, 0.037], whose half-width 0.018 would wrongly pass a target of ±0.02.
+
+:func:`grow_runs` is the stopping rule, shared by :func:`run_to_precision` (one scenario, the binomial
+interval of a probability: Wilson's by default, or Jeffreys' or Clopper–Pearson's) and
+:func:`sim.experiments.compare.compare` (paired interval of a difference). After each batch it
+predicts the runs needed from ``half-width ∝ 1/sqrt(n)``::
 
     n_next = min(max_runs, max(n + batch, min(4 n, ceil(1.1 · n · (h / target)²))))
 
@@ -10,12 +16,12 @@ rounded up to a multiple of ``batch``. Runs are always indices ``0 .. n-1`` of t
 numbers at a given n do not depend on how the batches fell, and the whole procedure is reproducible.
 
 A zero-width (or NaN) interval never counts as reached: it says that nothing was learned, not that
-everything was. The intervals that feed the rule are score intervals — Wilson's for a probability,
-Tango's for a paired difference of probabilities (:mod:`sim.experiments.paired_proportions`) — which
-have a positive width at any finite n even when no run (or no pair of runs) differs, so the rule adds
+everything was. The intervals that feed the rule — Wilson's, Jeffreys' or Clopper–Pearson's for a
+probability, Tango's for a paired difference of probabilities (:mod:`sim.experiments.paired_proportions`)
+— have a positive width at any finite n even when no run (or no pair of runs) differs, so the rule adds
 runs until the evidence, not the lack of it, makes the interval narrow.
 
-:func:`convergence` gives the estimate and its Wilson interval at every n (the convergence figure).
+:func:`convergence` gives the estimate and its interval at every n (the convergence figure).
 """
 
 from __future__ import annotations
@@ -33,14 +39,24 @@ import pyarrow as pa
 from sim.experiments.batches import DEFAULT_ENGINE, run_points, table_outcomes
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.metrics import check_metric, is_probability, metric_label, metric_values
+from sim.experiments.parameter_spread import widen
 from sim.experiments.posterior import Posterior, PosteriorRuns, as_posterior
-from sim.experiments.stats import wilson_interval
+from sim.experiments.stats import binomial_interval, check_interval
 from sim.experiments.summary import MonteCarloSummary, Proportion, summarize
+from sim.experiments.summary_spread import estimate_with_spread, with_parameter_spread
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.vocabulary import RunOutcome
 
-__all__ = ["PrecisionResult", "convergence", "grow_runs", "next_total", "run_to_precision", "target_reached"]
+__all__ = [
+    "PrecisionResult",
+    "convergence",
+    "far_side",
+    "grow_runs",
+    "next_total",
+    "run_to_precision",
+    "target_reached",
+]
 
 DEFAULT_MAX_RUNS = 100_000
 ProgressCallback = Callable[[int, int], None]
@@ -55,6 +71,17 @@ def next_total(n: int, half_width: float, target: float, batch: int, max_runs: i
     total = max(n + batch, min(4 * n, want))
     total = batch * math.ceil(total / batch)
     return min(max_runs, total)
+
+
+def far_side(estimate: float, lo: float, hi: float) -> float:
+    """How far the interval reaches from the estimate: ``max(estimate − lo, hi − estimate)``.
+
+    The precision an estimate is known to: the true value lies within ``± far_side`` of it (at the
+    interval's confidence). Equal to the half-width only for an interval centred on the estimate; NaN
+    if any of the three is not a number.
+    """
+    reach = max(estimate - lo, hi - estimate)
+    return reach if math.isfinite(estimate) and math.isfinite(lo) and math.isfinite(hi) else math.nan
 
 
 def target_reached(half_width: float, target: float) -> bool:
@@ -106,24 +133,27 @@ def grow_runs(
         total = next_total(n, h, target, batch, max_runs)
 
 
-def convergence(values: Sequence[float] | np.ndarray, points: int = 200) -> pd.DataFrame:
-    """Running estimate of a probability and its 95% Wilson interval as runs accumulate.
+def convergence(values: Sequence[float] | np.ndarray, points: int = 200, interval: str = "wilson") -> pd.DataFrame:
+    """Running estimate of a probability and its 95% interval as runs accumulate.
 
     Args:
         values: Per-run indicator (0/1), in run order.
         points: Number of n at which to report (log-spaced, always including the last).
+        interval: The binomial interval (``wilson``, ``jeffreys`` or ``clopper-pearson``).
 
     Returns:
-        Frame with columns ``n, p, lo, hi, half_width``.
+        Frame with columns ``n, p, lo, hi, half_width``; ``half_width`` is the far side of the interval,
+        ``max(p − lo, hi − p)`` (:func:`far_side`), what precision on demand compares with its target.
     """
     x = np.asarray(values, dtype=float)
     if x.size == 0:
         return pd.DataFrame({"n": [], "p": [], "lo": [], "hi": [], "half_width": []})
     ns = np.unique(np.geomspace(1, x.size, num=min(points, x.size)).round().astype(np.int64))
     counts = np.cumsum(x)[ns - 1]
-    lo, hi = wilson_interval(counts, ns)
+    lo, hi = binomial_interval(counts, ns, interval)
     lo, hi = np.atleast_1d(lo), np.atleast_1d(hi)
-    return pd.DataFrame({"n": ns, "p": counts / ns, "lo": lo, "hi": hi, "half_width": (hi - lo) / 2})
+    p = counts / ns
+    return pd.DataFrame({"n": ns, "p": p, "lo": lo, "hi": hi, "half_width": np.maximum(p - lo, hi - p)})
 
 
 @dataclass(frozen=True)
@@ -132,16 +162,19 @@ class PrecisionResult:
 
     Attributes:
         metric: The probability watched (e.g. ``p_ge_3``).
-        target: Asked 95% half-width.
+        target: Asked precision: the 95% interval within ``± target`` of the estimate.
         runs: Runs it took.
         reached: Whether the target was reached (else ``max_runs`` stopped it).
-        estimate: The probability with its Wilson interval.
-        half_width: Final half-width, ``(hi - lo)/2``.
-        history: ``(runs, half-width)`` after each batch.
+        estimate: The probability with its interval.
+        half_width: The precision reached: the far side of the interval, ``max(p − lo, hi − p)`` (with a
+            posterior: the half-width of the interval of the average over the posterior, which more runs
+            narrow; ``estimate``'s interval also carries the spread between parameter sets, which they do not).
+        history: ``(runs, precision)`` after each batch.
         summary: Full Monte Carlo summary of all the runs.
         values: Per-run indicator of the metric, in run order (for :func:`convergence`).
         seed: Master seed.
         outcomes: Every run's outcome, in run order (what ``flashpoint run --out`` writes).
+        interval: The binomial interval used (``wilson``, ``jeffreys`` or ``clopper-pearson``).
     """
 
     metric: str
@@ -155,6 +188,7 @@ class PrecisionResult:
     values: np.ndarray = field(repr=False)
     seed: int = 0
     outcomes: tuple[RunOutcome, ...] = field(default=(), repr=False)
+    interval: str = "wilson"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the summary under ``summary``)."""
@@ -162,6 +196,7 @@ class PrecisionResult:
             "metric": self.metric,
             "label": metric_label(self.metric),
             "target_half_width": self.target,
+            "interval": self.interval,
             "runs": self.runs,
             "reached": self.reached,
             "estimate": self.estimate.to_dict(),
@@ -187,8 +222,12 @@ def run_to_precision(
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
     posterior: Posterior | str | os.PathLike[str] | None = None,
+    interval: str = "wilson",
 ) -> PrecisionResult:
-    """Run batches of the scenario until the 95% Wilson half-width of ``metric`` is at most ``target``.
+    """Run batches of the scenario until the 95% interval of ``metric`` lies within ``± target`` of its estimate.
+
+    The precision is judged on the far side of the interval (:func:`far_side`), so a lopsided interval
+    near 0 or 1 is not taken as narrower than it is.
 
     Args:
         scenario: A validated scenario, or a scenario file.
@@ -205,6 +244,8 @@ def run_to_precision(
         progress: Called with (runs done, current planned total).
         posterior: A :class:`~sim.experiments.posterior.Posterior` (or its file) each run draws its
             parameter set from, by its run index (the estimate then averages over the posterior).
+        interval: The binomial interval: ``wilson`` (default), ``jeffreys`` or ``clopper-pearson``
+            (for rare events: docs/experiments.md says when to switch).
 
     Returns:
         The :class:`PrecisionResult`.
@@ -215,10 +256,13 @@ def run_to_precision(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     check_metric(metric)
+    check_interval(interval)
     if not is_probability(metric):
         raise ValueError(f"precision needs a probability metric, not {metric!r}")
     seed = scenario.monte_carlo.seed if seed is None else int(seed)
     posterior = as_posterior(posterior)
+    if posterior is not None:
+        posterior.check_scenario(scenario)
     plan = PosteriorRuns(posterior, scenario, seed) if posterior is not None else None
     tables: list[pa.Table] = []
     owned = executor is None
@@ -236,8 +280,12 @@ def run_to_precision(
 
     def half_width() -> float:
         x = np.concatenate([metric_values(t, metric) for t in tables])
-        lo, hi = wilson_interval(int(x.sum()), x.size)
-        return (hi - lo) / 2
+        lo, hi = binomial_interval(int(x.sum()), x.size, interval)
+        if posterior is not None and posterior.size > 1:  # more runs narrow the average, not the spread
+            runs = np.concatenate([t.column("run").to_numpy() for t in tables])
+            _, _, spread = widen(x, posterior.draws_of_runs(seed, runs), (lo, hi), (0.0, 1.0))
+            return spread.average_half_width
+        return far_side(float(x.mean()), lo, hi)
 
     try:
         n, reached, history = grow_runs(run_batch, half_width, target, batch, max_runs)
@@ -249,18 +297,25 @@ def run_to_precision(
     outcomes = table_outcomes(table)
     about = posterior.describe() if posterior is not None else None
     timing = scenario.time
-    summary = summarize(outcomes, timing.horizon_hours, timing.tick_hours, scenario.metadata.name, about)
-    estimate = Proportion.of(int(values.sum()), int(values.size))
+    summary = summarize(outcomes, timing.horizon_hours, timing.tick_hours, scenario.metadata.name, about, interval)
+    estimate = Proportion.of(int(values.sum()), int(values.size), interval=interval)
+    half = far_side(estimate.p, estimate.lo, estimate.hi)
+    if posterior is not None and posterior.size > 1:
+        draws = posterior.draws_of_runs(seed, [o.run for o in outcomes])
+        summary = with_parameter_spread(summary, outcomes, draws)
+        estimate = estimate_with_spread(estimate, values, draws)
+        half = estimate.spread.average_half_width if estimate.spread else math.nan
     return PrecisionResult(
         metric=metric,
         target=float(target),
         runs=n,
         reached=reached,
         estimate=estimate,
-        half_width=(estimate.hi - estimate.lo) / 2,
+        half_width=half,
         history=history,
         summary=summary,
         values=values,
         seed=seed,
         outcomes=tuple(outcomes),
+        interval=interval,
     )

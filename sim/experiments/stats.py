@@ -3,7 +3,10 @@
 Pure numpy/scipy. Every estimator is written out with its equation so that docs/model.md can cite
 it line for line.
 
-* :func:`wilson_interval` — Wilson (1927) score interval for a binomial proportion.
+* :func:`wilson_interval` — Wilson (1927) score interval for a binomial proportion (the default);
+  :func:`jeffreys_interval` (equal-tailed Bayesian, Jeffreys prior) and :func:`clopper_pearson_interval`
+  ("exact", never below nominal coverage) for rare events; :func:`binomial_interval` picks one by name
+  (:data:`INTERVALS`).
 * :func:`kaplan_meier` — product-limit estimator (Kaplan & Meier 1958) with Greenwood's (1926)
   variance and the log-log ("exponential Greenwood", Kalbfleisch & Prentice 2002 §1.4) interval.
 * :func:`paired_difference` — mean of per-pair differences under common random numbers (paired t
@@ -21,10 +24,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special as _special
 
+from sim.experiments.parameter_spread import Spread
+
 __all__ = [
+    "INTERVALS",
     "KMCurve",
     "PairedDifference",
+    "binomial_interval",
+    "check_interval",
+    "clopper_pearson_interval",
     "holm",
+    "jeffreys_interval",
     "json_float",
     "json_floats",
     "kaplan_meier",
@@ -105,6 +115,114 @@ def wilson_interval(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95
     if lo.ndim == 0:
         return float(lo), float(hi)
     return lo, hi
+
+
+def _counts(successes: ArrayLike, n: ArrayLike, name: str) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(successes, dtype=float)
+    m = np.asarray(n, dtype=float)
+    if np.any(m < 0) or np.any(x < 0) or np.any(x > m):
+        raise ValueError(f"{name} needs 0 <= successes <= n")
+    return x, m
+
+
+def _beta_bounds(
+    x: np.ndarray, m: np.ndarray, lo_shape: tuple[Any, Any], hi_shape: tuple[Any, Any], confidence: float
+) -> tuple[Any, Any]:
+    """Beta quantiles ``α/2`` of ``Beta(*lo_shape)`` and ``1 − α/2`` of ``Beta(*hi_shape)``; 0 at x = 0, 1 at x = n."""
+    from scipy.stats import beta
+
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    alpha = 1.0 - confidence
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = np.where(x > 0, beta.ppf(alpha / 2, *lo_shape), 0.0)
+        hi = np.where(x < m, beta.ppf(1 - alpha / 2, *hi_shape), 1.0)
+    lo, hi = np.broadcast_arrays(np.where(m == 0, 0.0, lo), np.where(m == 0, 1.0, hi))
+    if lo.ndim == 0:
+        return float(lo), float(hi)
+    return lo, hi
+
+
+def jeffreys_interval(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> tuple[Any, Any]:
+    """Jeffreys interval: the equal-tailed interval of the posterior under the Jeffreys prior Beta(½, ½).
+
+    ::
+
+        lo = B⁻¹(α/2;     x + ½, n − x + ½)    (0 when x = 0)
+        hi = B⁻¹(1 − α/2; x + ½, n − x + ½)    (1 when x = n)
+
+    Its coverage oscillates closely about the nominal level even for rare events, where Wilson's dips
+    (Brown, Cai & DasGupta 2001, who recommend it, with Wilson, over the Wald interval); the end
+    corrections at x = 0 and x = n are theirs.
+
+    Args:
+        successes: Number of successes x, 0 <= x <= n (int or array).
+        n: Number of trials (broadcast against ``successes``).
+        confidence: Coverage level, default 0.95.
+
+    Returns:
+        ``(lo, hi)``: floats for scalar inputs, else arrays; (0, 1) when n = 0.
+
+    Raises:
+        ValueError: If a count is negative or ``successes > n``.
+    """
+    x, m = _counts(successes, n, "jeffreys_interval")
+    shape = (x + 0.5, m - x + 0.5)
+    return _beta_bounds(x, m, shape, shape, confidence)
+
+
+def clopper_pearson_interval(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> tuple[Any, Any]:
+    """Clopper–Pearson ("exact") interval: inverts two one-sided binomial tests.
+
+    ::
+
+        lo = B⁻¹(α/2;     x,     n − x + 1)    (0 when x = 0)
+        hi = B⁻¹(1 − α/2; x + 1, n − x)        (1 when x = n)
+
+    Its coverage is never below the nominal level, at the price of a wider interval (coverage is
+    often 97–99% for a 95% interval): the choice when a rare event's upper bound must not be too low.
+
+    Args:
+        successes: Number of successes x, 0 <= x <= n (int or array).
+        n: Number of trials (broadcast against ``successes``).
+        confidence: Coverage level, default 0.95.
+
+    Returns:
+        ``(lo, hi)``: floats for scalar inputs, else arrays; (0, 1) when n = 0.
+
+    Raises:
+        ValueError: If a count is negative or ``successes > n``.
+    """
+    x, m = _counts(successes, n, "clopper_pearson_interval")
+    return _beta_bounds(x, m, (x, m - x + 1), (x + 1, m - x), confidence)
+
+
+INTERVALS = ("wilson", "jeffreys", "clopper-pearson")
+"""Binomial intervals by name (``--interval``); Wilson is the default."""
+
+_INTERVAL_FUNCTIONS = {
+    "wilson": wilson_interval,
+    "jeffreys": jeffreys_interval,
+    "clopper-pearson": clopper_pearson_interval,
+}
+
+
+def check_interval(interval: str) -> str:
+    """Return ``interval`` if it names one of :data:`INTERVALS`; raise ``ValueError`` otherwise."""
+    if interval not in _INTERVAL_FUNCTIONS:
+        raise ValueError(f"unknown interval {interval!r} (expected one of {', '.join(INTERVALS)})")
+    return interval
+
+
+def binomial_interval(
+    successes: ArrayLike, n: ArrayLike, interval: str = "wilson", confidence: float = 0.95
+) -> tuple[Any, Any]:
+    """The named binomial interval (:data:`INTERVALS`) of ``successes`` out of ``n``.
+
+    Raises:
+        ValueError: On an unknown name, a negative count or ``successes > n``.
+    """
+    return _INTERVAL_FUNCTIONS[check_interval(interval)](successes, n, confidence)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -290,6 +408,9 @@ class PairedDifference:
             (Tango's paired score interval, Newcombe's unpaired hybrid score interval).
         a_only: Pairs where only A had the outcome (yes/no outcomes only, else None).
         b_only: Pairs where only B had the outcome (yes/no outcomes only, else None).
+        spread: With a posterior, what the spread between parameter sets added to the paired interval
+            (``lo``/``hi`` and ``unpaired_lo``/``unpaired_hi`` then carry it; ``spread.dice_lo``/``dice_hi``
+            hold the paired dice-only interval); None otherwise.
     """
 
     n: int
@@ -307,6 +428,7 @@ class PairedDifference:
     method: str = "t"
     a_only: int | None = None
     b_only: int | None = None
+    spread: Spread | None = None
 
     @property
     def width(self) -> float:
@@ -346,6 +468,8 @@ class PairedDifference:
         out["method"] = self.method
         if self.a_only is not None:
             out["a_only"], out["b_only"] = self.a_only, self.b_only
+        if self.spread is not None:
+            out["parameter_uncertainty"] = self.spread.to_dict()
         return out
 
 

@@ -14,7 +14,16 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.display import parameter_note, summary_html, summary_line
-from sim.experiments.stats import KMCurve, json_float, json_floats, kaplan_meier, normal_quantile, wilson_interval
+from sim.experiments.parameter_spread import Spread
+from sim.experiments.stats import (
+    KMCurve,
+    binomial_interval,
+    check_interval,
+    json_float,
+    json_floats,
+    kaplan_meier,
+    normal_quantile,
+)
 from sim.vocabulary import INADVERTENT_CAUSES, N_RUNGS, ROOT_CAUSES, RUNG_NAMES, RunOutcome
 
 __all__ = [
@@ -47,14 +56,17 @@ MAX_HIST_BINS = 40
 
 @dataclass(frozen=True)
 class Proportion:
-    """A binomial proportion ``count / n`` with its Wilson interval.
+    """A binomial proportion ``count / n`` with its 95% interval (Wilson's unless another was asked for).
 
     Attributes:
         count: Number of runs with the property.
         n: Number of runs.
         p: ``count / n`` (NaN if n = 0).
-        lo: Lower bound of the 95% Wilson interval.
-        hi: Upper bound of the 95% Wilson interval.
+        lo: Lower bound of the 95% interval (Wilson's unless another was asked for; with ``spread``: of the
+            interval that carries parameter uncertainty).
+        hi: Upper bound of it.
+        spread: With a posterior, what the spread between parameter sets added
+            (:mod:`sim.experiments.parameter_spread`); None otherwise.
     """
 
     count: int
@@ -62,16 +74,21 @@ class Proportion:
     p: float
     lo: float
     hi: float
+    spread: Spread | None = None
 
     @classmethod
-    def of(cls, count: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
-        """Build from counts (Wilson interval, :func:`~sim.experiments.stats.wilson_interval`)."""
-        lo, hi = wilson_interval(int(count), int(n), confidence)
+    def of(cls, count: int, n: int, confidence: float = CONFIDENCE, interval: str = "wilson") -> Proportion:
+        """Build from counts, with the named interval (:func:`~sim.experiments.stats.binomial_interval`)."""
+        lo, hi = binomial_interval(int(count), int(n), interval, confidence)
         return cls(int(count), int(n), count / n if n else float("nan"), lo, hi)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: count, n, p, lo, hi."""
-        return {"count": self.count, "n": self.n, "p": json_float(self.p), "lo": self.lo, "hi": self.hi}
+        """JSON-ready dict: count, n, p, lo, hi (and ``parameter_uncertainty`` with a spread)."""
+        out = {"count": self.count, "n": self.n, "p": json_float(self.p), "lo": json_float(self.lo)}
+        out["hi"] = json_float(self.hi)
+        if self.spread is not None:
+            out["parameter_uncertainty"] = self.spread.to_dict()
+        return out
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,8 @@ class MeanEstimate:
         sd: Sample standard deviation across runs.
         total: Sum over runs.
         n: Number of runs.
+        spread: With a posterior, what the spread between parameter sets added (``lo`` and ``hi`` then
+            bound the interval that carries it); None otherwise.
     """
 
     mean: float
@@ -95,6 +114,7 @@ class MeanEstimate:
     sd: float
     total: float
     n: int
+    spread: Spread | None = None
 
     @classmethod
     def of(cls, values: np.ndarray, confidence: float = CONFIDENCE) -> MeanEstimate:
@@ -109,8 +129,8 @@ class MeanEstimate:
         return cls(mean, mean - half, mean + half, sd, float(v.sum()), n)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: mean, lo, hi, sd, total, n."""
-        return {
+        """JSON-ready dict: mean, lo, hi, sd, total, n (and ``parameter_uncertainty`` with a spread)."""
+        out = {
             "mean": json_float(self.mean),
             "lo": json_float(self.lo),
             "hi": json_float(self.hi),
@@ -118,6 +138,9 @@ class MeanEstimate:
             "total": json_float(self.total),
             "n": self.n,
         }
+        if self.spread is not None:
+            out["parameter_uncertainty"] = self.spread.to_dict()
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,16 +213,21 @@ class MachineSpeed:
     shot_to_rung4_hours: tuple[float, float, float]
 
     @classmethod
-    def of(cls, chains: np.ndarray, max_rungs: np.ndarray, shot_to_rung4: np.ndarray) -> MachineSpeed:
-        """Build from the per-run columns ``flash_chains``, ``flash_max_rungs``, ``hours_first_shot_to_rung4``."""
+    def of(
+        cls, chains: np.ndarray, max_rungs: np.ndarray, shot_to_rung4: np.ndarray, interval: str = "wilson"
+    ) -> MachineSpeed:
+        """Build from the per-run columns ``flash_chains``, ``flash_max_rungs``, ``hours_first_shot_to_rung4``.
+
+        The probabilities get the binomial ``interval`` of the rest of the summary.
+        """
         n = int(chains.size)
         reached = shot_to_rung4[np.isfinite(shot_to_rung4)]
         quartiles = tuple(float(q) for q in np.percentile(reached, (25, 50, 75))) if reached.size else (math.nan,) * 3
         return cls(
             chains=MeanEstimate.of(chains),
-            any_chain=Proportion.of(int(np.sum(chains > 0)), n),
-            chain_climbed=Proportion.of(int(np.sum(max_rungs >= 1)), n),
-            reached_rung4=Proportion.of(int(reached.size), n),
+            any_chain=Proportion.of(int(np.sum(chains > 0)), n, CONFIDENCE, interval),
+            chain_climbed=Proportion.of(int(np.sum(max_rungs >= 1)), n, CONFIDENCE, interval),
+            reached_rung4=Proportion.of(int(reached.size), n, CONFIDENCE, interval),
             shot_to_rung4_hours=quartiles,
         )
 
@@ -239,8 +267,8 @@ class MonteCarloSummary:
             the horizon, for k in ``KM_RUNGS``.
         fan_time_hours: End time of each tick, hours, shape (n_ticks,).
         fan_p: ``P(crisis level >= k)`` at the end of each tick, shape (8, n_ticks).
-        fan_lo: Wilson lower bounds for ``fan_p``.
-        fan_hi: Wilson upper bounds for ``fan_p``.
+        fan_lo: Lower bounds of the 95% intervals of ``fan_p``.
+        fan_hi: Upper bounds of the 95% intervals of ``fan_p``.
         engagements_true: Engagements of truly hostile contacts per run.
         engagements_false: Engagements of non-hostile contacts (false positives) per run.
         false_positive_share: Pooled share ``Σ false / Σ (true + false)`` of all engagements, with a
@@ -252,6 +280,7 @@ class MonteCarloSummary:
         posterior: If each run drew its parameters from a posterior sample (``--posterior``), what
             :meth:`sim.experiments.posterior.Posterior.describe` says of it: the probabilities and means
             then average over the posterior and their intervals include parameter uncertainty.
+        interval: The binomial interval of every probability (:data:`~sim.experiments.stats.INTERVALS`).
     """
 
     n_runs: int
@@ -274,6 +303,7 @@ class MonteCarloSummary:
     machine_speed: MachineSpeed
     scenario: str = ""
     posterior: dict[str, Any] | None = None
+    interval: str = "wilson"
 
     @property
     def n_ticks(self) -> int:
@@ -287,7 +317,7 @@ class MonteCarloSummary:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict with a fixed key order (NaN written as None).
 
-        Keys: ``scenario, n_runs, horizon_hours, tick_hours, n_ticks, confidence, rung_names,
+        Keys: ``scenario, n_runs, horizon_hours, tick_hours, n_ticks, confidence, interval, rung_names,
         max_rung {at_least, exactly}, inadvertent, root_causes, time_to_rung, fan, engagements,
         losses, severity, machine_speed`` and, with a posterior, ``parameter_uncertainty`` (the posterior's description
         and the note the table prints). Lists indexed by rung run k = 0..7; ``time_to_rung`` is keyed by
@@ -304,6 +334,7 @@ class MonteCarloSummary:
             "tick_hours": self.tick_hours,
             "n_ticks": self.n_ticks,
             "confidence": CONFIDENCE,
+            "interval": self.interval,
             "rung_names": list(RUNG_NAMES),
             "max_rung": {
                 "at_least": [p.to_dict() for p in self.max_rung_at_least],
@@ -348,6 +379,7 @@ def summarize(
     tick_hours: float,
     scenario: str = "",
     posterior: dict[str, Any] | None = None,
+    interval: str = "wilson",
 ) -> MonteCarloSummary:
     """Summarise the replications of one Monte Carlo.
 
@@ -360,6 +392,8 @@ def summarize(
         tick_hours: Tick length, hours; tick i (0-based) ends at ``(i + 1) · tick_hours``.
         scenario: Name of the scenario (kept for the titles of figures).
         posterior: The description of the posterior the runs drew their parameters from, if any.
+        interval: Binomial interval of the probabilities: ``wilson`` (default), ``jeffreys`` or
+            ``clopper-pearson`` (:data:`~sim.experiments.stats.INTERVALS`).
 
     Returns:
         The :class:`MonteCarloSummary`.
@@ -372,21 +406,22 @@ def summarize(
         raise ValueError("summarize needs at least one run")
     if not (horizon_hours > 0 and tick_hours > 0):
         raise ValueError(f"horizon_hours and tick_hours must be positive, got {horizon_hours}, {tick_hours}")
+    check_interval(interval)
     n = len(outcomes)
     max_rung = np.array([o.max_rung for o in outcomes], dtype=np.int64)
     if np.any((max_rung < 0) | (max_rung >= N_RUNGS)):
         raise ValueError(f"max_rung out of range 0..{N_RUNGS - 1}")
-    fan_time, fan_p, fan_lo, fan_hi = _fan(outcomes, tick_hours)
+    fan_time, fan_p, fan_lo, fan_hi = _fan(outcomes, tick_hours, interval)
     eng_true = _column(outcomes, "engagements_true")
     eng_false = _column(outcomes, "engagements_false")
     return MonteCarloSummary(
         n_runs=n,
         horizon_hours=float(horizon_hours),
         tick_hours=float(tick_hours),
-        max_rung_at_least=tuple(Proportion.of(int(np.sum(max_rung >= k)), n) for k in range(N_RUNGS)),
-        max_rung_exactly=tuple(Proportion.of(int(np.sum(max_rung == k)), n) for k in range(N_RUNGS)),
-        inadvertent=Proportion.of(sum(bool(o.inadvertent) for o in outcomes), n),
-        root_causes=_root_causes(outcomes),
+        max_rung_at_least=tuple(_share(int(np.sum(max_rung >= k)), n, interval) for k in range(N_RUNGS)),
+        max_rung_exactly=tuple(_share(int(np.sum(max_rung == k)), n, interval) for k in range(N_RUNGS)),
+        inadvertent=_share(sum(bool(o.inadvertent) for o in outcomes), n, interval),
+        root_causes=_root_causes(outcomes, interval),
         time_to_rung=_time_to_rung(outcomes, float(horizon_hours)),
         fan_time_hours=fan_time,
         fan_p=fan_p,
@@ -401,23 +436,29 @@ def summarize(
             _column(outcomes, "flash_chains"),
             _column(outcomes, "flash_max_rungs"),
             _column(outcomes, "hours_first_shot_to_rung4"),
+            interval,
         ),
         scenario=str(scenario),
         posterior=dict(posterior) if posterior else None,
+        interval=interval,
     )
+
+
+def _share(count: int, n: int, interval: str) -> Proportion:
+    return Proportion.of(count, n, CONFIDENCE, interval)
 
 
 def _column(outcomes: Sequence[RunOutcome], name: str) -> np.ndarray:
     return np.array([getattr(o, name) for o in outcomes], dtype=float)
 
 
-def _root_causes(outcomes: Sequence[RunOutcome]) -> dict[str, Proportion]:
+def _root_causes(outcomes: Sequence[RunOutcome], interval: str = "wilson") -> dict[str, Proportion]:
     counts = dict.fromkeys(ROOT_CAUSES, 0)
     for o in outcomes:
         if o.root_cause not in counts:
             raise ValueError(f"run {o.run}: unknown root cause {o.root_cause!r} (expected one of {ROOT_CAUSES})")
         counts[o.root_cause] += 1
-    return {cause: Proportion.of(c, len(outcomes)) for cause, c in counts.items()}
+    return {cause: _share(c, len(outcomes), interval) for cause, c in counts.items()}
 
 
 def _time_to_rung(outcomes: Sequence[RunOutcome], horizon: float) -> dict[int, KMCurve]:
@@ -453,13 +494,13 @@ def trajectory_grid(outcomes: Sequence[RunOutcome]) -> np.ndarray:
     return grid
 
 
-def _fan(outcomes: Sequence[RunOutcome], tick_hours: float) -> tuple[np.ndarray, ...]:
-    """``P(crisis level >= k)`` at each tick end, shape (8, n_ticks), with Wilson bounds."""
+def _fan(outcomes: Sequence[RunOutcome], tick_hours: float, interval: str = "wilson") -> tuple[np.ndarray, ...]:
+    """``P(crisis level >= k)`` at each tick end, shape (8, n_ticks), with the bounds of the named interval."""
     grid = trajectory_grid(outcomes)
     n_ticks = grid.shape[1]
     counts = np.stack([(grid >= k).sum(axis=0) for k in range(N_RUNGS)])
     n = len(outcomes)
-    lo, hi = wilson_interval(counts, n, CONFIDENCE)
+    lo, hi = binomial_interval(counts, n, interval, CONFIDENCE)
     time = (np.arange(n_ticks, dtype=float) + 1.0) * tick_hours
     return _readonly(time), _readonly(counts / n), _readonly(lo), _readonly(hi)
 
@@ -504,6 +545,8 @@ def _row(label: str, value: str, interval: str = "", extra: str = "") -> str:
 
 
 def _fmt_p(p: Proportion) -> tuple[str, str]:
+    if not (math.isfinite(p.lo) and math.isfinite(p.hi)):
+        return _fmt(p.p, 3), "n/a" if p.spread is not None else ""
     return (_fmt(p.p, 3), f"[{p.lo:.3f}, {p.hi:.3f}]")
 
 
@@ -521,6 +564,11 @@ def _fmt_mean(m: MeanEstimate, digits: int = 2) -> tuple[str, str]:
     return _fmt(m.mean, digits), f"[{m.lo:.{digits}f}, {m.hi:.{digits}f}]"
 
 
+def _interval_name(interval: str) -> str:
+    """`` (Jeffreys)`` after the interval header unless it is the default Wilson interval."""
+    return "" if interval == "wilson" else f" ({interval.replace('clopper-pearson', 'Clopper–Pearson').title()})"
+
+
 def summary_table(summary: MonteCarloSummary) -> str:
     """Fixed-width text table of the main results with 95% intervals (for the CLI).
 
@@ -534,11 +582,17 @@ def summary_table(summary: MonteCarloSummary) -> str:
     days = s.horizon_hours / 24.0
     lines = [
         f"Monte Carlo summary: {s.n_runs} runs, horizon {s.horizon_hours:g} h ({days:g} days), tick {s.tick_hours:g} h",
-        f"  {'':<{_LABEL_W}} {'estimate':>9}  95% interval",
+        f"  {'':<{_LABEL_W}} {'estimate':>9}  95% interval" + _interval_name(s.interval),
         "Escalation",
     ]
     if s.posterior:
         lines.insert(1, parameter_note(s.posterior))
+        lines[2] += " (dice and parameters)"
+        if not math.isfinite(s.max_rung_at_least[1].hi):
+            per = s.posterior.get("runs_per_draw", 1)
+            lines.insert(
+                2, f"  n/a: every run drew the same parameter set ({per} runs per set): run more to see the spread"
+            )
     for k in range(N_RUNGS):
         lines.append(_row(f"P(max rung ≥ {k})  {RUNG_NAMES[k]}", *_fmt_p(s.max_rung_at_least[k])))
     lines.append(_row("P(inadvertent escalation to ≥ 3)", *_fmt_p(s.inadvertent)))

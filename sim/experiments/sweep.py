@@ -67,6 +67,7 @@ from sim.experiments.posterior import DrawError, ParticleDraws, Posterior, Poste
 from sim.experiments.provenance import scenario_sha256
 from sim.experiments.storage import METADATA_KEY, _dumps
 from sim.experiments.summary import LOSS_FIELDS, MonteCarloSummary, summarize
+from sim.experiments.summary_spread import with_parameter_spread
 from sim.scenario.errors import ScenarioError, format_path
 from sim.scenario.loader import load_scenario, load_scenario_data
 from sim.scenario.overrides import Override
@@ -111,21 +112,37 @@ class SweepResult:
     chunks_computed: int = 0
     summaries: list[MonteCarloSummary] = field(default_factory=list, repr=False)
 
+    def salib_problem(self) -> dict[str, Any]:
+        """SALib's problem dict of the design's ranges (:func:`sim.experiments.interop.salib_problem`).
+
+        Raises:
+            ScenarioError: If a parameter is a list of values (no bounds), located at its ``--param``.
+        """
+        from sim.experiments.interop import salib_problem
+
+        return salib_problem(self.design.parameters)
+
 
 def summary_row(summary: MonteCarloSummary) -> dict[str, Any]:
     """Flatten a Monte Carlo summary into one row of the point table.
 
     Columns: ``n_runs``; ``p_ge_k``, ``p_ge_k_lo``, ``p_ge_k_hi`` for k = 1..7; ``p_inadvertent`` with
-    ``_lo``/``_hi``; ``share_<cause>`` for every root cause; ``engagements_true``,
-    ``engagements_false``, the loss means, ``severity_mean``; ``t50_rung_k_hours`` (Kaplan–Meier
-    median time to rung k, NaN if fewer than half the runs got there) for k = 3, 4, 5.
+    ``_lo``/``_hi`` (with a posterior, intervals that carry the spread between parameter sets, and
+    ``p_ge_k_between_sd``, ``p_inadvertent_between_sd``: that spread); ``share_<cause>`` for every root
+    cause; ``engagements_true``, ``engagements_false``, the loss means, ``severity_mean``;
+    ``t50_rung_k_hours`` (Kaplan–Meier median time to rung k, NaN if fewer than half the runs got there)
+    for k = 3, 4, 5.
     """
     row: dict[str, Any] = {"n_runs": summary.n_runs}
     for k in METRIC_RUNGS:
         p = summary.max_rung_at_least[k]
         row[f"p_ge_{k}"], row[f"p_ge_{k}_lo"], row[f"p_ge_{k}_hi"] = p.p, p.lo, p.hi
+        if p.spread is not None:
+            row[f"p_ge_{k}_between_sd"] = p.spread.between_sd
     p = summary.inadvertent
     row["p_inadvertent"], row["p_inadvertent_lo"], row["p_inadvertent_hi"] = p.p, p.lo, p.hi
+    if p.spread is not None:
+        row["p_inadvertent_between_sd"] = p.spread.between_sd
     for cause in ROOT_CAUSES:
         row[f"share_{cause}"] = summary.root_causes[cause].p
     row["engagements_true"] = summary.engagements_true.mean
@@ -248,6 +265,8 @@ def sweep(
     if posterior is not None:
         if conflicts := posterior.conflicts(overrides):
             raise ScenarioError(conflicts)
+        if not posterior.any_scenario:
+            posterior.check_scenario(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
         plan = PosteriorRuns(posterior, base, seed)
         chunk_draws = [plan.draws(chunk) for chunk in chunks]  # the same at every point
 
@@ -284,7 +303,17 @@ def sweep(
             if owned:
                 ex.close()
         frame, summaries = _assemble(
-            store, the_design, len(chunks), base, metadata, point_sha, out, per_run_out, trajectories, keep_summaries
+            store,
+            the_design,
+            len(chunks),
+            base,
+            metadata,
+            point_sha,
+            out,
+            per_run_out,
+            trajectories,
+            keep_summaries,
+            _run_draws(posterior, seed),
         )
         if out is not None and not keep_chunks:
             store.remove()
@@ -348,6 +377,7 @@ def _assemble(
     per_run_out: str | os.PathLike[str] | None,
     trajectories: bool,
     keep_summaries: bool,
+    run_draws: Callable[[Sequence[int]], Any] | None = None,
 ) -> tuple[pd.DataFrame, list[MonteCarloSummary]]:
     """Read the chunks point by point: summarise each point, stream its rows to the run table.
 
@@ -372,6 +402,8 @@ def _assemble(
                 outcomes = table_outcomes(pa.concat_tables(tables))
                 timing, about = base.time, metadata.get("posterior")
                 summary = summarize(outcomes, timing.horizon_hours, timing.tick_hours, base.metadata.name, about)
+                if run_draws is not None:
+                    summary = with_parameter_spread(summary, outcomes, run_draws([o.run for o in outcomes]))
                 if keep_summaries:
                     summaries.append(summary)
                 rows.append({"point": i, **dict(zip(names, design.points[i], strict=True))})
@@ -391,6 +423,13 @@ def _assemble(
             table = table.replace_schema_metadata({METADATA_KEY: meta_bytes})
             pq.write_table(table, out_tmp, compression="zstd")
     return frame, summaries
+
+
+def _run_draws(posterior: Posterior | None, seed: int) -> Callable[[Sequence[int]], Any] | None:
+    """The parameter set of each run, for summaries that carry the spread between sets (None without one)."""
+    if posterior is None or posterior.size < 2:
+        return None
+    return lambda runs: posterior.draws_of_runs(seed, runs)
 
 
 def _override_text(override: Override) -> str:

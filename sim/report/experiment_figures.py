@@ -10,6 +10,7 @@ title names the scenario.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ __all__ = [
     "comparison_forest",
     "convergence_figure",
     "morris_chart",
+    "outside_unit_note",
     "save_sweep_figures",
     "sweep_heatmap",
     "sweep_lines",
@@ -59,7 +61,8 @@ def tornado(result: SensitivityResult, metric: str | None = None, scenario: str 
     m = result.metrics.index(metric) if metric else 0
     order = np.argsort(np.nan_to_num(result.total[m], nan=-1.0))
     names = [result.parameters[j] for j in order]
-    fig = new_figure(9.0, 2.2 + 0.5 * len(names))
+    note = textwrap.wrap(outside_unit_note(result, m), 64)
+    fig = new_figure(9.0, 2.2 + 0.5 * len(names) + 0.2 * len(note))
     ax = fig.add_subplot()
     y = np.arange(len(names))
     noise_share = result.noise_variance[m] / result.output_variance[m] if result.output_variance[m] > 0 else np.nan
@@ -81,13 +84,39 @@ def tornado(result: SensitivityResult, metric: str | None = None, scenario: str 
     bars(result.first, result.first_lo, result.first_hi, -0.2, "#2471a3", "first order S_1")
     ax.set_yticks(y, [_short(n, 48) for n in names])
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_xlabel("Sobol' index (share of variance), 95% bootstrap interval")
+    label = "Sobol' index (share of variance), 95% bootstrap interval"
+    if note:  # under the axis label, where the layout makes room for it
+        ax.axvline(1.0, color="black", linewidth=0.8, linestyle=":")
+        label += "\n" + "\n".join(note)
+    ax.set_xlabel(label)
     set_title(
         fig, f"Sensitivity of {metric_label(result.metrics[m])} (n = {result.n})", _sweep_scenario(result, scenario)
     )
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
     return fig
+
+
+def outside_unit_note(result: SensitivityResult, m: int = 0) -> str:
+    """A note for the indices of output ``m`` estimated below 0 or above 1 ('' if none is).
+
+    A Sobol' index is a share of variance, in [0, 1]; its estimate from a finite design and finite runs
+    per point can land outside, by Monte Carlo noise (a small negative first-order index of a parameter
+    that does not matter, a first-order index above 1 when the noise variance is a large part of the
+    output variance).
+    """
+    found = []
+    for label, values in (("S_1", result.first[m]), ("S_T", result.total[m])):
+        for name, v in zip(result.parameters, values, strict=True):
+            if np.isfinite(v) and not 0.0 <= v <= 1.0:
+                found.append(f"{label} = {v:.2f} ({_short(name, 24)})")
+    if not found:
+        return ""
+    shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    return (
+        f"{shown}: outside [0, 1], where a share of variance lies, by Monte Carlo noise (finite n and runs "
+        "per point); read such an index as 0 or 1 within its interval, or add --n / --runs."
+    )
 
 
 def morris_chart(result: MorrisResult, metric: str | None = None, scenario: str = "") -> Figure:

@@ -8,6 +8,7 @@ scenario author ("must be <= 1 (got 1.5)", "expected a number, got 'abc'").
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import types
@@ -18,6 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from sim.scenario.hints import did_you_mean
+from sim.scenario.limits import MAX_ERRORS
 from sim.scenario.printable import printable
 
 Path = tuple[str | int, ...]
@@ -57,18 +59,48 @@ class LocatedError:
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be loaded; carries every error found, in document order.
+    """A scenario that cannot be loaded; carries the errors found, in document order, at most
+    :data:`~sim.scenario.limits.MAX_ERRORS` of them.
+
+    More errors than the limit are not listed: one last line says how many more there are (located at
+    the first one not shown), or, when reading stopped early (``stopped_at``), where it stopped.
+
+    Args:
+        errors: The errors found, in document order.
+        more: Further errors found but not translated into messages (counted in :attr:`total`).
+        stopped_at: ``(file, line, col)`` where reading stopped because there were too many errors.
 
     Attributes:
-        errors: The located errors; ``str()`` of the exception is their formatted lines.
+        errors: The errors shown: at most ``MAX_ERRORS``, then the line about the rest (if any).
+        total: How many errors were found; ``None`` when reading stopped before the end.
     """
 
-    def __init__(self, errors: Sequence[LocatedError]) -> None:
-        self.errors = list(errors)
+    def __init__(
+        self,
+        errors: Sequence[LocatedError],
+        *,
+        more: int = 0,
+        stopped_at: tuple[str, int, int] | None = None,
+    ) -> None:
+        found = list(errors)
+        self.total: int | None = None if stopped_at is not None else len(found) + more
+        self.errors = found[:MAX_ERRORS]
+        hidden = len(found) - len(self.errors) + more
+        if stopped_at is not None:
+            message = f"stopped reading here: more than {MAX_ERRORS} errors (fix those above, then check again)"
+            self.errors.append(LocatedError(*stopped_at, "", message))
+        elif hidden and found:
+            at = found[min(MAX_ERRORS, len(found) - 1)]
+            message = f"and {hidden:,} more error{'s' if hidden != 1 else ''}, not shown (the first {MAX_ERRORS} are)"
+            self.errors.append(LocatedError(at.file, at.line, at.col, "", message))
         super().__init__(self.lines())
 
+    def count(self) -> str:
+        """How many errors, for a heading: ``3``, ``40,000``, or ``more than 50`` (reading stopped)."""
+        return f"more than {MAX_ERRORS}" if self.total is None else f"{self.total:,}"
+
     def lines(self) -> str:
-        """All errors, one formatted line each."""
+        """The errors shown, one formatted line each."""
         return "\n".join(error.format() for error in self.errors)
 
     def __str__(self) -> str:
@@ -129,6 +161,7 @@ def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
+@functools.lru_cache(maxsize=512)
 def unwrap(tp: Any) -> Any:
     """``tp`` without ``Annotated`` metadata and without ``| None``."""
     while True:
@@ -144,8 +177,12 @@ def unwrap(tp: Any) -> Any:
             return tp
 
 
+@functools.lru_cache(maxsize=512)
 def union_members(tp: Any) -> dict[str, type[BaseModel]]:
-    """For a union discriminated on ``kind``: each tag and its model class; ``{}`` for any other type."""
+    """For a union discriminated on ``kind``: each tag and its model class; ``{}`` for any other type.
+
+    Cached (schema types are few); the dict returned is shared: do not change it.
+    """
     tp = unwrap(tp)
     if get_origin(tp) not in (Union, types.UnionType):
         return {}
@@ -208,12 +245,13 @@ def field_names(tp: Any) -> list[str]:
 # --------------------------------------------------------------------------- pydantic errors -> issues
 
 
-def issue_from_pydantic(root: type[BaseModel], error: dict[str, Any]) -> Issue:
+def issue_from_pydantic(root: type[BaseModel], error: dict[str, Any], describe: bool = True) -> Issue:
     """Translate one entry of ``ValidationError.errors()`` into an :class:`Issue`.
 
     Args:
         root: The model validated (``Scenario``).
         error: The pydantic error dictionary.
+        describe: False for an error that is only counted: its path is worked out, not its message.
 
     Returns:
         The issue, with a document path and a message for a scenario author.
@@ -222,6 +260,8 @@ def issue_from_pydantic(root: type[BaseModel], error: dict[str, Any]) -> Issue:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     got = error.get("input")
+    if not describe:
+        return Issue((*path, "kind") if kind.startswith("union_tag") else path, kind)
     if kind == "missing":
         return Issue(path, f"missing required field '{path[-1]}'" if path else "missing", "container")
     if kind == "extra_forbidden":
@@ -298,7 +338,10 @@ def _message(kind: str, ctx: dict[str, Any], got: Any, fallback: str) -> str:
     if kind in ("too_short", "too_long"):
         word = "at least" if kind == "too_short" else "at most"
         size = ctx.get("min_length" if kind == "too_short" else "max_length")
-        return f"needs {word} {size} entries (got {ctx.get('actual_length')})"
+        actual = ctx.get("actual_length")
+        if actual is None and isinstance(got, (dict, list, tuple, str)):  # pydantic gives no length for a dict
+            actual = len(got)
+        return f"needs {word} {size} entries (got {actual if actual is not None else 'more'})"
     if kind == "finite_number":
         return f"must be a finite number (got {show(got)})"
     if kind in ("value_error", "assertion_error") and "error" in ctx:

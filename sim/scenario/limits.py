@@ -47,3 +47,9 @@ MAX_RUNS = 10_000_000
 
 MAX_OVERRIDES = 1_000
 """--set options in one command."""
+
+MAX_ERRORS = 50
+"""Errors reported from one file: the first ones in document order, then one line saying how many more.
+
+Reading stops once more errors than this are found while the file is read (40,000 unknown keys are
+not read, translated and printed one by one), so a hostile file costs a fraction of a second."""

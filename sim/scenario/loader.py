@@ -19,6 +19,7 @@ Loading goes in stages; each reports all it finds, and the next runs when it can
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 import os
@@ -43,11 +44,24 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.reader import Reader, ReaderError
 
 from sim.scenario import limits
 from sim.scenario.checks import scenario_problems
-from sim.scenario.errors import Issue, LocatedError, Path, ScenarioError, format_path, issue_from_pydantic, show
+from sim.scenario.errors import (
+    Issue,
+    LocatedError,
+    Path,
+    ScenarioError,
+    child_type,
+    format_path,
+    is_model,
+    issue_from_pydantic,
+    show,
+    union_members,
+    unknown_key_message,
+    unwrap,
+)
 from sim.scenario.overrides import SOURCE, Override, OverrideResult, apply_overrides
 from sim.scenario.schema import Scenario
 
@@ -103,7 +117,7 @@ def load_scenario_text(text: str | bytes, filename: str = "<string>", overrides:
         _fail(filename, f"file is {size} bytes, larger than the limit of {limits.MAX_FILE_BYTES}")
     if isinstance(text, bytes):
         text = _decode(text, filename)
-    parsed = _parse(text.removeprefix("\ufeff"), filename)
+    parsed = _parse(text.removeprefix("\ufeff"), filename, Scenario)
     return _validate(parsed, overrides)
 
 
@@ -149,23 +163,19 @@ def load_yaml_model[ModelT: BaseModel](
     """
     filename = os.fspath(path)
     text = _decode(_read(filename), filename)
-    parsed = _parse(text.removeprefix("\ufeff"), filename)
+    parsed = _parse(text.removeprefix("\ufeff"), filename, model)
     document = parsed.document
     if not isinstance(document, dict):
         line, col = parsed.root[0] + 1, parsed.root[1] + 1
         raise ScenarioError([*parsed.errors, LocatedError(filename, line, col, "", "expected a mapping of sections")])
     locator = _Locator(parsed, apply_overrides(document, ()))
     errors = list(parsed.errors)
-    try:
-        value = model.model_validate_json(json.dumps(document, default=str), strict=True)
-    except ValidationError as exc:
-        value = None
-        issues = [issue_from_pydantic(model, error) for error in exc.errors(include_url=False)]
-        errors += [locator.locate(issue) for issue in issues if not _related(issue.path, parsed.blocked)]
+    value, more = _check_schema(model, document, parsed, locator, errors)
     if value is not None and checks is not None:
-        errors += [locator.locate(Issue(where, message)) for where, message in checks(value)]
+        problems = itertools.islice(checks(value), limits.MAX_ERRORS + 1)
+        errors += [locator.locate(Issue(where, message)) for where, message in problems]
     if errors:
-        raise ScenarioError(_ordered(errors))
+        raise ScenarioError(_ordered(errors), more=more)
     assert value is not None
     return value
 
@@ -272,6 +282,7 @@ class _Parsed:
     root: Position = (0, 0)
     errors: list[LocatedError] = field(default_factory=list)
     blocked: list[Path] = field(default_factory=list)
+    unknown: set[Path] = field(default_factory=set)
 
 
 class _StopError(Exception):
@@ -280,6 +291,14 @@ class _StopError(Exception):
     def __init__(self, error: LocatedError) -> None:
         super().__init__(error.message)
         self.error = error
+
+
+class _TooManyError(Exception):
+    """More errors than :data:`~sim.scenario.limits.MAX_ERRORS`: reading stops where it is."""
+
+    def __init__(self, at: Position) -> None:
+        super().__init__("too many errors")
+        self.at = at
 
 
 _NO_KEY = object()
@@ -316,38 +335,71 @@ class _Frame:
     start_total: int
     start_chars: int
     record: bool = True
+    schema: Any = None
+    unchecked: list[tuple[str, Position]] = field(default_factory=list)
     height: int = 1
     key: Any = _NO_KEY
     key_start: Position = (0, 0)
     merges: list[tuple[Any, Position]] = field(default_factory=list)
 
 
+class _Reader(Reader):
+    """ruamel.yaml's reader, remembering where it was when the parser reset it (after an error)."""
+
+    last_position: Position = (0, 0)
+
+    def reset_reader(self) -> None:
+        self.last_position = (getattr(self, "line", 0), getattr(self, "column", 0))
+        super().reset_reader()
+
+
 class _Builder:
     """Builds plain data from YAML events, with positions, limits and duplicate-key checks."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, schema: type[BaseModel] | None = None) -> None:
         self.yaml = YAML(typ="rt")
+        self.yaml.Reader = _Reader
         self.constructor = YAML(typ="safe", pure=True).constructor
         self.parsed = _Parsed(filename, None)
+        self.schema = schema
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchor] = {}
         self.total = 0
         self.chars = 0
         self.documents = 0
+        self.position: Position = (0, 0)
 
     def run(self, text: str) -> _Parsed:
-        for event in self.yaml.parse(text):
-            if isinstance(event, ScalarEvent):
-                self._scalar(event)
-            elif isinstance(event, CollectionStartEvent):
-                self._open(event)
-            elif isinstance(event, CollectionEndEvent):
-                self._close()
-            elif isinstance(event, AliasEvent):
-                self._alias(event)
-            elif isinstance(event, DocumentStartEvent):
-                self._document(event)
+        try:
+            for event in self.yaml.parse(text):
+                self._dispatch(event)
+        except (ValueError, OverflowError) as exc:  # the scanner's own slips: chr() of "\U00110000"
+            raise _StopError(self._scanner_slip(text, exc)) from None
         return self.parsed
+
+    def _scanner_slip(self, text: str, exc: Exception) -> LocatedError:
+        """The error the scanner raised as a plain Python exception, located where it stopped reading."""
+        line, col = self.yaml.reader.last_position
+        source = text.splitlines()[line] if line < len(text.splitlines()) else ""
+        if col >= 2 and source[col - 2 : col] == "\\U":  # the reader stopped after the "\U" of the escape
+            escape = source[col - 2 : col + 8]
+            message = f"YAML syntax error: the escape {escape} is past U+10FFFF, the last Unicode character"
+            return LocatedError(self.parsed.filename, line + 1, col - 1, "", message)
+        return LocatedError(self.parsed.filename, line + 1, col + 1, "", f"YAML syntax error: {exc}")
+
+    def _dispatch(self, event: Any) -> None:
+        if isinstance(event, NodeEvent | CollectionEndEvent | DocumentStartEvent):
+            self.position = _start(event)
+        if isinstance(event, ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, CollectionStartEvent):
+            self._open(event)
+        elif isinstance(event, CollectionEndEvent):
+            self._close()
+        elif isinstance(event, AliasEvent):
+            self._alias(event)
+        elif isinstance(event, DocumentStartEvent):
+            self._document(event)
 
     # ---- errors and bookkeeping
 
@@ -357,9 +409,15 @@ class _Builder:
     def _stop(self, start: Position, path: Path, message: str) -> _StopError:
         return _StopError(self._located(start, path, message))
 
+    def _error(self, error: LocatedError) -> None:
+        """Record a problem and read on, unless there are more than the errors reported from one file."""
+        self.parsed.errors.append(error)
+        if len(self.parsed.errors) > limits.MAX_ERRORS:
+            raise _TooManyError(self.position)
+
     def _drop(self, start: Position, path: Path, message: str) -> None:
-        self.parsed.errors.append(self._located(start, path, message))
         self.parsed.blocked.append(path)
+        self._error(self._located(start, path, message))
 
     def _count(self, start: Position, path: Path, nodes: int, chars: int) -> None:
         """Add what a node expands to; stop at once when the document grows past a limit."""
@@ -445,6 +503,7 @@ class _Builder:
             self._drop(start, path, f"YAML tag '{event.tag}' is not supported")
         container: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
         frame = _Frame(container, path, start, event.anchor, self.total - 1, self.chars, self._recording())
+        frame.schema = self._child_schema(path[-1] if path else None)
         self.stack.append(frame)
 
     def _recording(self) -> bool:
@@ -456,6 +515,9 @@ class _Builder:
 
     def _close(self) -> None:
         frame = self.stack.pop()
+        model = self._model(frame) if frame.unchecked else None
+        for text, start in frame.unchecked if model is not None else ():  # keys read before the 'kind'
+            self._check_key(frame, list(model.model_fields), text, start)
         if frame.merges:
             self._merge(frame)
         if frame.anchor:
@@ -491,6 +553,8 @@ class _Builder:
             top.container.append(value)
         elif top.key is _NO_KEY:
             top.key, top.key_start = self._key(top, value if scalar else _COMPLEX, start), start
+            if scalar and top.schema is not None and top.record and not isinstance(top.key, _Duplicate):
+                self._known_key(top, _key_text(value), start)
         else:
             key, top.key = top.key, _NO_KEY
             self._entry(top, key, value, start, scalar)
@@ -502,7 +566,7 @@ class _Builder:
             return key
         path = (*top.path, text)
         first = self.parsed.positions.get(path, (start,))[0][0] + 1
-        self.parsed.errors.append(self._located(start, path, f"duplicate key '{text}' (first on line {first})"))
+        self._error(self._located(start, path, f"duplicate key '{text}' (first on line {first})"))
         return _Duplicate(text)
 
     def _entry(self, top: _Frame, key: Any, value: Any, start: Position, scalar: bool) -> None:
@@ -515,11 +579,54 @@ class _Builder:
         text = _key_text(key)
         if text is None:
             message = "a key must be a plain value, not a collection"
-            self.parsed.errors.append(self._located(top.key_start, top.path, message))
+            self._error(self._located(top.key_start, top.path, message))
             return
         top.container[text] = value
         if top.record:
             self.parsed.positions[(*top.path, text)] = (top.key_start, start, scalar)
+
+    # ---- keys the schema does not know, reported as they are read
+
+    def _child_schema(self, segment: str | int | None) -> Any:
+        """The schema type of the node that starts now (``None`` when unknown: no keys are checked in it)."""
+        if not self.stack:
+            return self.schema
+        top = self.stack[-1]
+        if top.schema is None or segment is None:
+            return None
+        parent = self._model(top) if union_members(top.schema) else top.schema
+        return child_type(parent, segment) if parent is not None else None
+
+    def _model(self, frame: _Frame) -> type[BaseModel] | None:
+        """The model a mapping is read as; for a union on ``kind``, the member its ``kind`` names (if read yet)."""
+        members = union_members(frame.schema)
+        if members:
+            kind = frame.container.get("kind") if isinstance(frame.container, dict) else None
+            return members.get(kind) if isinstance(kind, str) else None
+        model = unwrap(frame.schema)
+        return model if is_model(model) and model.model_config.get("extra") == "forbid" else None
+
+    def _known_key(self, frame: _Frame, text: str | None, start: Position) -> None:
+        """Report a key its mapping's model does not have; keys of a mapping whose ``kind`` is not read yet wait."""
+        if text is None or text == "<<":
+            return
+        model = self._model(frame)
+        if model is not None:
+            self._check_key(frame, list(model.model_fields), text, start)
+            return
+        members = union_members(frame.schema)
+        known = list(dict.fromkeys(name for member in members.values() for name in member.model_fields))
+        if text in known:
+            frame.unchecked.append((text, start))  # known to some kinds: checked once the 'kind' is read
+        elif members:
+            self._check_key(frame, known, text, start)  # known to none
+
+    def _check_key(self, frame: _Frame, allowed: list[str], text: str, start: Position) -> None:
+        if text in allowed:
+            return
+        path = (*frame.path, text)
+        self.parsed.unknown.add(path)
+        self._error(self._located(start, path, unknown_key_message(text, allowed)))
 
     def _merge(self, frame: _Frame) -> None:
         """YAML merge keys (``<<: *base``): keys given in the mapping win, then earlier sources."""
@@ -528,7 +635,7 @@ class _Builder:
             sources = value if isinstance(value, list) else [value]
             if not all(isinstance(source, dict) for source in sources):
                 message = "a merge key '<<' needs a mapping or a list of mappings"
-                self.parsed.errors.append(self._located(key_start, (*frame.path, "<<"), message))
+                self._error(self._located(key_start, (*frame.path, "<<"), message))
                 continue
             for source in sources:
                 for key, item in source.items():
@@ -563,8 +670,9 @@ def _key_text(key: Any) -> str | None:
     return None
 
 
-def _parse(text: str, filename: str) -> _Parsed:
-    builder = _Builder(filename)
+def _parse(text: str, filename: str, schema: type[BaseModel] | None = None) -> _Parsed:
+    """Build the document; with ``schema``, unknown keys are reported as they are read (see :class:`_Builder`)."""
+    builder = _Builder(filename, schema)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -573,6 +681,10 @@ def _parse(text: str, filename: str) -> _Parsed:
             raise ScenarioError([*builder.parsed.errors, stop.error]) from None
         except YAMLError as exc:
             raise ScenarioError([*builder.parsed.errors, _yaml_error(exc, text, filename)]) from None
+        except _TooManyError as stop:
+            line, col = stop.at
+            errors = sorted(builder.parsed.errors, key=lambda e: (e.line, e.col))
+            raise ScenarioError(errors, stopped_at=(filename, line + 1, col + 1)) from None
 
 
 def _yaml_error(exc: YAMLError, text: str, filename: str) -> LocatedError:
@@ -606,22 +718,43 @@ def _validate(parsed: _Parsed, overrides: Sequence[Override]) -> Scenario:
     applied = apply_overrides(document, overrides)
     locator = _Locator(parsed, applied)
     errors = [*parsed.errors, *applied.errors]
-    scenario, issues = _schema_issues(document)
-    errors += [locator.locate(issue) for issue in issues if not _related(issue.path, parsed.blocked)]
+    scenario, more = _check_schema(Scenario, document, parsed, locator, errors)
     if scenario is not None:
-        errors += [locator.locate(Issue(path, message)) for path, message in scenario_problems(scenario)]
+        problems = itertools.islice(scenario_problems(scenario), limits.MAX_ERRORS + 1)
+        errors += [locator.locate(Issue(path, message)) for path, message in problems]
     if errors:
-        raise ScenarioError(_ordered(errors))
+        raise ScenarioError(_ordered(errors), more=more)
     assert scenario is not None
     return scenario
 
 
-def _schema_issues(document: dict[str, Any]) -> tuple[Scenario | None, list[Issue]]:
+def _check_schema[ModelT: BaseModel](
+    model: type[ModelT], document: dict[str, Any], parsed: _Parsed, locator: _Locator, errors: list[LocatedError]
+) -> tuple[ModelT | None, int]:
+    """Validate ``document``; add located errors to ``errors`` up to one past the number reported.
+
+    Pydantic's errors are translated (messages, hints, positions) only while there is room in the
+    report: the rest are counted. Errors about a value already reported (a dropped value, a key the
+    reading found unknown) are skipped.
+
+    Returns:
+        The validated model (``None`` if invalid) and the number of errors counted but not translated.
+    """
     try:
-        text = json.dumps(document, default=str)
-        return Scenario.model_validate_json(text, strict=True), []
+        return model.model_validate_json(json.dumps(document, default=str), strict=True), 0
     except ValidationError as exc:
-        return None, [issue_from_pydantic(Scenario, error) for error in exc.errors(include_url=False)]
+        raw = exc.errors(include_url=False)
+    more = 0
+    for error in raw:
+        issue = issue_from_pydantic(model, error, describe=len(errors) <= limits.MAX_ERRORS)
+        reported = error["type"] == "extra_forbidden" and issue.path in parsed.unknown
+        if reported or _related(issue.path, parsed.blocked):
+            continue
+        if len(errors) > limits.MAX_ERRORS:
+            more += 1
+        else:
+            errors.append(locator.locate(issue))
+    return None, more
 
 
 def _related(path: Path, others: list[Path]) -> bool:

@@ -55,7 +55,7 @@ def server(sessions):
     except ImportError:
         _require_or_skip("the playwright package is not installed")
     # the documented command, nothing else: .streamlit/config.toml turns usage statistics off (checked below)
-    with streamlit_server(sessions, ARTIFACTS / "streamlit-cells-server.log", plain=True) as url:
+    with streamlit_server(sessions, ARTIFACTS / "streamlit-cells-server.log") as url:
         yield url
 
 
@@ -216,7 +216,8 @@ def test_white_blue_and_red_play_one_game(server, seats, sessions):
     taiwan = load_scenario(TAIWAN)
     run = cells_run(taiwan, CELLS)
     white = seats.open(f"{server}/wargame")
-    expect(white.get_by_text("Preparing the engine")).to_have_count(0, timeout=600_000)  # prepared in the background
+    compiling = white.get_by_text("compiling the engine for this machine")  # prepared in the background
+    expect(compiling).to_have_count(0, timeout=600_000)
     _start_game(white, run)
     links = _links(white)
     blue, red = seats.open(links["Blue"]), seats.open(links["Red"])

@@ -15,7 +15,8 @@ def _config() -> dict:
 def test_the_app_works_offline_and_caps_uploads():
     config = _config()
     assert config["browser"]["gatherUsageStats"] is False  # no request to Streamlit's metrics endpoint
-    assert config["server"]["maxUploadSize"] == 1  # MB: the app refuses larger scenarios and games too
+    assert config["server"]["maxUploadSize"] == 3  # MB: room for any game file the app saves (3,000,000 bytes)
+    assert config["server"]["address"] == "127.0.0.1"  # this machine only unless a flag says otherwise
     assert config["client"]["toolbarMode"] == "minimal"  # no Deploy button facing the room
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from app_runs import decision_run
+from hostile_game_files import MOVES, play
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.app.editing import validate_text
 from sim.app.gamefile import (
@@ -21,17 +24,19 @@ from sim.app.gamefile import (
     state_digest,
     valid_session_id,
 )
-from sim.app.session import DAY_HOURS, GameOrigin, GameSession, hotline_available
+from sim.app.session import DAY_HOURS, Cell, GameOrigin, GameSession, hotline_available
 from sim.scenario.schema import FalseAlarmInject
 
 ROOT = Path(__file__).resolve().parents[2]
 TAIWAN = ROOT / "scenarios" / "taiwan_strait.yaml"
 OVERRIDES = ("policy.hotline.reliability=0.9",)
+LEVERS = {"policy.hotline.reliability": 0.9}
+"""The lever values that give OVERRIDES (the app saves both)."""
 
 
 @pytest.fixture(scope="module")
 def origin() -> GameOrigin:
-    return GameOrigin("taiwan_strait.yaml", TAIWAN.read_text(encoding="utf-8"), OVERRIDES, {"x": 0.9})
+    return GameOrigin("taiwan_strait.yaml", TAIWAN.read_text(encoding="utf-8"), OVERRIDES, LEVERS)
 
 
 def _session(origin: GameOrigin, player: str | None = "PRC", run: int | None = None) -> GameSession:
@@ -110,6 +115,27 @@ def test_save_then_load_gives_the_same_state(origin):
     assert state_digest(again) == state_digest(session)
 
 
+@settings(max_examples=20, deadline=None)
+@given(moves=st.lists(MOVES, max_size=10))
+def test_any_game_from_a_decision_point_saves_and_loads_back_as_the_same_game(origin, moves):
+    """Round trip from where the player decides (the hotline on): the same bytes, state, record and redo stack."""
+    session = _session(origin)
+    while session.step_to_decision().reason == "day":
+        pass
+    for move in [("hotline",), ("decide", 3), *moves]:
+        play(session, move)
+    saved = game_to_json(session)
+    loaded = game_from_json(saved, "saved.json")
+    assert loaded.signed and loaded.warnings == ()
+    again = loaded.session
+    assert game_to_json(again) == saved and state_digest(again) == state_digest(session)
+    assert again.actions == session.actions and again.undone == session.undone
+    if session.can_redo:
+        session.redo()
+        again.redo()
+        assert state_digest(again) == state_digest(session)
+
+
 def test_a_game_file_is_checked_before_it_is_trusted(origin):
     doc = json.loads(game_to_json(_played(origin)))
 
@@ -124,14 +150,47 @@ def test_a_game_file_is_checked_before_it_is_trusted(origin):
     assert "altered" in load({**doc, "scenario": {**doc["scenario"], "text": doc["scenario"]["text"] + "#"}})
     tampered = {**doc, "scenario": {**doc["scenario"], "overrides": ["policy.hotline.reliability=0.1"]}}
     assert "does not match its hash" in load(tampered)
-    assert "unknown action" in load({**doc, "actions": [{"kind": "teleport", "hours": 0}]})
-    assert "expected int" in load({**doc, "actions": [{"kind": "ticks", "hours": 0, "ticks": "7"}]})
+    assert "unknown action kind 'teleport'" in load({**doc, "actions": [{"kind": "teleport", "hours": 0}]})
+    assert "expected a whole number, got '7'" in load({**doc, "actions": [{"kind": "ticks", "hours": 0, "ticks": "7"}]})
     assert "replaying the actions failed" in load({**doc, "actions": [{"kind": "decide", "hours": 0, "decision": 99}]})
     assert "not an actor" in load({**doc, "player": "ZZZ"})
     assert "replaying the actions failed" in load({**doc, "undone": [{"kind": "decide", "hours": 0, "decision": 99}]})
-    # a file whose saved state the replay does not reproduce loads, with a warning saying so
-    warned = game_from_json(json.dumps({**doc, "state": {**doc["state"], "events": 1}}))
-    assert any("replay differs from the saved game in events" in w for w in warned.warnings)
+    # a saved state the replay does not reproduce: refused under the model that saved it, a warning under another
+    assert "does not give the saved game (events: saved 1, replayed " in load(
+        {**doc, "state": {**doc["state"], "events": 1}}
+    )
+    other_model = {**doc, "state": {**doc["state"], "events": 1}, "model_sha256": "0" * 64}
+    warned = game_from_json(json.dumps(other_model))
+    assert any("the model has changed since the game was saved" in w for w in warned.warnings)
+
+
+def test_a_game_with_cells_saves_and_loads_back_with_its_cells(origin):
+    scenario = validate_text(origin.text, origin.source, origin.overrides).scenario
+    cells = (Cell("Blue", ("USA",)), Cell("Red", ("PRC",)))
+    session = GameSession(scenario, scenario.monte_carlo.seed, 0, None, origin, cells)
+    session.step_hours(2)
+    loaded = game_from_json(game_to_json(session))
+    assert loaded.session.cells == cells and state_digest(loaded.session) == state_digest(session)
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ([{"name": "Blue", "actors": ["XYZ"]}], "cells[0]: cell Blue: 'XYZ' is not an actor of the scenario"),
+        ([{"name": "Blue", "actors": []}], "cells[0]: cell Blue plays no actor"),
+        (
+            [{"name": "Blue", "actors": ["USA"]}, {"name": "Red", "actors": ["USA"]}],
+            "cells: USA is played by two cells (Blue and Red)",
+        ),
+        ([{"name": "Blue", "actors": "USA"}], "cells[0].actors"),
+        ([{"name": "Blue", "actors": ["USA"], "seat": "x"}], "cells[0].seat"),
+    ],
+)
+def test_a_game_files_cells_are_checked_against_the_scenario_and_located(origin, cells, message):
+    doc = json.loads(game_to_json(_session(origin, None, run=0)))
+    with pytest.raises(GameFileError) as refused:
+        game_from_json(json.dumps({**doc, "cells": cells}, indent=1), "game.json")
+    assert message in str(refused.value) and str(refused.value).startswith("game.json:")
 
 
 def test_the_session_store_autosaves_and_restores(tmp_path, origin):
@@ -139,9 +198,9 @@ def test_the_session_store_autosaves_and_restores(tmp_path, origin):
     sid = new_session_id()
     assert valid_session_id(sid) and not valid_session_id("../../etc/passwd") and store.load(sid) is None
     session = _played(origin)
-    store.save(sid, {"source": origin.source, "text": origin.text, "levers": {"x": 0.9}}, session)
+    store.save(sid, {"source": origin.source, "text": origin.text, "levers": LEVERS}, session)
     stored = store.load(sid)
-    assert stored.problem is None and stored.workspace["levers"] == {"x": 0.9}
+    assert stored.problem is None and stored.workspace["levers"] == LEVERS
     assert state_digest(stored.game.session) == state_digest(session)
     store.save(sid, {"source": "a.yaml", "text": "x", "levers": {}}, None)
     assert store.load(sid).game is None
@@ -162,6 +221,19 @@ def test_old_session_files_expire_and_recent_ones_stay(tmp_path):
     assert store.expire(30, now) == 2
     assert store.load(old) is None and store.load(recent) is not None and not leftover.exists()
     assert SessionStore(tmp_path / "none").expire(30) == 0
+
+
+def test_old_room_files_expire_with_the_sessions(tmp_path):
+    store = SessionStore(tmp_path)
+    rooms = store.rooms_directory
+    rooms.mkdir()
+    old, recent = rooms / "oldroom.json", rooms / "newroom.json"
+    for path in (old, recent):
+        path.write_text("{}")
+    now = time.time()
+    os.utime(old, (now - 31 * 86_400, now - 31 * 86_400))
+    assert store.expire(now=now) == 1  # 30 days by default
+    assert not old.exists() and recent.exists()
 
 
 def test_hotline_needs_the_hotline_on_and_both_sides_committed(origin):

@@ -1,13 +1,16 @@
-"""The app under hostile input: a scalar alias bomb pasted into the editor, too much work, a cancel."""
+"""The app under hostile input: an alias bomb pasted into the editor, too much work, a cancel, hostile game files."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from hostile_documents import alias_bomb
+import pytest
+from hostile_documents import BAD_ESCAPE, alias_bomb, many_unknown_keys
+from hostile_game_files import hostile_game_files, played_duel
 from streamlit.testing.v1 import AppTest
 
+from sim.app.gamefile import GameFileError, game_from_json
 from sim.app.jobs import CANCELLED, Job, start_job
 from sim.experiments.compare import compare
 from sim.experiments.limits import MAX_ARMS
@@ -15,6 +18,7 @@ from sim.scenario import limits, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
+TRACEBACK = "Traceback (most recent call last)"
 
 
 def start() -> AppTest:
@@ -96,3 +100,42 @@ def test_the_compare_pages_cancel_button_cancels_its_job():
     at.run()
     assert not at.exception
     assert at.info[0].value == "The comparison was cancelled: nothing was kept."
+
+
+def test_an_escape_past_u10ffff_uploaded_or_pasted_is_a_located_error_not_an_exception():
+    at = scenario_page()
+    at.file_uploader[0].set_value(("escape.yaml", BAD_ESCAPE.encode(), "application/x-yaml")).run()
+    assert not at.exception, at.exception
+    located = (
+        "escape.yaml:1:19: : YAML syntax error: the escape \\U00110000 is past U+10FFFF, the last Unicode character"
+    )
+    assert at.error[0].value == "1 error(s) in the scenario"
+    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [f":red[{located}]"]
+    at.text_area(key="editor_widget").set_value(BAD_ESCAPE).run()  # pasted into the editor: the same
+    assert not at.exception and at.error[0].value == "1 error(s) in the scenario"
+
+
+def test_forty_thousand_errors_show_as_fifty_lines_and_a_count():
+    at = scenario_page()
+    at.file_uploader[0].set_value(("many.yaml", many_unknown_keys().encode(), "application/x-yaml")).run()
+    assert not at.exception, at.exception
+    assert at.error[0].value == f"more than {limits.MAX_ERRORS} error(s) in the scenario"
+    messages = [m.value for m in at.markdown if m.value.startswith(":red[")]
+    assert len(messages) == limits.MAX_ERRORS + 1
+    assert "stopped reading here: more than 50 errors" in messages[-1]
+
+
+def test_each_hostile_game_file_uploaded_is_refused_with_one_line_and_nothing_in_use_changes():
+    at = start()
+    at.switch_page("app_pages/wargame.py").run()
+    in_use = (at.session_state["scenario_source"], at.session_state["scenario_text"])
+    for name, data in hostile_game_files(played_duel()).items():
+        with pytest.raises(GameFileError) as refused:
+            game_from_json(data, f"{name}.json")
+        at.file_uploader(key="game_upload").upload(f"{name}.json", data, "application/json").run()
+        assert not at.exception, (name, at.exception)
+        assert [e.value for e in at.error] == [str(refused.value)]
+        assert at.error[0].value.startswith(f"{name}.json:")
+        assert "\n" not in at.error[0].value and TRACEBACK not in at.error[0].value
+        assert "game" not in at.session_state or at.session_state["game"] is None
+        assert (at.session_state["scenario_source"], at.session_state["scenario_text"]) == in_use

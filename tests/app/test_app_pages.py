@@ -157,6 +157,33 @@ def test_selectors_say_as_in_the_scenario_and_no_cap(taiwan):
 # --------------------------------------------------------------------------- Monte Carlo
 
 
+def test_monte_carlo_and_compare_carry_the_shipped_posterior_when_asked(taiwan):
+    from sim.app.uncertainty import posterior_for
+    from sim.experiments.posterior import load_posterior
+
+    offer = posterior_for("taiwan_strait.yaml", taiwan)
+    assert offer.posterior is not None, offer.reason  # the shipped posterior fits the shipped scenario
+    at = goto(start(), "monte_carlo")
+    at.number_input(key="mc_runs").set_value(60)
+    at.number_input(key="mc_seed").set_value(7)
+    at.checkbox(key="mc_posterior").check()
+    click(at, "Run Monte Carlo")
+    posterior = load_posterior(ROOT / "scenarios" / "taiwan_strait.posterior.json")
+    expected = run_monte_carlo(taiwan, runs=60, seed=7, posterior=posterior).summary
+    p3 = expected.max_rung_at_least[3]
+    assert p3.spread is not None and pct_interval(p3.lo, p3.hi) in texts(at)  # the interval with the spread
+    assert any("parameter uncertainty: runs draw their parameters" in i.value for i in at.info)
+    goto(at, "compare")
+    at.checkbox(key="cmp_posterior").check()
+    at.number_input(key="cmp_runs").set_value(40)
+    click(at, "Compare")
+    result = at.session_state["cmp_job"].result
+    assert result.metadata["posterior"]["file"].endswith("taiwan_strait.posterior.json")
+    assert result.differences[0].paired.spread is not None
+    south = load_scenario(ROOT / "scenarios" / "south_china_sea.yaml")
+    assert posterior_for("south_china_sea.yaml", south).posterior is None
+
+
 def test_monte_carlo_in_one_process_matches_run_monte_carlo_and_figures_are_cached(taiwan, monkeypatch):
     drawn = []
     real = sim.app.results.figure_png

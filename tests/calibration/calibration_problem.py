@@ -10,6 +10,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))
 
 from model_scenarios import duel
 
+STATISTICS = {"none": "crisis_rung_at_most_2", "war": "crisis_rung_at_least_4", "ended": "crisis_ended_within_30_days"}
+"""The statistic of each target."""
+
 TRUTH = {"parameters.response.deliberate_escalation_per_day": 0.05, "parameters.ending.end_per_day": 0.03}
 """The parameter values the targets were simulated at."""
 
@@ -22,9 +25,9 @@ parameters:
   - {{path: parameters.response.deliberate_escalation_per_day, prior: {{kind: log_uniform, low: 0.005, high: 0.5}}}}
   - {{path: parameters.ending.end_per_day, prior: {{kind: log_uniform, low: 0.003, high: 0.3}}}}
 targets:
-  - {{name: none, simulation: crisis, statistic: share_violence_none, observed: {none}, sd: 0.035, source: truth}}
-  - {{name: war, simulation: crisis, statistic: share_violence_war, observed: {war}, sd: 0.045, source: truth}}
-  - {{name: ended, simulation: crisis, statistic: share_ended_within_30_days, observed: {ended}, sd: 0.045,
+  - {{name: none, simulation: crisis, statistic: crisis_rung_at_most_2, observed: {none}, sd: 0.035, source: truth}}
+  - {{name: war, simulation: crisis, statistic: crisis_rung_at_least_4, observed: {war}, sd: 0.045, source: truth}}
+  - {{name: ended, simulation: crisis, statistic: crisis_ended_within_30_days, observed: {ended}, sd: 0.045,
      source: truth}}
 """
 

@@ -6,25 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
-from calibration_problem import TARGETS, TRUTH, duel_document
+from calibration_problem import STATISTICS, TARGETS, TRUTH, duel_document
 
 
 @pytest.fixture(scope="session")
 def observed() -> dict[str, float]:
     """The targets' statistics at the truth, from 4,000 runs."""
-    import numpy as np
-
+    from sim.calibration.statistics import statistic_value
     from sim.engines import run_many
     from sim.scenario import load_scenario_data
 
-    outcomes = run_many(load_scenario_data(duel_document(TRUTH)), 99, range(4000))
-    rungs = np.array([o.max_rung for o in outcomes])
-    ends = np.array([o.end_hours for o in outcomes], dtype=float)
-    return {
-        "none": round(float(np.mean(rungs <= 2)), 3),
-        "war": round(float(np.mean(rungs >= 5)), 3),
-        "ended": round(float(np.mean(~np.isnan(ends) & (ends <= 720))), 3),
-    }
+    scenario = load_scenario_data(duel_document(TRUTH))
+    outcomes = run_many(scenario, 99, range(4000))
+    return {name: round(statistic_value(stat, outcomes, scenario), 3) for name, stat in STATISTICS.items()}
 
 
 @pytest.fixture

@@ -66,3 +66,31 @@ def test_run_bad_input_exits_2_without_traceback(tmp_path):
         assert done.returncode == 2, args
         assert "Traceback" not in done.stderr
         assert done.stderr.strip(), args
+
+
+def test_first_use_prints_the_compile_notice_first_and_timings_leave_compilation_out(tmp_path):
+    """A machine whose cache lacks the engine's stamp is told, before anything else, that the engine compiles.
+
+    The cache is a copy of the test session's with the stamp removed, so the engine loads instead of compiling
+    for minutes; the notice, the order of the lines and the stamp written afterwards are what a fresh clone sees.
+    """
+    import shutil
+
+    import pytest
+
+    from sim.engines import warmup
+
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        pytest.skip("needs NUMBA_CACHE_DIR (make test sets it) to copy the session's compiled engine")
+    cache = tmp_path / "numba"
+    shutil.copytree(warmup.cache_directory(), cache, ignore=shutil.ignore_patterns(warmup.STAMP_NAME))
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NUMBA_CACHE_DIR": str(cache)}
+    args = [sys.executable, "-m", "sim", "run", SCS, "--runs", "20"]
+    first = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    lines = first.stderr.splitlines()
+    assert lines[0].startswith("compiling the engine for this machine (first use only, about "), lines
+    assert lines[-1].startswith("20 runs in ") and "not counting" in lines[-1] and "the engine" in lines[-1]
+    assert (cache / warmup.STAMP_NAME).is_file()
+    again = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert again.returncode == 0 and "compiling the engine" not in again.stderr  # compiled here now

@@ -29,3 +29,13 @@ def test_summary_only_batches_keep_the_outcomes(shipped):
     assert summary.trajectories.shape == (50, 0)
     assert (full.ints == summary.ints).all()
     assert (full.floats.view("u8") == summary.floats.view("u8")).all()
+
+
+def test_time_sized_chunks_on_workers_give_the_same_runs_and_report_progress(shipped):
+    scenario = shipped["south_china_sea"]
+    reports: list[tuple[int, int]] = []
+    paced = run_monte_carlo(scenario, runs=600, seed=4, workers=2, progress=lambda done, n: reports.append((done, n)))
+    serial = run_monte_carlo(scenario, runs=600, seed=4, workers=1, chunk_size=600)
+    assert paced.outcomes == serial.outcomes
+    assert len(reports) > 2 and reports[-1] == (600, 600)  # chunks of about half a second, not 4 per worker
+    assert [d for d, _ in reports] == sorted(d for d, _ in reports)

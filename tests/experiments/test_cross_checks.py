@@ -14,7 +14,7 @@ from SALib.sample import sobol as salib_sample
 from statsmodels.stats.proportion import proportion_confint
 
 from sim.experiments.sensitivity import saltelli_jansen
-from sim.experiments.stats import kaplan_meier, wilson_interval
+from sim.experiments.stats import clopper_pearson_interval, jeffreys_interval, kaplan_meier, wilson_interval
 
 
 @pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
@@ -26,6 +26,20 @@ def test_wilson_matches_statsmodels(confidence):
     lo, hi = wilson_interval(x, n, confidence)
     ref_lo, ref_hi = proportion_confint(x, n, alpha=1 - confidence, method="wilson")
     assert np.max(np.abs(lo - ref_lo)) < 1e-12 and np.max(np.abs(hi - ref_hi)) < 1e-12
+
+
+@pytest.mark.parametrize(("ours", "method"), [(jeffreys_interval, "jeffreys"), (clopper_pearson_interval, "beta")])
+def test_jeffreys_and_clopper_pearson_match_statsmodels(ours, method):
+    rng = np.random.default_rng(1934)
+    n = rng.integers(1, 5000, 200)
+    x = rng.integers(0, n + 1)
+    x[:3], n[:3] = (0, 7, 12), (12, 7, 12)
+    lo, hi = ours(x, n)
+    ref_lo, ref_hi = proportion_confint(x, n, alpha=0.05, method=method)
+    inside = (x > 0) & (x < n)  # statsmodels' Jeffreys keeps the beta quantile at the ends; ours is 0 / 1 there
+    assert np.max(np.abs(lo[inside] - ref_lo[inside])) < 1e-10 and np.max(np.abs(hi[inside] - ref_hi[inside])) < 1e-10
+    assert np.all(lo[x == 0] == 0.0) and np.all(hi[x == n] == 1.0)
+    assert np.all(np.abs(hi[x == 0] - ref_hi[x == 0]) < 1e-10) and np.all(np.abs(lo[x == n] - ref_lo[x == n]) < 1e-10)
 
 
 def test_kaplan_meier_matches_lifelines():

@@ -3,6 +3,7 @@ what a sweep figure averages over, categories as categories, the Monte Carlo noi
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from experiment_scenarios import CAPABILITY, RATE, tiny
 from layout_checks import assert_nothing_clipped
@@ -89,6 +90,55 @@ def test_tornado_shows_the_monte_carlo_noise_and_the_scenario():
     band = [p for p in fig.axes[0].patches if "Monte Carlo noise" in str(p.get_label())]
     share = result.noise_variance[0] / result.output_variance[0]
     assert len(band) == 1 and band[0].get_x() == 0.0 and band[0].get_width() == pytest.approx(min(share, 1.0))
+
+
+def test_a_sobol_index_outside_0_1_is_explained_on_the_tornado():
+    import dataclasses
+
+    result = sensitivity(tiny(), [f"{LONG}=0.5:9", f"{CAPABILITY}=0.6:0.9"], n=8, runs=20, seed=3)
+    first = np.array(result.first, dtype=float)
+    first[0] = [1.05, -0.02]
+    shown = dataclasses.replace(result, first=first, total=np.clip(result.total, 0.0, 1.0))
+    fig = ef.tornado(shown, "p_ge_3")
+    assert_nothing_clipped(fig)
+    notes = fig.axes[0].get_xlabel().replace("\n", " ")
+    assert "S_1 = 1.05" in notes and "S_1 = -0.02" in notes and "Monte Carlo noise" in notes
+    inside = dataclasses.replace(shown, first=np.clip(first, 0.0, 1.0))
+    assert ef.outside_unit_note(inside) == ""
+    assert "outside [0, 1]" not in ef.tornado(inside, "p_ge_3").axes[0].get_xlabel()
+
+
+def test_the_heatmap_scale_spans_its_values_and_differences_diverge_around_0(points):
+    from matplotlib.colors import TwoSlopeNorm
+
+    fig = ef.sweep_heatmap(points, CAPABILITY, RATE, scenario=NAME)
+    image = fig.axes[0].get_images()[0]
+    drawn = image.get_array()
+    assert image.norm.vmin == pytest.approx(drawn.min()) and image.norm.vmax == pytest.approx(drawn.max())
+    assert not isinstance(image.norm, TwoSlopeNorm)
+    base = (0.6, 2)
+    fig = ef.sweep_heatmap(points, CAPABILITY, RATE, scenario=NAME, baseline=base)
+    assert_nothing_clipped(fig)
+    image = fig.axes[0].get_images()[0]
+    assert isinstance(image.norm, TwoSlopeNorm) and image.norm.vcenter == 0.0
+    assert image.norm.vmin == -image.norm.vmax and image.get_array()[0, 0] == 0.0  # the baseline cell
+    assert "difference from the cell" in fig.get_suptitle().replace("\n", " ")
+
+
+def test_a_sweep_line_band_is_an_interval_of_the_drawn_mean(points):
+    from sim.experiments.stats import wilson_interval
+    from sim.report.sweep_figures import averaged_interval
+
+    fig = ef.sweep_lines(points, CAPABILITY, metrics=("p_ge_3",), scenario=NAME)
+    band = next(c for c in fig.axes[0].collections if isinstance(c, PolyCollection))
+    means = points.groupby(CAPABILITY)["p_ge_3"].mean()
+    lo, hi = averaged_interval(means.to_numpy(), 20)
+    vertices = band.get_paths()[0].vertices
+    for x, m, low, high in zip(means.index, means, lo, hi, strict=True):
+        ys = vertices[np.isclose(vertices[:, 0], x), 1]
+        assert ys.min() == pytest.approx(low) and ys.max() == pytest.approx(high)
+        assert (low, high) == pytest.approx(wilson_interval(m * 20, 20))  # each shared run index counted once
+    assert "mean probability" in fig.axes[0].get_ylabel()
 
 
 def test_morris_chart_shows_the_noise_floor():

@@ -7,9 +7,17 @@ import pytest
 from experiment_scenarios import tiny
 
 from sim.experiments.monte_carlo import run_monte_carlo
-from sim.experiments.precision import convergence, grow_runs, next_total, run_to_precision, target_reached
-from sim.experiments.stats import wilson_interval
+from sim.experiments.precision import (
+    convergence,
+    far_side,
+    grow_runs,
+    next_total,
+    run_to_precision,
+    target_reached,
+)
+from sim.experiments.stats import INTERVALS, binomial_interval, wilson_interval
 from sim.report.experiment_figures import convergence_figure
+from sim.scenario.library import resolve_scenario
 
 
 def test_next_total_predicts_from_the_square_law_within_bounds():
@@ -94,3 +102,57 @@ def test_cli_run_precision_reports_the_runs_it_took(tmp_path):
     assert (tmp_path / "out" / "convergence.png").stat().st_size > 1000
     bad = subprocess.run([*args[:-4], "--precision", "0"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and bad.stderr.startswith("--precision:1:1: precision: must be a half-width")
+
+
+def test_precision_is_judged_on_the_far_side_of_a_lopsided_interval():
+    lo, hi = wilson_interval(0, 100)  # 0 of 100: [0, 0.037]
+    assert (hi - lo) / 2 < 0.02 < far_side(0.0, lo, hi) == hi  # half the width would pass ±0.02; the far side does not
+    assert far_side(0.5, 0.4, 0.6) == pytest.approx(0.1) and np.isnan(far_side(float("nan"), 0.0, 1.0))
+    seen: list[range] = []
+
+    def half_width() -> float:  # no run ever has the event
+        lo, hi = wilson_interval(0, seen[-1].stop)
+        return far_side(0.0, lo, hi)
+
+    n, reached, history = grow_runs(seen.append, half_width, 0.02, 100, 100_000)
+    assert reached and n > 100 and history[0] == (100, pytest.approx(hi)) and history[-1][1] <= 0.02
+
+
+def test_the_nuclear_use_example_runs_past_100_runs():
+    """The issue's example: --precision 0.02 --metric p_ge_7 --batch 100 stopped after 100 runs at P = 0 [0, 0.037]."""
+    result = run_to_precision(resolve_scenario("taiwan_strait"), 0.02, "p_ge_7", batch=100, max_runs=5000)
+    e = result.estimate
+    assert result.runs > 100 and result.reached
+    assert result.half_width == pytest.approx(max(e.p - e.lo, e.hi - e.p)) and result.half_width <= 0.02
+
+
+@pytest.mark.parametrize("interval", INTERVALS)
+def test_every_interval_runs_to_precision_and_is_recorded(interval):
+    result = run_to_precision(tiny(), 0.1, "p_ge_3", seed=4, batch=20, max_runs=1000, interval=interval)
+    e = result.estimate
+    assert (e.lo, e.hi) == binomial_interval(e.count, e.n, interval)
+    assert result.to_dict()["interval"] == interval and result.summary.interval == interval
+    assert result.summary.to_dict()["interval"] == interval
+
+
+def test_precision_on_demand_covers_the_true_probability():
+    """The stopping rule with the far side, repeated on Bernoulli streams: the final 95% interval covers p."""
+    rng = np.random.default_rng(20261207)
+    covered = []
+    for p, target, batch in ((0.002, 0.005, 100), (0.02, 0.01, 100), (0.3, 0.03, 100)):
+        for _ in range(200):
+            counts = np.concatenate([[0], np.cumsum(rng.random(60_000) < p)])
+            state = {"n": 0}
+
+            def run_batch(runs: range, state=state) -> None:
+                state["n"] = runs.stop
+
+            def half_width(state=state, counts=counts) -> float:
+                n = state["n"]
+                lo, hi = wilson_interval(int(counts[n]), n)
+                return far_side(counts[n] / n, lo, hi)
+
+            n, _, _ = grow_runs(run_batch, half_width, target, batch, 60_000)
+            lo, hi = wilson_interval(int(counts[n]), n)
+            covered.append(lo <= p <= hi)
+    assert np.mean(covered) >= 0.92, np.mean(covered)

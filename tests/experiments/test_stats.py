@@ -12,7 +12,14 @@ from scipy import stats as sps
 
 from sim.experiments import stats
 from sim.experiments.paired_proportions import paired_proportion_difference
-from sim.experiments.stats import kaplan_meier, normal_quantile, paired_difference, wilson_interval
+from sim.experiments.stats import (
+    INTERVALS,
+    binomial_interval,
+    kaplan_meier,
+    normal_quantile,
+    paired_difference,
+    wilson_interval,
+)
 
 Z95 = 1.959963984540054
 
@@ -90,6 +97,40 @@ def test_wilson_coverage_is_near_nominal() -> None:
         covered.append((lo <= p) & (p <= hi))
     coverage = float(np.mean(covered))
     assert 0.935 <= coverage <= 0.965, coverage
+
+
+def test_rare_event_coverage_of_the_three_intervals() -> None:
+    """Exact coverage at p = 0.0005, n = 1,000 (half a run expected): Wilson dips to 0.91, Jeffreys and
+    Clopper–Pearson stay above 95% (what docs/experiments.md says about when to switch)."""
+    from scipy.stats import binom
+
+    n, p = 1000, 0.0005
+    x = np.arange(n + 1)
+    weight = binom.pmf(x, n, p)
+    coverage = {}
+    for name in INTERVALS:
+        lo, hi = binomial_interval(x, n, name)
+        coverage[name] = float(weight[(lo <= p) & (p <= hi)].sum())
+    assert coverage["wilson"] < 0.92 and coverage["jeffreys"] > 0.95 and coverage["clopper-pearson"] > 0.95
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 3000), frac=st.floats(0.0, 1.0), name=st.sampled_from(INTERVALS))
+def test_every_interval_holds_the_estimate_and_widens_with_confidence(n: int, frac: float, name: str) -> None:
+    x = round(frac * n)
+    lo, hi = binomial_interval(x, n, name)
+    if n == 0:
+        assert (lo, hi) == (0.0, 1.0)
+        return
+    assert 0.0 <= lo <= x / n <= hi <= 1.0
+    assert (lo == 0.0) == (x == 0) and (hi == 1.0) == (x == n)
+    lo99, hi99 = binomial_interval(x, n, name, 0.999)
+    assert lo99 <= lo + 1e-12 and hi <= hi99 + 1e-12
+
+
+def test_an_unknown_interval_is_refused() -> None:
+    with pytest.raises(ValueError, match="jeffreys"):
+        binomial_interval(1, 10, "wald")
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,7 +10,7 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.experiments.stats import wilson_interval
+from sim.experiments.stats import binomial_interval, wilson_interval
 from sim.experiments.summary import KM_RUNGS, LOSS_FIELDS, MonteCarloSummary, summarize, summary_table
 from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
 
@@ -201,6 +201,13 @@ def test_machine_speed(summary: MonteCarloSummary) -> None:
     ]
 
 
+def test_machine_speed_probabilities_take_the_summary_s_interval() -> None:
+    exact = summarize(make_runs(), HORIZON, TICK, interval="clopper-pearson").machine_speed
+    for share in (exact.any_chain, exact.chain_climbed, exact.reached_rung4):
+        assert (share.lo, share.hi) == binomial_interval(share.count, share.n, "clopper-pearson")
+        assert (share.lo, share.hi) != wilson_interval(share.count, share.n)
+
+
 def test_to_dict_is_json_and_stable(summary: MonteCarloSummary) -> None:
     d = summary.to_dict()
     assert list(d) == [
@@ -210,6 +217,7 @@ def test_to_dict_is_json_and_stable(summary: MonteCarloSummary) -> None:
         "tick_hours",
         "n_ticks",
         "confidence",
+        "interval",
         "rung_names",
         "max_rung",
         "inadvertent",

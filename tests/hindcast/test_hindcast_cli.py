@@ -71,3 +71,13 @@ def test_bad_input_exits_2_with_a_located_error(tmp_path):
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith(where), (args, done.stderr)
     assert "did you mean 'stark_1987'" in flashpoint("hindcast", "stark_198").stderr
+
+
+def test_the_calibrated_posterior_carries_over_to_the_cases():
+    """The posterior is fitted on the default crisis, every case is another scenario: the hindcast scores that
+    transfer, so it uses the posterior without the scenario binding `run` insists on (no error, no traceback)."""
+    posterior = "scenarios/taiwan_strait.posterior.json"
+    done = flashpoint("hindcast", "ep3_2001", "--runs", "40", "--json", "--posterior", posterior)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["settings"]["posterior"]["draws"] > 1 and len(payload["questions"]) == 2

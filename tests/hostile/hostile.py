@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCS = ROOT / "scenarios" / "south_china_sea.yaml"
 
 TRACEBACK = "Traceback (most recent call last)"
+LOCATED = re.compile(r"^[^:\n]+:\d+:\d+: [^:\n]*: \S")
+"""A ``FILE:LINE:COL: path: message`` line (a file name without a colon)."""
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """What no terminal may receive from flashpoint (tabs and newlines aside)."""
 
@@ -37,6 +39,48 @@ def flashpoint(*args: object, timeout: float = 300, **kwargs) -> subprocess.Comp
     return subprocess.run(
         command(*args), capture_output=True, text=True, cwd=ROOT, env=environment, timeout=timeout, **kwargs
     )
+
+
+PEAK_MB = 600
+"""Peak resident memory a refused hostile input may cost the process (issues 20 and 24)."""
+
+# A small launcher runs `flashpoint ARGS` in a child capped at 3 GB of address space (so a regression
+# fails the test instead of the machine) and prints the child's peak resident set size and CPU time.
+# Measured from the launcher (RUSAGE_CHILDREN), not by the command itself: Linux starts a process's
+# ru_maxrss at the resident size of the process that forked it, and the test session is far larger
+# than 600 MB. CPU time, not wall-clock time, so that a loaded machine does not fail the bound.
+RUSAGE_PROBE = """
+import resource, subprocess, sys
+
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+done = subprocess.run(sys.argv[1:], preexec_fn=cap)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"PEAK_RSS_KB={usage.ru_maxrss} CPU_S={usage.ru_utime + usage.ru_stime}", flush=True)
+sys.exit(done.returncode)
+"""
+
+
+def measured(*args: object, timeout: float = 300) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``flashpoint ARGS``; the finished process (stdout without the probe's line), peak RSS (MB), CPU seconds."""
+    return measured_command([sys.executable, "-m", "sim", *map(str, args)], timeout)
+
+
+def measured_command(command: list[str], timeout: float = 300) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``command`` under the probe: the finished process (stdout without the probe line), peak RSS (MB), CPU s."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUSAGE_PROBE, *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env(),
+        timeout=timeout,
+    )
+    *lines, probe = done.stdout.splitlines()
+    fields = dict(item.split("=") for item in probe.split())
+    done.stdout = "".join(f"{line}\n" for line in lines)
+    return done, int(fields["PEAK_RSS_KB"]) / 1024, float(fields["CPU_S"])
 
 
 def write_duel(directory: Path) -> Path:

@@ -4,6 +4,7 @@ byte-identical to an uninterrupted one."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -157,13 +158,55 @@ def test_ctrl_c_during_a_monte_carlo_exits_130_and_writes_nothing(tmp_path):
     args = ["run", str(scenario), "--runs", "2000000", "--engine", "reference", "--workers", "2", "--out", str(out)]
     proc = _start_sweep(args, start_new_session=True)
     deadline = time.monotonic() + DEADLINE
-    while len(psutil.Process(proc.pid).children(recursive=True)) < 2:  # the workers are running
+    while not _computing(proc.pid, workers=2):  # the workers are running the Monte Carlo, not starting up
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == EXIT_INTERRUPTED, stderr
     assert TRACEBACK not in stderr and "KeyboardInterrupt" not in stderr
     assert stderr.splitlines()[0] == "flashpoint: interrupted (Ctrl-C)"
     assert not out.exists()
+
+
+def test_ctrl_c_stops_a_million_compiled_runs_within_two_seconds(tmp_path):
+    """Compiled batches are sized by time (about half a second each), so Ctrl-C is honoured at once."""
+    import fcntl
+    import pty
+    import re
+    import struct
+    import termios
+
+    out = tmp_path / "never"
+    main, terminal = pty.openpty()  # stderr on a terminal, as a user has it: the progress bar counts the runs
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns for the bar
+    args = ["run", "scenarios/taiwan_strait.yaml", "--runs", "1000000", "--out", str(out)]
+    proc = subprocess.Popen(
+        command(*args), cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=terminal, start_new_session=True
+    )
+    os.close(terminal)
+    seen, deadline = b"", time.monotonic() + DEADLINE
+    while not any(int(n) > 0 for n in re.findall(rb"(\d+)/1000000", seen)):  # runs are being made
+        assert proc.poll() is None and time.monotonic() < deadline, seen[-2000:]
+        seen += os.read(main, 65536)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=DEADLINE)
+    took = time.monotonic() - sent
+    with contextlib.suppress(OSError):
+        while chunk := os.read(main, 65536):
+            seen += chunk
+    os.close(main)
+    text = seen.decode(errors="replace")
+    assert proc.returncode == EXIT_INTERRUPTED, text[-2000:]
+    assert took < 2.0, f"Ctrl-C took {took:.2f} s"
+    assert "flashpoint: interrupted (Ctrl-C)" in text and TRACEBACK not in text
+    assert not out.exists()
+
+
+def _computing(pid: int, workers: int) -> bool:
+    """Whether ``workers`` processes under ``pid`` have each spent a second of CPU time (they compute)."""
+    try:
+        return sum(c.cpu_times().user >= 1.0 for c in psutil.Process(pid).children(recursive=True)) >= workers
+    except psutil.NoSuchProcess:
+        return False

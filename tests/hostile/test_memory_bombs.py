@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from hostile import ROOT, SCS, TRACEBACK, env, flashpoint
+from hostile import PEAK_MB, SCS, TRACEBACK, flashpoint, measured
 from hostile_documents import alias_bomb
 
 from sim.experiments.designs import make_design, parse_parameters
 from sim.experiments.limits import MAX_DESIGN_POINTS, LimitError
 from sim.scenario import ScenarioError, limits, load_scenario_text
-
-PEAK_MB = 600
-"""Peak resident memory a refused bomb may cost the process (the issue's bound)."""
-
-# A small launcher runs `flashpoint ARGS` in a child capped at 3 GB of address space (so a regression
-# fails the test instead of the machine) and prints the child's peak resident set size. Measured from
-# the launcher (RUSAGE_CHILDREN), not by the command itself: Linux starts a process's ru_maxrss at the
-# resident size of the process that forked it, and the test session is far larger than 600 MB.
-RSS_PROBE = """
-import resource, subprocess, sys
-
-def cap():
-    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-
-done = subprocess.run([sys.executable, "-m", "sim", *sys.argv[1:]], preexec_fn=cap)
-print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}", flush=True)
-sys.exit(done.returncode)
-"""
-
-
-def _validate_measured(path) -> tuple[subprocess.CompletedProcess, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", RSS_PROBE, "validate", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env(),
-        timeout=120,
-    )
-    peak = next(line for line in done.stdout.splitlines() if line.startswith("PEAK_RSS_KB="))
-    return done, int(peak.split("=")[1]) / 1024
 
 
 @pytest.mark.parametrize("size", [125_000, 850_000])
@@ -50,7 +16,7 @@ def test_scalar_alias_bomb_exits_2_in_bounded_memory(tmp_path, size):
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb(size), encoding="utf-8")
     assert size * 0.99 < bomb.stat().st_size <= size
-    done, peak_mb = _validate_measured(bomb)
+    done, peak_mb, _ = measured("validate", bomb)
     assert done.returncode == 2, done.stderr[-2000:]
     assert TRACEBACK not in done.stderr
     [line] = done.stderr.splitlines()
@@ -65,7 +31,7 @@ def test_text_limit_counts_aliases_of_collections_and_keys():
     text = f"a: &a {{{block}: {block}}}\nb: [" + ", ".join(["*a"] * 1200) + "]\n"
     with pytest.raises(ScenarioError, match="more text than the limit") as caught:
         load_scenario_text(text, "t.yaml")
-    assert caught.value.errors[0].line == 2
+    assert [e.line for e in caught.value.errors if "limit" in e.message] == [2]
     small = f"a: &a {{{block}: {block}}}\nb: [*a, *a]\n"
     with pytest.raises(ScenarioError) as caught:  # a few aliases are fine: the errors are about the schema
         load_scenario_text(small, "t.yaml")
@@ -81,7 +47,7 @@ def test_grid_bomb_exits_2_before_building_the_design():
         "--param",
         "technology.export_control_strength=0:1",
     ]
-    done = flashpoint("sweep", SCS, *params, "--points", "100000", "--runs", "10", timeout=15)
+    done = flashpoint("sweep", SCS, *params, "--points", "100000", "--runs", "10", timeout=300)
     assert done.returncode == 2, done.stderr
     assert TRACEBACK not in done.stderr
     assert done.stderr.splitlines() == [
@@ -112,7 +78,7 @@ def test_too_much_work_and_out_of_range_options_exit_2_before_any_run():
         ),
     }
     for args, start in cases.items():
-        done = flashpoint(*args, timeout=60)
+        done = flashpoint(*args, timeout=300)
         assert done.returncode == 2, (args, done.stderr)
         assert TRACEBACK not in done.stderr
         [line] = done.stderr.splitlines()

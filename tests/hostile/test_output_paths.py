@@ -54,7 +54,7 @@ def _cases(tmp: Path) -> list[tuple[str, tuple, str]]:
 def test_every_bad_output_path_exits_2_before_any_run(tmp_path):
     for label, args, message in _cases(tmp_path):
         before = sorted(p.name for p in tmp_path.rglob("*"))
-        done = flashpoint(*args, timeout=60)
+        done = flashpoint(*args, timeout=300)
         assert done.returncode == 2, (label, done.stderr)
         assert TRACEBACK not in done.stderr, label
         [line] = done.stderr.splitlines()
@@ -75,7 +75,7 @@ def test_an_unwritable_output_exits_2_before_any_run(command):
         "sweep --figures": ("sweep", SCS, "--param", "policy.hotline.reliability=0.1:0.9", *LONG),
     }[command]
     option = "--figures" if command.endswith("--figures") else "--out"
-    done = flashpoint(*args, option, target, timeout=60)
+    done = flashpoint(*args, option, target, timeout=300)
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [f"{option}:1:1: {option[2:]}: cannot write in '/sys': Permission denied"]
 

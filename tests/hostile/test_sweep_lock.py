@@ -31,29 +31,46 @@ def _wait_for(proc: subprocess.Popen, ready, what: str) -> None:
         time.sleep(0.002)
 
 
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` and its bytes."""
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
 def test_a_second_sweep_into_a_running_sweeps_output_exits_2_and_changes_nothing(tmp_path):
+    """A second sweep (plain, --resume, --restart) into a running sweep's --out is refused and touches nothing.
+
+    The running sweep is paused (SIGSTOP) while the others try: it holds its lock and cannot move on, so
+    its store is compared byte for byte, whatever the machine's load. (Issue 24: without the pause, a
+    sweep that finished its chunks while the others started removed its own store, as it should, and
+    was still alive writing figures: the test took that for a loss. A refused --restart never touched it.)
+    """
     scenario = write_duel(tmp_path)
     out = tmp_path / "shared"
     args = tiny_sweep_args(scenario, out, "--json")
-    args[args.index("--runs") + 1] = "300"  # 240 chunks: long enough to try three times to join it
+    args[args.index("--runs") + 1] = "100"  # 80 chunks: time enough to pause it once its manifest is written
     first = _start(args)
-    _wait_for(first, lambda: (out / STORE / "manifest.json").exists(), "a manifest")
-    for second in ((), ("--resume",), ("--restart",)):  # as the race and the "pass --resume" advice did
-        done = flashpoint(*args, *second)
-        assert done.returncode == 2, (second, done.stderr)
-        assert TRACEBACK not in done.stderr
-        [line] = done.stderr.splitlines()
-        assert line.startswith(f"--out:1:1: out: {out / 'points.parquet'} is being written by another flashpoint ")
-        assert f"(PID {first.pid} on " in line
-        assert first.poll() is None, "the first sweep ended too soon for this test"
-        assert (out / STORE / "manifest.json").exists()  # the running sweep's store is untouched
-    stdout, stderr = first.communicate(timeout=240)
+    store = out / STORE
+    _wait_for(first, lambda: (store / "manifest.json").exists(), "a manifest")
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        before = _snapshot(out)
+        for second in ((), ("--resume",), ("--restart",)):  # as the race and the "pass --resume" advice did
+            done = flashpoint(*args, *second)
+            assert done.returncode == 2, (second, done.stderr)
+            assert TRACEBACK not in done.stderr
+            [line] = done.stderr.splitlines()
+            assert line.startswith(f"--out:1:1: out: {out / 'points.parquet'} is being written by another flashpoint ")
+            assert f"(PID {first.pid} on " in line
+            assert _snapshot(out) == before  # the running sweep's store and lock are untouched
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    stdout, stderr = first.communicate(timeout=600)
     assert first.returncode == 0, stderr
     report = json.loads(stdout)
-    assert report["chunks_computed"] == 240 and report["chunks_reused"] == 0
+    assert report["chunks_computed"] == 80 and report["chunks_reused"] == 0
     table = pq.read_table(out / "points.parquet")
-    assert table.num_rows == 4 and table.column("n_runs").to_pylist() == [300] * 4
-    assert not (out / LOCK).exists() and not (out / STORE).exists()
+    assert table.num_rows == 4 and table.column("n_runs").to_pylist() == [100] * 4
+    assert not (out / LOCK).exists() and not store.exists()
 
 
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):

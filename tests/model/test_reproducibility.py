@@ -89,6 +89,51 @@ def test_batch_run_iterations_without_a_seed_are_distinct_replications():
     assert outcome_of(first) == outcome_of(again)
 
 
+def test_batch_run_with_a_seed_list_reproduces_run_one_for_each_iteration(shipped):
+    """The recipe of docs/experiments.md: the scenario by name, seeds through ``rng``, runs as a parameter; every
+    row records its seed and run (model reporters), and run_one(scenario, seed, run) repeats it."""
+    from sim.engines import run_one
+
+    results = mesa.batch_run(
+        EscalationModel,
+        parameters={"scenario": "south_china_sea", "run": [0, 1]},
+        rng=[11, 12],  # one iteration per seed: Mesa passes each as the model's seed
+        max_steps=10_000,
+        number_processes=1,
+        display_progress=False,
+    )
+    rows = {(row["iteration"], row["run"]): row for row in results if row["Step"] == max(r["Step"] for r in results)}
+    assert {(i, row["seed"]) for (i, _), row in rows.items()} == {(0, 11), (1, 12)}
+    scenario = shipped["south_china_sea"]
+    for row in rows.values():
+        assert row["scenario"] == "south_china_sea"  # a name, not the scenario's 15 kB repr
+        again = run_one(scenario, row["seed"], row["run"], engine="reference").outcome
+        compiled = run_one(scenario, row["seed"], row["run"], engine="compiled").outcome
+        assert row["crisis_level"] == again.crisis_level[-1] == compiled.crisis_level[-1]
+        for name in ("engagements_true", "engagements_false", "drones_lost", "ships_lost", "debris"):
+            assert row[name] == getattr(again, name) == getattr(compiled, name)
+
+
+def test_a_batch_run_without_seeds_records_the_seed_each_replication_drew():
+    scenario = duel(parameters={"encounters": {"rate_per_day": {"drone_swarm": 30.0}}})
+    results = mesa.batch_run(
+        EscalationModel, parameters={"scenario": [scenario]}, rng=[None] * 3, max_steps=72, display_progress=False
+    )
+    assert len({row["seed"] for row in results}) == 3
+    for row in results:
+        again = EscalationModel(scenario, seed=row["seed"], run=row["run"]).run()
+        assert again.crisis_level == row["crisis_level"] and again.counts["debris"] == row["debris"]
+
+
+def test_a_scenario_by_name_or_path(shipped):
+    from sim.scenario.library import SCENARIO_LIBRARY
+
+    by_name = EscalationModel("taiwan_strait", seed=1)
+    by_path = EscalationModel(SCENARIO_LIBRARY / "taiwan_strait.yaml", seed=1)
+    assert by_name.spec == by_path.spec == shipped["taiwan_strait"]
+    assert by_name.spec is not by_path.spec  # each model its own copy of the cached file
+
+
 def test_overrides_apply_to_a_scenario_object_as_to_a_path(shipped):
     scenario = shipped["taiwan_strait"]
     model = EscalationModel(scenario, seed=1, overrides=("policy.hotline.enabled=false",))

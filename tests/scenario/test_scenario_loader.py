@@ -252,10 +252,11 @@ def test_drones_over_the_limit_are_located_at_assets() -> None:
 def test_billion_laughs_stops_at_the_node_limit() -> None:
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
-    lines = error_lines("\n".join(levels) + "\n")
-    assert len(lines) == 1
-    assert lines[0].startswith("s.yaml:6:")
-    assert f"more YAML nodes than the limit of {limits.MAX_YAML_NODES} (aliases expanded)" in lines[0]
+    *before, stop = error_lines("\n".join(levels) + "\n")
+    assert stop.startswith("s.yaml:6:")
+    assert f"more YAML nodes than the limit of {limits.MAX_YAML_NODES} (aliases expanded)" in stop
+    assert [line.split(": ")[1] for line in before] == [f"a{i}" for i in range(6)]  # keys read before the stop
+    assert all("unknown key" in line for line in before)
 
 
 def test_file_too_large_is_refused_before_parsing(tmp_path) -> None:

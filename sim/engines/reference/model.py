@@ -61,10 +61,14 @@ class EscalationModel(mesa.Model):
     """An AI-enabled military crisis, one replication.
 
     Args:
-        scenario: A validated scenario, or a path to a scenario file.
+        scenario: A validated scenario, a scenario file, or the name of a shipped scenario
+            (``"taiwan_strait"``); a name or path keeps ``mesa.batch_run``'s rows short, and the file is read
+            once per process (:func:`sim.scenario.library.resolve_scenario`).
         seed: Master seed; with ``run`` it fixes every random draw. ``None`` draws a fresh seed from the
             operating system, as Mesa does for ``rng=None`` (so ``mesa.batch_run(..., iterations=n)`` gives n
-            distinct replications); the seed drawn is kept as ``model.seed``, so the run can be repeated.
+            distinct replications); the seed drawn is kept as ``model.seed`` and reported as the model
+            reporter ``seed`` (with ``run``), so any row of a batch run can be repeated:
+            ``run_one(scenario, row["seed"], row["run"])``.
         run: Replication index.
         overrides: ``PATH=VALUE`` overrides, applied to the scenario (a path or a validated scenario).
         player: Id of an actor whose response decisions wait for a human player, or several ids (one
@@ -161,6 +165,8 @@ class EscalationModel(mesa.Model):
         self.c2 = CommandPipeline(self)
         self.datacollector = mesa.DataCollector(
             model_reporters={
+                "seed": lambda m: m.seed,
+                "run": lambda m: m.run_index,
                 "hours": lambda m: m.env.now,
                 "crisis_level": lambda m: m.crisis_level,
                 "engagements_true": lambda m: m.counts["engagements_true"],
@@ -305,12 +311,11 @@ class EscalationModel(mesa.Model):
 
 
 def _as_scenario(scenario: Scenario | str | Path, overrides: tuple[str, ...]) -> Scenario:
+    from sim.scenario.library import resolve_scenario, scenario_path
+    from sim.scenario.loader import load_scenario, load_scenario_data
+
     if isinstance(scenario, Scenario):
-        if overrides:
-            from sim.scenario.loader import load_scenario_data
-
-            return load_scenario_data(scenario.model_dump(mode="json"), list(overrides))
-        return scenario
-    from sim.scenario.loader import load_scenario
-
-    return load_scenario(scenario, list(overrides))
+        return load_scenario_data(scenario.model_dump(mode="json"), list(overrides)) if overrides else scenario
+    if overrides:  # errors in the file are located in it
+        return load_scenario(scenario_path(scenario), list(overrides))
+    return resolve_scenario(scenario)
