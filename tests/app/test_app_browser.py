@@ -149,7 +149,7 @@ def test_an_upload_with_an_escape_past_u10ffff_shows_a_located_error(server, pag
 
     upload = tmp_path / "escape.yaml"
     upload.write_text(BAD_ESCAPE, encoding="utf-8")
-    _open(page, server)
+    _open(page, server, "scenario")  # the app opens on "what do you want to do?"
     act(page, lambda: page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(upload))
     located = "escape.yaml:1:19: : YAML syntax error: the escape \\U00110000 is past U+10FFFF"
     expect(page.get_by_text(located, exact=False)).to_be_visible()
@@ -165,7 +165,7 @@ def _start_game(page, server, run: int) -> None:
     page.get_by_role("option", name="PRC", exact=True).click()  # inside a form: no rerun until it is submitted
     page.get_by_label("Run (a different history of chance events)").fill(str(run))
     act(page, lambda: page.get_by_role("button", name="Start a new game").click())
-    expect(page.locator("svg.flashpoint-map")).to_be_visible()
+    expect(page.locator(".st-key-truth_map svg.flashpoint-map")).to_be_visible()
 
 
 def _click(page, name: str) -> None:
@@ -254,7 +254,7 @@ def _expect_state(page, state: dict) -> None:
     """Wait until the map and the clock show ``state``, then check every metric too."""
     from playwright.sync_api import expect
 
-    svg = page.locator("svg.flashpoint-map")
+    svg = page.locator(".st-key-truth_map svg.flashpoint-map")  # the truth (a cell's picture is beside it)
     for name in ("state", "hours", "events"):
         expect(svg).to_have_attribute(f"data-{name}", state[name])
     expect(page.locator("[data-testid=stMetric]", has_text="Clock")).to_contain_text(state["metrics"]["Clock"])

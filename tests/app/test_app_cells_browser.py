@@ -299,6 +299,7 @@ def test_white_blue_and_red_play_one_game(server, seats, sessions):
     # a refresh of any seat restores it
     for page in (white, blue, red):
         page.reload()
+        _wait_clock(page, now, timeout=120)  # the page's first run after a reload may start a moment later
         settle(page)
         assert _clock(page) == now
     expect(blue.get_by_role("heading", name="Blue cell — USA")).to_be_visible()
