@@ -7,8 +7,9 @@ show it happening:
 - :func:`engine_ready` says, without importing numba, whether this machine has compiled the current
   engine into its cache (a stamp file written next to numba's cache after a successful compile, keyed by
   the engine's sources, numba's and Python's versions and the machine);
-- :func:`warm_up` compiles (or loads) everything a Monte Carlo on the compiled engine uses, by running
-  one replication of a small built-in scenario, and reports each function numba compiles;
+- :func:`warm_up` compiles (or loads) everything the compiled engine's entry points use (a Monte Carlo
+  batch, a run with its event log, a fork into futures), by running a small built-in scenario through
+  each, and reports each function numba compiles;
 - :class:`EnginePreparation` runs :func:`warm_up` in a background thread, so the engine compiles while
   the scenario is read and validated; the caller waits for it before timing its runs.
 
@@ -196,8 +197,9 @@ class _CompileCounter:
 def warm_up(on_compiled: Callable[[int], None] | None = None) -> WarmUp:
     """Compile, or load from the cache, everything a Monte Carlo on the compiled engine runs.
 
-    Runs one replication of :data:`WARM_UP_SCENARIO` through the engine's batch entry point. After a
-    compile, writes the stamp :func:`engine_ready` reads, with the time and the number of functions.
+    Runs :data:`WARM_UP_SCENARIO` once through each compiled entry point (a batch, a logged run, a fork of
+    a paused reference model). After a compile, writes the stamp :func:`engine_ready` reads, with the time
+    and the number of functions.
 
     Args:
         on_compiled: Called (from the compiling thread) with the number of functions compiled so far,
@@ -208,22 +210,45 @@ def warm_up(on_compiled: Callable[[int], None] | None = None) -> WarmUp:
     """
     from numba.core import event
 
-    from sim.engines.compiled.api import run_many
-    from sim.engines.compiled.tables import compile_scenario
-    from sim.scenario.loader import load_scenario_data
-
     counter = _CompileCounter(on_compiled)
     listener = counter.listener()
     started = time.perf_counter()
     event.register("numba:compile", listener)
     try:
-        run_many(compile_scenario(load_scenario_data(WARM_UP_SCENARIO)), 0, [0])
+        _exercise_every_entry_point()
     finally:
         event.unregister("numba:compile", listener)
     result = WarmUp(time.perf_counter() - started, counter.count)
     if result.compiled or not engine_ready():
         _write_stamp(result)
     return result
+
+
+_REFERENCE_RUNS = 4
+"""Reference runs of the warm-up scenario: enough that the perception kernels it calls from Python run."""
+
+
+def _exercise_every_entry_point() -> None:
+    """One call of each compiled entry point on :data:`WARM_UP_SCENARIO`: a batch of runs (Monte Carlo,
+    sweeps), one run with its event log (the app's search for games with decisions, ``log``), and a fork
+    of a paused reference model into futures (the app's odds from here), and whole reference runs (the
+    jitted kernels the reference engine calls from Python, which the app's live game uses)."""
+    from sim.engines.compiled.api import run_compiled, run_many
+    from sim.engines.compiled.fork import continue_from, snapshot
+    from sim.engines.compiled.tables import compile_scenario
+    from sim.engines.reference.model import EscalationModel
+    from sim.scenario.loader import load_scenario_data
+
+    scenario = load_scenario_data(WARM_UP_SCENARIO)
+    compiled = compile_scenario(scenario)
+    run_many(compiled, 0, [0])
+    run_compiled(compiled, 0, 0, log=True)
+    paused = EscalationModel(scenario, seed=0, run=0)
+    for _ in range(6):
+        paused.step()
+    continue_from(snapshot(paused), 1)
+    for run in range(_REFERENCE_RUNS):  # the kernels the reference engine calls from Python (the app's game)
+        EscalationModel(scenario, seed=0, run=run).run()
 
 
 def _write_stamp(result: WarmUp) -> None:

@@ -123,9 +123,11 @@ def apply_environment(env: dict[str, str]) -> None:
         if not (key == "NUMBA_NUM_THREADS" and numba is not None):
             os.environ[key] = value
     if numba is not None:
-        if "NUMBA_CACHE_DIR" in env:
+        if "NUMBA_CACHE_DIR" in env and hasattr(numba, "config"):
             numba.config.CACHE_DIR = env["NUMBA_CACHE_DIR"]
-        with contextlib.suppress(ValueError, RuntimeError):
+        # numba may be half imported here (seen in spawned workers under a loaded pytest-xdist run): its
+        # thread count is then what the inherited environment says; results do not depend on it
+        with contextlib.suppress(ValueError, RuntimeError, AttributeError):
             numba.set_num_threads(1)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.experiments.parameter_spread import GroupedValues, spread_intervals, widen, widen_many
 from sim.experiments.stats import KMCurve, PairedDifference, normal_quantile
-from sim.experiments.summary import MeanEstimate, MonteCarloSummary, Proportion, trajectory_grid
+from sim.experiments.summary import MachineSpeed, MeanEstimate, MonteCarloSummary, Proportion, trajectory_grid
 from sim.vocabulary import N_RUNGS, ROOT_CAUSES, RunOutcome
 
 __all__ = ["BAND_POINTS", "difference_with_spread", "estimate_with_spread", "with_parameter_spread"]
@@ -74,6 +74,20 @@ def with_parameter_spread(
         severity=dataclasses.replace(
             summary.severity, mean=_mean(summary.severity.mean, _column(outcomes, "severity"), draws)
         ),
+        machine_speed=_machine_speed(summary.machine_speed, outcomes, draws),
+    )
+
+
+def _machine_speed(speed: MachineSpeed, outcomes: Sequence[RunOutcome], draws: np.ndarray) -> MachineSpeed:
+    """The machine-speed section's probabilities and mean, widened (the quartiles of hours are descriptive)."""
+    chains, rise = _column(outcomes, "flash_chains"), _column(outcomes, "flash_max_rungs")
+    reached = np.isfinite(_column(outcomes, "hours_first_shot_to_rung4")).astype(float)
+    return dataclasses.replace(
+        speed,
+        chains=_mean(speed.chains, chains, draws),
+        any_chain=_proportion(speed.any_chain, (chains > 0).astype(float), draws),
+        chain_climbed=_proportion(speed.chain_climbed, (rise >= 1).astype(float), draws),
+        reached_rung4=_proportion(speed.reached_rung4, reached, draws),
     )
 
 

@@ -83,7 +83,8 @@ def norm_ppf(p):
     """Inverse of the standard normal CDF, Phi^-1(p), to double precision.
 
     Acklam's rational approximation (relative error 1.15e-9) refined by one Halley step on
-    :func:`norm_cdf`, which brings it to machine precision; -inf at 0 and +inf at 1.
+    :func:`norm_cdf`, which brings it to machine precision; -inf at 0 and +inf at 1. For a subnormal p
+    (below ~1e-308, where the step overflows) the approximation stands alone.
 
     Args:
         p: Probability in [0, 1].
@@ -118,6 +119,8 @@ def norm_ppf(p):
     # Halley's step on the tail that p's complement keeps exact (1 - p is exact for p >= 1/2)
     e = norm_cdf(x) - p if p <= 0.5 else (1.0 - p) - norm_cdf(-x)
     u = e * _SQRT_2PI * math.exp(0.5 * x * x)
+    if not math.isfinite(u):  # p below ~1e-308 (subnormal): exp overflows, the approximation stands alone
+        return x
     return x - u / (1.0 + 0.5 * x * u)
 
 

@@ -271,3 +271,21 @@ def test_errors() -> None:
         summarize(runs, HORIZON, TICK)
     with pytest.raises(ValueError, match="horizon"):
         summarize(make_runs(), 10.0, TICK)  # first passages after the horizon
+
+
+def test_parameter_spread_widens_the_machine_speed_section_and_keeps_its_estimates(summary: MonteCarloSummary) -> None:
+    from sim.experiments.summary_spread import with_parameter_spread
+
+    draws = np.repeat(np.arange(5), 2)  # five parameter sets, two runs each
+    wide = with_parameter_spread(summary, make_runs(), draws).machine_speed
+    narrow = summary.machine_speed
+    for name in ("chains", "any_chain", "chain_climbed", "reached_rung4"):
+        before, after = getattr(narrow, name), getattr(wide, name)
+        assert after.spread is not None and after.lo <= max(before.lo, 0.0) and after.hi >= before.hi, (
+            name
+        )  # clipped at 0
+        assert (getattr(after, "p", None), getattr(after, "mean", None)) == (
+            getattr(before, "p", None),
+            getattr(before, "mean", None),
+        )
+    assert wide.shot_to_rung4_hours == narrow.shot_to_rung4_hours

@@ -229,7 +229,12 @@ def test_norm_ppf_edges():
 
 
 @CHECK
-@given(st.floats(0.0, 1.0), st.floats(0.0, 8.0), st.floats(0.0, 1e4), st.floats(0.01, 100.0))
+@given(
+    st.one_of(st.just(0.0), st.floats(1e-300, 1.0)),  # normal doubles; subnormal p: see the test after this one
+    st.floats(0.0, 8.0),
+    st.floats(0.0, 1e4),
+    st.floats(0.01, 100.0),
+)
 def test_a_hurried_judge_errs_more_in_the_form_of_the_operators_d_prime(p, d_full, hours, tau):
     """error(t) = Phi(Phi^-1(p) + d'/2 tau/(t + tau)): p with unlimited time, Phi(Phi^-1(p) + d'/2) with none,
     rising as time shrinks; the judge's sensitivity is d' t/(t + tau) with its criterion fixed."""
@@ -248,3 +253,12 @@ def test_hurried_error_is_the_operators_criterion_law():
     z = stats.norm.ppf(p)
     assert pk.hurried_error(p, d, 1.0, 1.0) == pytest.approx(stats.norm.cdf(z + d / 4), rel=1e-12)
     assert pk.hurried_error(p, d, 0.0, 1.0) == pytest.approx(stats.norm.cdf(z + d / 2), rel=1e-12)
+
+
+def test_norm_ppf_of_a_subnormal_probability_is_finite():
+    """Found by hypothesis: at p = 5e-324 the refinement step overflowed and gave NaN. Below ~1e-308 (subnormal
+    doubles, a few bits of precision) the quantile is the rational approximation alone: finite, not refined."""
+    for p in (5e-324, 1e-310, 1e-300):
+        x = pk.norm_ppf(p)
+        assert math.isfinite(x) and x < -37.0
+        assert pk.hurried_error(p, 0.0, 0.0, 1.0) == pytest.approx(p, abs=1e-300)
