@@ -2,11 +2,11 @@
 
 White creates the game with two cells and hands out the join links; White runs the clock and both cells
 follow it within a second; Blue and Red take their decisions; Blue's map never shows a Red force its
-sensors have not detected; two White windows acting at once lose nothing (one action applies, the other is
-refused with a message and its window redrawn); a refresh of any seat restores it; the reveal shows the
-truth against each cell's picture. Served by the plain ``streamlit run streamlit_app.py`` (the repository's
-``.streamlit/config.toml`` sets it up), no request leaves 127.0.0.1. Skipped without Chromium unless
-``FLASHPOINT_REQUIRE_BROWSER=1``.
+sensors have not detected; a White window still showing an older state (its page's timers held, so it has
+not followed the other window's step) has its action refused with a message, and nothing is lost; a
+refresh of any seat restores it; the reveal shows the truth against each cell's picture. Served by the
+plain ``streamlit run streamlit_app.py`` (the repository's ``.streamlit/config.toml`` sets it up), no
+request leaves 127.0.0.1. Skipped without Chromium unless ``FLASHPOINT_REQUIRE_BROWSER=1``.
 """
 
 from __future__ import annotations
@@ -79,12 +79,15 @@ class Seats:
         self.contexts = []
         self.outside: list[str] = []
 
-    def open(self, url: str):
+    def open(self, url: str, clock: bool = False):
+        """A new context on ``url``; with ``clock``, the page's timers are Playwright's to hold (``page.clock``)."""
         context = self.browser.new_context(viewport=SCREEN, accept_downloads=True)
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(120_000)
         page.on("request", self._check)
+        if clock:
+            page.clock.install()
         page.goto(url)
         settle(page)
         return page
@@ -273,26 +276,22 @@ def test_white_blue_and_red_play_one_game(server, seats, sessions):
     assert {_room(sessions).game.cell_of(_actor(a, sessions)).name for a in decisions} >= {"Blue", "Red"}
     shot(blue, "cells_blue.png")
 
-    # two White windows act at once: one action applies, the other is refused with a message, nothing is lost
-    other = seats.open(white.url)
+    # a stale window: its check for news (a timer in the page) is held, so it still shows the state it drew
+    # when White acts in another window; its action is then refused with a message, and nothing is lost
+    other = seats.open(white.url, clock=True)
     other.locator("[data-testid=stMetric]", has_text="Clock").wait_for()
     settle(other)
     assert _clock(other) == _clock(white)
     before = len(_room(sessions).game.actions)
-    day, hour = (
-        page.get_by_role("button", name=name, exact=True) for page, name in ((white, "+1 day"), (other, "+1 hour"))
-    )
-    day.wait_for()
-    hour.wait_for()
-    # both sent back to back: a click's own checks can take longer on a loaded machine than the other window takes
-    # to follow White's step (half a second), and a window that already shows the step is not stale
-    day.dispatch_event("click")
-    hour.dispatch_event("click")
-    settle(white)
-    settle(other)
-    refused = [p for p in (white, other) if p.get_by_text("Not applied: this window showed an older state").count()]
-    assert len(refused) == 1
+    other.clock.pause_at(other.evaluate("Date.now()") + 1_000)
+    _step(white, "+1 day", sessions)
     assert len(_room(sessions).game.actions) == before + 1
+    other.get_by_role("button", name="+1 hour", exact=True).dispatch_event("click")  # sent at once, timers held
+    other.clock.resume()
+    expect(other.get_by_text("Not applied: this window showed an older state")).to_be_visible()
+    settle(white)
+    assert not white.get_by_text("Not applied").count(), white.locator("[data-testid=stAlert]").all_inner_texts()
+    assert len(_room(sessions).game.actions) == before + 1  # the stale action was not applied, White's kept
     now = _clock(white)
     _wait_clock(other, now)  # the refused window shows the game as it is
 
