@@ -32,15 +32,6 @@ def compiled_engine_cache() -> None:
     subprocess (the CLI, worker processes, the Streamlit server of the browser test), lets every
     later process load the compiled code from the cache instead of compiling it again, each on its own.
     """
-    from sim.engines.compiled import run_compiled, run_many
-    from sim.engines.compiled.fork import continue_from, snapshot
-    from sim.engines.reference import EscalationModel
-    from sim.scenario.loader import load_scenario
+    from sim.engines import warm_up
 
-    scenario = load_scenario(ROOT / "scenarios" / "taiwan_strait.yaml")
-    run_many(scenario, seed=1, runs=2)
-    run_compiled(scenario, seed=1, run=0, log=True)
-    model = EscalationModel(scenario, seed=1, run=0)
-    for _ in range(3):
-        model.step()
-    continue_from(snapshot(model), runs=2)
+    warm_up()  # every entry point (batches, logged runs, forks, the reference engine's kernels); writes the stamp

@@ -38,8 +38,9 @@ class EngineStart:
         if engine != "compiled":
             return
         from sim.engines import EnginePreparation
+        from sim.engines.warmup import COMMAND_ENTRY_POINTS
 
-        self.preparation = EnginePreparation()
+        self.preparation = EnginePreparation(COMMAND_ENTRY_POINTS)  # batches only: a first use compiles no more
         if not self.preparation.cached:
             self._notice()
         self.preparation.start()

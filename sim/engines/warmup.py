@@ -5,11 +5,12 @@ goes), loading from the cache a second. This module lets an interface say which 
 show it happening:
 
 - :func:`engine_ready` says, without importing numba, whether this machine has compiled the current
-  engine into its cache (a stamp file written next to numba's cache after a successful compile, keyed by
+  engine's entry points into its cache (a stamp file written next to numba's cache after a successful compile, keyed by
   the engine's sources, numba's and Python's versions and the machine);
-- :func:`warm_up` compiles (or loads) everything the compiled engine's entry points use (a Monte Carlo
-  batch, a run with its event log, a fork into futures), by running a small built-in scenario through
-  each, and reports each function numba compiles;
+- :func:`warm_up` compiles (or loads) what the compiled engine's entry points use (a Monte Carlo batch
+  for the command line; also a run with its event log, a fork into futures and the reference engine's
+  kernels for the app: :data:`ENTRY_POINTS`), by running a small built-in scenario through each, and
+  reports each function numba compiles;
 - :class:`EnginePreparation` runs :func:`warm_up` in a background thread, so the engine compiles while
   the scenario is read and validated; the caller waits for it before timing its runs.
 
@@ -34,7 +35,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "COMMAND_ENTRY_POINTS",
     "DEFAULT_COMPILE_SECONDS",
+    "ENTRY_POINTS",
     "EnginePreparation",
     "WarmUp",
     "about_seconds",
@@ -49,12 +52,27 @@ __all__ = [
 STAMP_NAME = "flashpoint-engine.json"
 """The stamp file, in the numba cache directory."""
 
-DEFAULT_COMPILE_SECONDS = 180.0
-"""What a first compile takes when this machine has never compiled the engine: the CPU time measured by
-``benchmarks/bench_cold_start.py`` on the 2-core development machine (185 s; docs/engines.md)."""
+ENTRY_POINTS = ("batch", "log", "fork", "reference")
+"""What :func:`warm_up` can prepare: ``batch``, the Monte Carlo batches every command runs; ``log``, one run
+with its event log (the app's search for games with decisions); ``fork``, a paused reference model forked
+into compiled futures (the app's odds from here); ``reference``, the jitted kernels the reference engine
+calls from Python (the app's live game)."""
 
-DEFAULT_FUNCTIONS = 147
-"""Functions numba compiles on a first use (the same benchmark); the progress bar's total until measured."""
+COMMAND_ENTRY_POINTS = ("batch",)
+"""What the command line's ``run``, ``compare``, ``sweep`` and ``sensitivity`` need (their ``--log`` runs
+use the reference engine): a first use compiles no more than that."""
+
+DEFAULT_COMPILE = {"batch": (170.0, 172), "log": (6.0, 2), "fork": (100.0, 8), "reference": (1.0, 0)}
+"""``(seconds, functions)`` a first compile of each entry point takes, measured with :func:`warm_up` on
+the 2-core development machine (CPU seconds, each after the ones before it in :data:`ENTRY_POINTS`: the
+reference engine's kernels are compiled by then; docs/engines.md): the estimate until this machine has
+measured its own."""
+
+DEFAULT_COMPILE_SECONDS = DEFAULT_COMPILE["batch"][0]
+"""What a first compile of the command line's entry point takes (see :data:`DEFAULT_COMPILE`)."""
+
+DEFAULT_FUNCTIONS = DEFAULT_COMPILE["batch"][1]
+"""Functions numba compiles on a first use of the batch entry point; the progress bar's total until measured."""
 
 _SIM = Path(__file__).resolve().parents[1]
 _JITTED = ("kernels/*.py", "engines/compiled/*.py", "engines/shared/*.py", "vocabulary.py")
@@ -116,27 +134,52 @@ def _read_stamp(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def engine_ready() -> bool:
-    """Whether this machine's cache holds the current engine (no numba import; a few milliseconds)."""
-    return _read_stamp(cache_directory() / STAMP_NAME).get("key") == engine_key()
+def _ready_entry_points(stamp: dict[str, Any]) -> set[str]:
+    """The entry points a stamp says are compiled (a stamp from before entry points were recorded: a batch)."""
+    if stamp.get("key") != engine_key():
+        return set()
+    recorded = stamp.get("entry_points", ["batch"])
+    return {e for e in recorded if e in ENTRY_POINTS} if isinstance(recorded, list) else set()
 
 
-def expected_compile() -> tuple[float, int]:
-    """``(seconds, functions)`` a compile should take here: the last one measured, else the defaults.
+def engine_ready(entry_points: tuple[str, ...] = ENTRY_POINTS) -> bool:
+    """Whether this machine's cache holds the current engine's ``entry_points`` (no numba import; milliseconds)."""
+    return set(_check(entry_points)) <= _ready_entry_points(_read_stamp(cache_directory() / STAMP_NAME))
 
-    The last compile is looked for in this cache directory and its siblings (the Makefile keeps one
-    directory per version of the sources), the most recent first.
+
+def _check(entry_points: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = sorted(set(entry_points) - set(ENTRY_POINTS))
+    if unknown or not entry_points:
+        raise ValueError(f"unknown entry points {unknown} (expected some of {', '.join(ENTRY_POINTS)})")
+    return tuple(e for e in ENTRY_POINTS if e in entry_points)
+
+
+def _compile_name(entry_points: tuple[str, ...] | list[str]) -> str:
+    return "+".join(e for e in ENTRY_POINTS if e in entry_points)
+
+
+def expected_compile(entry_points: tuple[str, ...] = COMMAND_ENTRY_POINTS) -> tuple[float, int]:
+    """``(seconds, functions)`` compiling ``entry_points`` should take here (those not compiled yet).
+
+    The last compile of the same entry points measured in this cache directory or its siblings (the
+    Makefile keeps one directory per version of the sources), the most recent first; else the sum of
+    :data:`DEFAULT_COMPILE`'s figures.
     """
     here = cache_directory()
     stamps = [here / STAMP_NAME]
     with contextlib.suppress(OSError):
         stamps += sorted(here.parent.glob(f"*/{STAMP_NAME}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    ready = _ready_entry_points(_read_stamp(stamps[0]))
+    needed = tuple(e for e in _check(entry_points) if e not in ready) or _check(entry_points)
+    name = _compile_name(needed)
     for path in stamps:
-        stamp = _read_stamp(path)
-        seconds, functions = stamp.get("compile_seconds"), stamp.get("functions")
-        if isinstance(seconds, int | float) and isinstance(functions, int) and seconds > 0 and functions > 0:
-            return float(seconds), functions
-    return DEFAULT_COMPILE_SECONDS, DEFAULT_FUNCTIONS
+        measured = _read_stamp(path).get("compiles", {})
+        figures = measured.get(name) if isinstance(measured, dict) else None
+        if isinstance(figures, list) and len(figures) == 2:
+            seconds, functions = figures
+            if isinstance(seconds, int | float) and isinstance(functions, int) and seconds > 0 and functions > 0:
+                return float(seconds), functions
+    return sum(DEFAULT_COMPILE[e][0] for e in needed), sum(DEFAULT_COMPILE[e][1] for e in needed)
 
 
 def about_seconds(seconds: float) -> str:
@@ -159,10 +202,12 @@ class WarmUp:
     Attributes:
         seconds: How long it took (compiling, or loading from the cache).
         compiled: Functions numba compiled (0: everything came from the cache).
+        entry_points: The entry points it prepared.
     """
 
     seconds: float
     compiled: int
+    entry_points: tuple[str, ...] = COMMAND_ENTRY_POINTS
 
 
 class _CompileCounter:
@@ -194,32 +239,36 @@ class _CompileCounter:
         return Listener()
 
 
-def warm_up(on_compiled: Callable[[int], None] | None = None) -> WarmUp:
-    """Compile, or load from the cache, everything a Monte Carlo on the compiled engine runs.
+def warm_up(on_compiled: Callable[[int], None] | None = None, entry_points: tuple[str, ...] = ENTRY_POINTS) -> WarmUp:
+    """Compile, or load from the cache, what the compiled engine's ``entry_points`` run.
 
-    Runs :data:`WARM_UP_SCENARIO` once through each compiled entry point (a batch, a logged run, a fork of
-    a paused reference model). After a compile, writes the stamp :func:`engine_ready` reads, with the time
-    and the number of functions.
+    Runs :data:`WARM_UP_SCENARIO` once through each (see :data:`ENTRY_POINTS`). After a compile, writes the
+    stamp :func:`engine_ready` reads, with the entry points, the time and the number of functions.
 
     Args:
         on_compiled: Called (from the compiling thread) with the number of functions compiled so far,
             each time numba finishes one.
+        entry_points: Some of :data:`ENTRY_POINTS` (default: all; the command line needs only a batch).
 
     Returns:
         How long it took and how many functions numba compiled.
+
+    Raises:
+        ValueError: For an unknown entry point.
     """
     from numba.core import event
 
+    entry_points = _check(entry_points)
     counter = _CompileCounter(on_compiled)
     listener = counter.listener()
     started = time.perf_counter()
     event.register("numba:compile", listener)
     try:
-        _exercise_every_entry_point()
+        _exercise(entry_points)
     finally:
         event.unregister("numba:compile", listener)
-    result = WarmUp(time.perf_counter() - started, counter.count)
-    if result.compiled or not engine_ready():
+    result = WarmUp(time.perf_counter() - started, counter.count, entry_points)
+    if result.compiled or not engine_ready(entry_points):
         _write_stamp(result)
     return result
 
@@ -228,11 +277,8 @@ _REFERENCE_RUNS = 4
 """Reference runs of the warm-up scenario: enough that the perception kernels it calls from Python run."""
 
 
-def _exercise_every_entry_point() -> None:
-    """One call of each compiled entry point on :data:`WARM_UP_SCENARIO`: a batch of runs (Monte Carlo,
-    sweeps), one run with its event log (the app's search for games with decisions, ``log``), and a fork
-    of a paused reference model into futures (the app's odds from here), and whole reference runs (the
-    jitted kernels the reference engine calls from Python, which the app's live game uses)."""
+def _exercise(entry_points: tuple[str, ...]) -> None:
+    """One call of each of ``entry_points`` on :data:`WARM_UP_SCENARIO`."""
     from sim.engines.compiled.api import run_compiled, run_many
     from sim.engines.compiled.fork import continue_from, snapshot
     from sim.engines.compiled.tables import compile_scenario
@@ -241,24 +287,35 @@ def _exercise_every_entry_point() -> None:
 
     scenario = load_scenario_data(WARM_UP_SCENARIO)
     compiled = compile_scenario(scenario)
-    run_many(compiled, 0, [0])
-    run_compiled(compiled, 0, 0, log=True)
-    paused = EscalationModel(scenario, seed=0, run=0)
-    for _ in range(6):
-        paused.step()
-    continue_from(snapshot(paused), 1)
-    for run in range(_REFERENCE_RUNS):  # the kernels the reference engine calls from Python (the app's game)
-        EscalationModel(scenario, seed=0, run=run).run()
+    if "batch" in entry_points:
+        run_many(compiled, 0, [0])
+    if "log" in entry_points:
+        run_compiled(compiled, 0, 0, log=True)
+    if "fork" in entry_points:
+        paused = EscalationModel(scenario, seed=0, run=0)
+        for _ in range(6):
+            paused.step()
+        continue_from(snapshot(paused), 1)
+    if "reference" in entry_points:
+        for run in range(_REFERENCE_RUNS):
+            EscalationModel(scenario, seed=0, run=run).run()
 
 
 def _write_stamp(result: WarmUp) -> None:
-    """Record that the engine is compiled here (best effort: an unwritable cache only loses the notice)."""
+    """Record that these entry points are compiled here, and what compiling them took (best effort: an
+    unwritable cache only loses the notice)."""
     path = cache_directory() / STAMP_NAME
     previous = _read_stamp(path)
+    ready = _ready_entry_points(previous)
+    compiles = previous.get("compiles") if previous.get("key") == engine_key() else None
+    compiles = dict(compiles) if isinstance(compiles, dict) else {}
+    newly = tuple(e for e in result.entry_points if e not in ready)
+    if result.compiled and newly:
+        compiles[_compile_name(newly)] = [round(result.seconds, 1), result.compiled]
     stamp = {
         "key": engine_key(),
-        "compile_seconds": round(result.seconds, 1) if result.compiled else previous.get("compile_seconds"),
-        "functions": result.compiled or previous.get("functions"),
+        "entry_points": [e for e in ENTRY_POINTS if e in ready or e in result.entry_points],
+        "compiles": compiles,
         "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     with contextlib.suppress(OSError):
@@ -271,15 +328,19 @@ def _write_stamp(result: WarmUp) -> None:
 class EnginePreparation:
     """:func:`warm_up` in a background thread: the engine compiles while the caller does other work.
 
+    Args:
+        entry_points: What to prepare (:data:`ENTRY_POINTS`; default all, as the app needs).
+
     Attributes:
-        cached: Whether the stamp said the engine was compiled here already (known at once).
-        expected_seconds: What a compile should take here (:func:`expected_compile`).
+        cached: Whether the stamp said these entry points were compiled here already (known at once).
+        expected_seconds: What compiling them should take here (:func:`expected_compile`).
         expected_functions: How many functions it should compile.
     """
 
-    def __init__(self) -> None:
-        self.cached = engine_ready()
-        self.expected_seconds, self.expected_functions = expected_compile()
+    def __init__(self, entry_points: tuple[str, ...] = ENTRY_POINTS) -> None:
+        self.entry_points = _check(entry_points)
+        self.cached = engine_ready(self.entry_points)
+        self.expected_seconds, self.expected_functions = expected_compile(self.entry_points)
         self.compiled = 0
         self.result: WarmUp | None = None
         self.error: BaseException | None = None
@@ -294,7 +355,7 @@ class EnginePreparation:
 
     def _run(self) -> None:
         try:
-            self.result = warm_up(self._count)
+            self.result = warm_up(self._count, self.entry_points)
         except BaseException as exc:  # handed to the waiting thread by wait()
             self.error = exc
         finally:

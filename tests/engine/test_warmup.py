@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sim import engines
 from sim.engines import warmup
 
@@ -59,24 +61,42 @@ def test_the_warm_up_compiles_every_signature_the_shipped_scenarios_use():
 def test_the_stamp_says_whether_this_machine_compiled_this_engine(tmp_path, monkeypatch):
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "cache"))
     assert warmup.cache_directory() == tmp_path / "cache"
-    assert not warmup.engine_ready()
+    assert not warmup.engine_ready() and not warmup.engine_ready(("batch",))
     assert warmup.expected_compile() == (warmup.DEFAULT_COMPILE_SECONDS, warmup.DEFAULT_FUNCTIONS)
-    warmup._write_stamp(warmup.WarmUp(seconds=123.4, compiled=150))
-    assert warmup.engine_ready()
-    assert warmup.expected_compile() == (123.4, 150)
+    everything = sum(s for s, _ in warmup.DEFAULT_COMPILE.values()), sum(n for _, n in warmup.DEFAULT_COMPILE.values())
+    assert warmup.expected_compile(warmup.ENTRY_POINTS) == everything
+    warmup._write_stamp(warmup.WarmUp(seconds=123.4, compiled=150, entry_points=("batch",)))
+    assert warmup.engine_ready(("batch",)) and not warmup.engine_ready()  # the command line's part only
+    assert warmup.expected_compile(("batch",)) == (123.4, 150)
+    rest = ("log", "fork", "reference")
+    assert warmup.expected_compile(warmup.ENTRY_POINTS) == (
+        sum(warmup.DEFAULT_COMPILE[e][0] for e in rest),
+        sum(warmup.DEFAULT_COMPILE[e][1] for e in rest),
+    )  # only what is left to compile
+    warmup._write_stamp(warmup.WarmUp(seconds=61.0, compiled=36, entry_points=warmup.ENTRY_POINTS))
+    assert warmup.engine_ready() and warmup.engine_ready(("fork",))
     stamp = tmp_path / "cache" / warmup.STAMP_NAME
     data = json.loads(stamp.read_text())
+    assert data["compiles"] == {"batch": [123.4, 150], "log+fork+reference": [61.0, 36]}
     stamp.write_text(json.dumps({**data, "key": "another engine"}))
-    assert not warmup.engine_ready()  # the sources, numba or the machine changed
-    assert warmup.expected_compile() == (123.4, 150)  # what a compile takes here is still known
+    assert not warmup.engine_ready(("batch",))  # the sources, numba or the machine changed
+    assert warmup.expected_compile(("batch",)) == (123.4, 150)  # what a compile takes here is still known
+    with pytest.raises(ValueError, match="unknown entry points"):
+        warmup.engine_ready(("bacth",))
+
+
+def test_a_stamp_from_before_entry_points_means_the_batch(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    (tmp_path / warmup.STAMP_NAME).write_text(json.dumps({"key": warmup.engine_key(), "compile_seconds": 185.0}))
+    assert warmup.engine_ready(("batch",)) and not warmup.engine_ready()
 
 
 def test_a_sibling_cache_tells_how_long_a_compile_takes(tmp_path, monkeypatch):
     old, new = tmp_path / "abc123", tmp_path / "def456"  # the Makefile keeps a directory per version
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(old))
-    warmup._write_stamp(warmup.WarmUp(seconds=95.0, compiled=140))
+    warmup._write_stamp(warmup.WarmUp(seconds=95.0, compiled=140, entry_points=("batch",)))
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(new))
-    assert not warmup.engine_ready() and warmup.expected_compile() == (95.0, 140)
+    assert not warmup.engine_ready(("batch",)) and warmup.expected_compile() == (95.0, 140)
 
 
 def test_the_notice_says_first_use_and_about_how_long():
