@@ -30,6 +30,7 @@ from sim.app.levers import lever_overrides
 from sim.app.room import WHITE, Room, RoomRegistry, valid_token
 from sim.app.session import GameOrigin
 from sim.engines import EnginePreparation
+from sim.engines.warmup import ENTRY_POINTS
 from sim.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "taiwan_strait.yaml"
@@ -267,8 +268,12 @@ def sidebar_status() -> None:
 
 @st.cache_resource(show_spinner=False)
 def engine_preparation() -> EnginePreparation:
-    """The compiled engine's preparation, started once per server (a compile on first use, else a load)."""
-    return EnginePreparation().start()
+    """The compiled engine's preparation, started once per server (a compile on first use, else a load).
+
+    Every entry point: batches (Monte Carlo, Compare), a logged run (the search for games with decisions),
+    a fork (odds from here) and the kernels the reference engine calls (the live game).
+    """
+    return EnginePreparation(ENTRY_POINTS).start()
 
 
 def engine() -> EnginePreparation:
