@@ -384,8 +384,12 @@ class _Builder:
         if col >= 2 and source[col - 2 : col] == "\\U":  # the reader stopped after the "\U" of the escape
             escape = source[col - 2 : col + 8]
             message = f"YAML syntax error: the escape {escape} is past U+10FFFF, the last Unicode character"
-            return LocatedError(self.parsed.filename, line + 1, col - 1, "", message)
-        return LocatedError(self.parsed.filename, line + 1, col + 1, "", f"YAML syntax error: {exc}")
+            return LocatedError(self.parsed.filename, line + 1, col - 1, self.open_path(), message)
+        return LocatedError(self.parsed.filename, line + 1, col + 1, self.open_path(), f"YAML syntax error: {exc}")
+
+    def open_path(self) -> str:
+        """The path of the mapping or list being read (empty at the top level): where a syntax error is."""
+        return format_path(self.stack[-1].path) if self.stack else ""
 
     def _dispatch(self, event: Any) -> None:
         if isinstance(event, NodeEvent | CollectionEndEvent | DocumentStartEvent):
@@ -680,7 +684,9 @@ def _parse(text: str, filename: str, schema: type[BaseModel] | None = None) -> _
         except _StopError as stop:
             raise ScenarioError([*builder.parsed.errors, stop.error]) from None
         except YAMLError as exc:
-            raise ScenarioError([*builder.parsed.errors, _yaml_error(exc, text, filename)]) from None
+            error = _yaml_error(exc, text, filename)
+            error = LocatedError(error.file, error.line, error.col, builder.open_path(), error.message)
+            raise ScenarioError([*builder.parsed.errors, error]) from None
         except _TooManyError as stop:
             line, col = stop.at
             errors = sorted(builder.parsed.errors, key=lambda e: (e.line, e.col))

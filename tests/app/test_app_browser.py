@@ -151,7 +151,7 @@ def test_an_upload_with_an_escape_past_u10ffff_shows_a_located_error(server, pag
     upload.write_text(BAD_ESCAPE, encoding="utf-8")
     _open(page, server, "scenario")  # the app opens on "what do you want to do?"
     act(page, lambda: page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(upload))
-    located = "escape.yaml:1:19: : YAML syntax error: the escape \\U00110000 is past U+10FFFF"
+    located = "escape.yaml:1:19: metadata: YAML syntax error: the escape \\U00110000 is past U+10FFFF"
     expect(page.get_by_text(located, exact=False)).to_be_visible()
     expect(page.get_by_text("1 error(s) in the scenario")).to_be_visible()
     expect(page.locator("[data-testid=stException]")).to_have_count(0)

@@ -107,7 +107,8 @@ def test_an_escape_past_u10ffff_uploaded_or_pasted_is_a_located_error_not_an_exc
     at.file_uploader[0].set_value(("escape.yaml", BAD_ESCAPE.encode(), "application/x-yaml")).run()
     assert not at.exception, at.exception
     located = (
-        "escape.yaml:1:19: : YAML syntax error: the escape \\U00110000 is past U+10FFFF, the last Unicode character"
+        "escape.yaml:1:19: metadata: YAML syntax error: the escape \\U00110000 is past U+10FFFF, "
+        "the last Unicode character"
     )
     assert at.error[0].value == "1 error(s) in the scenario"
     assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [f":red[{located}]"]

@@ -32,7 +32,7 @@ def test_an_escape_past_the_last_unicode_character_exits_2_with_one_located_line
     assert done.returncode == 2, done.stderr
     assert TRACEBACK not in done.stderr
     assert done.stderr.splitlines() == [
-        f"{path}:1:19: : YAML syntax error: the escape \\U00110000 is past U+10FFFF, the last Unicode character"
+        f"{path}:1:19: metadata: YAML syntax error: the escape \\U00110000 is past U+10FFFF, the last Unicode character"
     ]
     assert peak_mb < PEAK_MB
 

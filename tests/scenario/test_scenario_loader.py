@@ -68,7 +68,7 @@ def test_load_scenario_data_validates_plain_data() -> None:
 MISTAKES = {
     "yaml syntax error": (
         mutate(("  tick_hours: 1\n", "  tick_hours: 1\n   bad: [1,\n")),
-        "s.yaml:6:7: : YAML syntax error: mapping values are not allowed here",
+        "s.yaml:6:7: time: YAML syntax error: mapping values are not allowed here",  # inside time
     ),
     "duplicate key (at the second occurrence)": (
         mutate(("  tick_hours: 1\n", "  tick_hours: 1\n  horizon_hours: 96\n")),
