@@ -262,12 +262,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     figures = run(args.repeat)
-    print(f"{'measure':<24} {'median':>8} {'min':>8} {'max':>8} {'first':>8}  target")
+    print(f"{'measure':<30} {'median':>8} {'min':>8} {'max':>8} {'first':>8}  target")
     for name, f in figures.items():
         first = f"{f['first']:.2f}" if "first" in f else "—"
         verdict = "ok" if f["median"] <= TARGETS[name] else "MISSED"
         print(
-            f"{name:<24} {f['median']:>8.2f} {f['min']:>8.2f} {f['max']:>8.2f} {first:>8}"
+            f"{name:<30} {f['median']:>8.2f} {f['min']:>8.2f} {f['max']:>8.2f} {first:>8}"
             f"  ≤ {TARGETS[name]:g} s {verdict}"
         )
     if args.json:
