@@ -62,7 +62,7 @@ COMMAND_ENTRY_POINTS = ("batch",)
 """What the command line's ``run``, ``compare``, ``sweep`` and ``sensitivity`` need (their ``--log`` runs
 use the reference engine): a first use compiles no more than that."""
 
-DEFAULT_COMPILE = {"batch": (170.0, 172), "log": (6.0, 2), "fork": (100.0, 8), "reference": (1.0, 0)}
+DEFAULT_COMPILE = {"batch": (110.0, 143), "log": (1.0, 0), "fork": (16.0, 6), "reference": (1.0, 0)}
 """``(seconds, functions)`` a first compile of each entry point takes, measured with :func:`warm_up` on
 the 2-core development machine (CPU seconds, each after the ones before it in :data:`ENTRY_POINTS`: the
 reference engine's kernels are compiled by then; docs/engines.md): the estimate until this machine has

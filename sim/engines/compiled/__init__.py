@@ -8,9 +8,13 @@ entry points: :func:`run_compiled`, :func:`run_many`, :func:`snapshot` and :func
 cache) on first call.
 """
 
-from sim.engines.compiled.api import BatchOutcomes, CompiledRun, run_compiled, run_many
-from sim.engines.compiled.fork import ModelState, continue_from, run_future, snapshot
-from sim.engines.compiled.tables import CompiledScenario, compile_scenario
+from sim.engines.compiled import signatures
+
+signatures.install()  # before any jitted function is compiled: one specialisation per function
+
+from sim.engines.compiled.api import BatchOutcomes, CompiledRun, run_compiled, run_many  # noqa: E402
+from sim.engines.compiled.fork import ModelState, continue_from, run_future, snapshot  # noqa: E402
+from sim.engines.compiled.tables import CompiledScenario, compile_scenario  # noqa: E402
 
 __all__ = [
     "BatchOutcomes",

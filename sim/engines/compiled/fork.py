@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.api import BatchOutcomes, as_compiled, numba_threads
@@ -29,6 +29,7 @@ from sim.engines.compiled.core import set_stream
 from sim.engines.compiled.heap import heap_push
 from sim.engines.compiled.loop import initial_crisis_level, outcome_arrays, run_ticks, write_outcome
 from sim.engines.compiled.tables import CompiledScenario
+from sim.engines.compiled.threads import run_slices, workspace_slice
 from sim.engines.compiled.workspace import (
     CAP_CHAINS,
     CAP_HEAP,
@@ -85,7 +86,6 @@ from sim.engines.compiled.workspace import (
     RI_ROOT,
     Workspace,
     new_workspace,
-    slice_of,
 )
 from sim.vocabulary import END_STATES, OI_STATUS, ROOT_CAUSES
 
@@ -560,22 +560,22 @@ def continue_one(ta, w, template, seed, run, log_on):
     run_ticks(ta, w, w.iscal[IS_TICK])
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False)
 def _fork_slice(ta, w, template, seed, runs, lo, hi, level, out_i, out_f, out_traj):
     for row in range(lo, hi):
         continue_one(ta, w, template, seed, runs[row], False)
         write_outcome(ta, w, level, out_i, out_f, out_traj, row)
 
 
-@njit(cache=True, parallel=True, _nrt=False)
-def _fork_batch(ta, template, stack, seed, runs, level, out_i, out_f, out_traj):
+def _fork_batch(ta, template, stack, seed, runs, level, out_i, out_f, out_traj) -> None:
     n = runs.shape[0]
     n_slices = stack.iscal.shape[0]
-    for s in prange(n_slices):
-        w = slice_of(stack, s)
-        _fork_slice(
-            ta, w, template, seed, runs, s * n // n_slices, (s + 1) * n // n_slices, level, out_i, out_f, out_traj
-        )
+
+    def work(s: int) -> None:
+        lo, hi = s * n // n_slices, (s + 1) * n // n_slices
+        _fork_slice(ta, workspace_slice(stack, s), template, seed, runs, lo, hi, level, out_i, out_f, out_traj)
+
+    run_slices(n_slices, work)
 
 
 def continue_from(

@@ -4,7 +4,7 @@
 autonomy, the processes in the order the reference starts them), then steps tick by tick as the
 Mesa model does: ``env.run(until=tick_end)`` (pop events in (time, priority, sequence) order until
 the stop event), each actor's deliberate decision, orbital collisions, and the crisis level.
-:func:`run_batch` runs many replications with ``prange``; each replication writes only its own row
+:func:`run_batch` runs many replications in slices on threads; each replication writes only its own row
 of the preallocated outcome arrays, and every draw is counter-based, so results do not depend on
 the number of threads.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.engines.compiled import layout as ly
 from sim.engines.compiled.c2 import (
@@ -34,6 +34,7 @@ from sim.engines.compiled.injects import resume_inject
 from sim.engines.compiled.logistics import replenish
 from sim.engines.compiled.norms import norm_decide
 from sim.engines.compiled.orbits import orbits_tick
+from sim.engines.compiled.threads import run_slices, workspace_slice
 from sim.engines.compiled.verification import norm_verify
 from sim.engines.compiled.warning import resume_false_alarms, resume_warning
 from sim.engines.compiled.workspace import (
@@ -54,7 +55,6 @@ from sim.engines.compiled.workspace import (
     IS_STATUS,
     IS_STRIKES,
     IS_TICK,
-    slice_of,
 )
 from sim.vocabulary import (
     N_OF,
@@ -281,19 +281,20 @@ def initial_crisis_level(ta):
     return level
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, nogil=True, _nrt=False)
 def _run_slice(ta, w, seed, runs, lo, hi, level, out_i, out_f, out_traj):
+    """Replications ``runs[lo:hi]`` on workspace ``w`` into rows ``lo .. hi-1`` (releases the GIL)."""
     for row in range(lo, hi):
         run_replication(ta, w, seed, runs[row], False)
         write_outcome(ta, w, level, out_i, out_f, out_traj, row)
 
 
-@njit(cache=True, parallel=True, _nrt=False)
-def run_batch(ta, stack, seed, runs, level, out_i, out_f, out_traj):
+def run_batch(ta, stack, seed, runs, level, out_i, out_f, out_traj) -> None:
     """Run replications ``runs[i]`` into row i of the outcome arrays, one slice of rows per workspace.
 
-    Nothing is allocated and nothing is reference-counted inside: each parallel task uses its own
-    workspace of ``stack`` and writes only its own rows.
+    The slices run on numba's number of threads (:func:`~sim.engines.compiled.threads.run_slices`);
+    nothing is allocated and nothing is reference-counted inside a slice: each uses its own workspace
+    of ``stack`` and writes only its own rows.
 
     Args:
         ta: Scenario tables.
@@ -307,19 +308,12 @@ def run_batch(ta, stack, seed, runs, level, out_i, out_f, out_traj):
     """
     n = runs.shape[0]
     n_slices = stack.iscal.shape[0]
-    for s in prange(n_slices):
-        _run_slice(
-            ta,
-            slice_of(stack, s),
-            seed,
-            runs,
-            s * n // n_slices,
-            (s + 1) * n // n_slices,
-            level,
-            out_i,
-            out_f,
-            out_traj,
-        )
+
+    def work(s: int) -> None:
+        lo, hi = s * n // n_slices, (s + 1) * n // n_slices
+        _run_slice(ta, workspace_slice(stack, s), seed, runs, lo, hi, level, out_i, out_f, out_traj)
+
+    run_slices(n_slices, work)
 
 
 def outcome_arrays(n: int, n_ticks: int, trajectories: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -235,7 +235,8 @@ def new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
 
 
 def stacked_workspaces(count, n_actors, n_assets, n_zones, n_entities, n_ticks, caps):
-    """``count`` workspaces stacked along a leading axis (one per parallel slice; see :func:`slice_of`).
+    """``count`` workspaces stacked along a leading axis (one per slice of a batch; slice s is
+    ``threads.workspace_slice(stack, s)``).
 
     Args:
         count: Number of workspaces.
@@ -247,60 +248,3 @@ def stacked_workspaces(count, n_actors, n_assets, n_zones, n_entities, n_ticks, 
     """
     one = new_workspace(n_actors, n_assets, n_zones, n_entities, n_ticks, np.asarray(caps, dtype=np.int64))
     return Workspace(*[np.zeros((count, *a.shape), a.dtype) for a in one])
-
-
-@njit(cache=True, _nrt=False)
-def slice_of(stack, s):
-    """Workspace ``s`` of a stack (views, no allocation)."""
-    return Workspace(
-        stack.iscal[s],
-        stack.fscal[s],
-        stack.counters[s],
-        stack.h_time[s],
-        stack.h_prio[s],
-        stack.h_seq[s],
-        stack.h_kind[s],
-        stack.h_slot[s],
-        stack.h_meta[s],
-        stack.rung[s],
-        stack.posture[s],
-        stack.last_root[s],
-        stack.last_node[s],
-        stack.attacked[s],
-        stack.drawn[s],
-        stack.trust[s],
-        stack.isr_lost[s],
-        stack.violated[s],
-        stack.losses[s],
-        stack.complies[s],
-        stack.users[s],
-        stack.busy_tracks[s],
-        stack.qlen[s],
-        stack.queue[s],
-        stack.drones[s],
-        stack.ships[s],
-        stack.disabled[s],
-        stack.autonomy[s],
-        stack.wanted[s],
-        stack.rounds[s],
-        stack.accrued[s],
-        stack.tracked[s],
-        stack.fresh[s],
-        stack.first_hours[s],
-        stack.root_first[s],
-        stack.proc_i[s],
-        stack.proc_f[s],
-        stack.resp_i[s],
-        stack.resp_f[s],
-        stack.log_code[s],
-        stack.log_time[s],
-        stack.log_args[s],
-        stack.log_chain[s],
-        stack.node_parent[s],
-        stack.node_id[s],
-        stack.history[s],
-        stack.hit[s],
-        stack.chain_i[s],
-        stack.chain_f[s],
-        stack.answered[s],
-    )
