@@ -113,20 +113,28 @@ def start_worker(env: dict[str, str]) -> None:
 
 
 def apply_environment(env: dict[str, str]) -> None:
-    """Set ``env`` in this (worker) process; adjust Numba if it was imported already."""
+    """Set ``env`` in this (worker) process; adjust Numba if it was imported already.
+
+    numba reads ``NUMBA_NUM_THREADS`` when its configuration loads and refuses another value once its
+    threads are launched (its next configuration reload raises). So the variable is set, and an imported
+    configuration reloaded, unless the threads are running already; numba may also be half imported here
+    by another thread (seen in spawned workers under a loaded pytest-xdist run): its configuration module is
+    then looked up by name. Results never depend on the thread count; the time does.
+    """
     import sys
 
-    numba = sys.modules.get("numba")
+    config = sys.modules.get("numba.core.config")
+    launched = bool(getattr(sys.modules.get("numba.np.ufunc.parallel"), "_is_initialized", False))
     for key, value in env.items():
-        # Once numba is imported its thread count is fixed by set_num_threads; putting a different
-        # NUMBA_NUM_THREADS in the environment would make numba's next config reload fail.
-        if not (key == "NUMBA_NUM_THREADS" and numba is not None):
+        if not (key == "NUMBA_NUM_THREADS" and launched):
             os.environ[key] = value
+    if config is not None and not launched:
+        with contextlib.suppress(AttributeError, ValueError, RuntimeError):
+            config.reload_config()
+    numba = sys.modules.get("numba")
     if numba is not None:
         if "NUMBA_CACHE_DIR" in env and hasattr(numba, "config"):
             numba.config.CACHE_DIR = env["NUMBA_CACHE_DIR"]
-        # numba may be half imported here (seen in spawned workers under a loaded pytest-xdist run): its
-        # thread count is then what the inherited environment says; results do not depend on it
         with contextlib.suppress(ValueError, RuntimeError, AttributeError):
             numba.set_num_threads(1)
 

@@ -55,3 +55,27 @@ def test_dask_comparison_equals_local(cluster):
     with DaskExecutor(cluster.scheduler_address) as ex:
         remote = compare(tiny(), arms, runs=30, seed=4, executor=ex, chunk_size=7)
     assert local.to_dict() == remote.to_dict()
+
+
+APPLY_AFTER_NUMBA = r"""
+import json, os, sys
+os.environ.pop("NUMBA_NUM_THREADS", None)
+import numba  # configuration loaded with the default thread count, no threads launched yet
+from sim.experiments.executors import apply_environment
+apply_environment({"NUMBA_NUM_THREADS": "1", "NUMBA_CACHE_DIR": sys.argv[1]})
+add = numba.njit(lambda a, b: a + b)
+print(json.dumps([os.environ["NUMBA_NUM_THREADS"], numba.config.NUMBA_NUM_THREADS, numba.get_num_threads(), add(2, 3)]))
+"""
+
+
+def test_a_worker_that_imported_numba_before_the_plugin_still_gets_one_thread(tmp_path):
+    """What a worker sees when numba was imported before the plugin's set-up (a flake of a loaded run)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", APPLY_AFTER_NUMBA, str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == ["1", 1, 1, 5]  # and a compile after it does not raise

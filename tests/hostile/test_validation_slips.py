@@ -53,6 +53,7 @@ def test_invalid_utf8_is_located_at_its_line_in_the_loader_and_the_app():
     at = AppTest.from_file(str(SCS.parents[1] / "streamlit_app.py"), default_timeout=120)
     at.session_state["inline_jobs"] = True
     at.run()
+    at.switch_page("app_pages/scenario.py").run()  # the app opens on "what do you want to do?"
     at.file_uploader[0].set_value(("up.yaml", data, "application/x-yaml")).run()
     assert not at.exception
     assert "up.yaml:3:19: : not UTF-8 text: byte 0xe9 cannot start a character" in [e.value for e in at.error]
