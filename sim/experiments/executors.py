@@ -113,30 +113,29 @@ def start_worker(env: dict[str, str]) -> None:
 
 
 def apply_environment(env: dict[str, str]) -> None:
-    """Set ``env`` in this (worker) process; adjust Numba if it was imported already.
+    """Set ``env`` in this (worker) process, then import numba and give it one thread.
 
-    numba reads ``NUMBA_NUM_THREADS`` when its configuration loads and refuses another value once its
-    threads are launched (its next configuration reload raises). So the variable is set, and an imported
-    configuration reloaded, unless the threads are running already; numba may also be half imported here
-    by another thread (seen in spawned workers under a loaded pytest-xdist run): its configuration module is
-    then looked up by name. Results never depend on the thread count; the time does.
+    numba reads ``NUMBA_NUM_THREADS`` when its configuration loads, and refuses another value once its
+    threads are launched (its next configuration reload raises). So the variable is set unless the threads
+    run already, numba is imported (which completes an import another thread has under way, or a partial
+    one left behind: both were seen in spawned workers of a loaded pytest-xdist run), and a configuration
+    loaded before the variable was set is reloaded. Results never depend on the thread count; the time
+    does. A failure here is left to the tasks, which would meet it with a clearer error than a dead worker.
     """
     import sys
 
-    config = sys.modules.get("numba.core.config")
     launched = bool(getattr(sys.modules.get("numba.np.ufunc.parallel"), "_is_initialized", False))
     for key, value in env.items():
         if not (key == "NUMBA_NUM_THREADS" and launched):
             os.environ[key] = value
-    if config is not None and not launched:
-        with contextlib.suppress(AttributeError, ValueError, RuntimeError):
-            config.reload_config()
-    numba = sys.modules.get("numba")
-    if numba is not None:
-        if "NUMBA_CACHE_DIR" in env and hasattr(numba, "config"):
+    with contextlib.suppress(Exception):
+        import numba
+
+        if not launched:
+            numba.core.config.reload_config()
+        if "NUMBA_CACHE_DIR" in env:
             numba.config.CACHE_DIR = env["NUMBA_CACHE_DIR"]
-        with contextlib.suppress(ValueError, RuntimeError, AttributeError):
-            numba.set_num_threads(1)
+        numba.set_num_threads(1)
 
 
 class Executor:

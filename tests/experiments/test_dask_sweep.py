@@ -57,25 +57,31 @@ def test_dask_comparison_equals_local(cluster):
     assert local.to_dict() == remote.to_dict()
 
 
-APPLY_AFTER_NUMBA = r"""
+APPLY_ENVIRONMENT = r"""
 import json, os, sys
 os.environ.pop("NUMBA_NUM_THREADS", None)
-import numba  # configuration loaded with the default thread count, no threads launched yet
+if sys.argv[2] == "imported":
+    import numba  # configuration loaded with the default thread count, no threads launched yet
 from sim.experiments.executors import apply_environment
 apply_environment({"NUMBA_NUM_THREADS": "1", "NUMBA_CACHE_DIR": sys.argv[1]})
+import numba
 add = numba.njit(lambda a, b: a + b)
 print(json.dumps([os.environ["NUMBA_NUM_THREADS"], numba.config.NUMBA_NUM_THREADS, numba.get_num_threads(), add(2, 3)]))
 """
 
 
-def test_a_worker_that_imported_numba_before_the_plugin_still_gets_one_thread(tmp_path):
-    """What a worker sees when numba was imported before the plugin's set-up (a flake of a loaded run)."""
+@pytest.mark.parametrize("numba_before", ["imported", "not imported"])
+def test_a_worker_gets_one_numba_thread_whether_or_not_numba_was_imported_before(tmp_path, numba_before):
+    """A worker's set-up when numba was imported before it (a flake of a loaded run) and when not (the usual)."""
     import json
     import subprocess
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-c", APPLY_AFTER_NUMBA, str(tmp_path)], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", APPLY_ENVIRONMENT, str(tmp_path), numba_before],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.splitlines()[-1]) == ["1", 1, 1, 5]  # and a compile after it does not raise
